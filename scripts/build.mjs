@@ -1,0 +1,40 @@
+// Builds the package: ESM and CommonJS bundles of each public entry (esbuild), then the
+// type declarations (tsc). Dependencies stay external: the user's own copies are used.
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const entries = {
+  index: 'src/index.ts',
+  register: 'src/register.ts',
+  cli: 'src/cli/main.ts',
+};
+for (const extra of ['test', 'prometheus']) {
+  if (existsSync(`src/${extra}.ts`)) entries[extra] = `src/${extra}.ts`;
+}
+
+rmSync('dist', { recursive: true, force: true });
+const common = {
+  entryPoints: entries,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+await Promise.all([
+  build({ ...common, format: 'esm', outdir: 'dist/esm', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
+  // The CLI is ESM only (bin/memscope.js imports it); the library entries have both forms.
+  build({
+    ...common,
+    entryPoints: Object.fromEntries(Object.entries(entries).filter(([name]) => name !== 'cli')),
+    format: 'cjs',
+    outdir: 'dist/cjs',
+    outExtension: { '.js': '.cjs' },
+  }),
+]);
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+if (existsSync('dashboard/vite.config.ts')) {
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+}

@@ -1,0 +1,46 @@
+/**
+ * The process-wide (per thread) memscope state. Kept on globalThis under a registered symbol
+ * so that the ESM and CommonJS builds, or two copies of the package, share one tracker.
+ */
+import { type Config, resolveConfig } from './config.js';
+import { Tracker } from './tracker/tracker.js';
+
+export interface State {
+  config: Config;
+  tracker: Tracker | undefined;
+  /** Whether tracking calls do anything (the fast check of the disabled path). */
+  active: boolean;
+  warned: Set<string>;
+  exitHooked: boolean;
+}
+
+const KEY = Symbol.for('memscope.state.v1');
+
+export function state(): State {
+  const g = globalThis as unknown as Record<symbol, State | undefined>;
+  let s = g[KEY];
+  if (!s) {
+    const config = resolveConfig();
+    s = { config, tracker: undefined, active: config.enabled, warned: new Set(), exitHooked: false };
+    g[KEY] = s;
+  }
+  return s;
+}
+
+export function tracker(): Tracker {
+  const s = state();
+  if (!s.tracker) s.tracker = new Tracker(s.config.limits);
+  return s.tracker;
+}
+
+/** Emits a process warning once per code; never throws. */
+export function warnOnce(code: string, message: string): void {
+  const s = state();
+  if (s.warned.has(code)) return;
+  s.warned.add(code);
+  try {
+    process.emitWarning(message, { code, type: 'MemscopeWarning' });
+  } catch {
+    // Nothing to do: a warning must never break the program.
+  }
+}

@@ -1,0 +1,524 @@
+/**
+ * The variable tracker: names values, follows their lives (tracked, aliased, cloned,
+ * collected, scope ended) and keeps counters for O(1) statistics.
+ *
+ * It never keeps a tracked object alive (a WeakMap for identity, a FinalizationRegistry for
+ * death), never throws into user code (every entry point is guarded; see `guard`), and its
+ * memory is bounded: rows beyond the configured caps are dropped and counted.
+ */
+import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
+import { threadId } from 'node:worker_threads';
+import { nowNs, timeOriginMs } from './clock.js';
+import {
+  categoryOf,
+  DEFAULT_BUDGET,
+  type Description,
+  describe,
+  type SizeBudget,
+  subcategoryOf,
+} from './describe.js';
+import { StringTable } from './strings.js';
+import { ColumnTable } from './table.js';
+
+/** Bit flags of a value row. */
+export const ValueFlag = {
+  /** The size walk stopped at its budget: the size is a lower bound. */
+  Partial: 1,
+  /** A primitive: its death cannot be observed, only its scope's end. */
+  Primitive: 2,
+  /** Reported garbage collected by the FinalizationRegistry. */
+  Collected: 4,
+  /** A primitive whose scope ended. */
+  ScopeEnded: 8,
+  /** Tracked by trackClone: the copy of another value. */
+  Clone: 16,
+} as const;
+
+/** Kinds of relation rows. */
+export const RelationKind = {
+  /** The same object tracked under another name while its first scope was still open. */
+  Alias: 1,
+  /** The same object tracked under another name after its first scope ended (moved out). */
+  Move: 2,
+  /** `to` is a copy of `from` (trackClone). */
+  Clone: 3,
+  /** An ArrayBuffer sent to another thread in a transfer list; `to` is the thread id. */
+  Transfer: 4,
+} as const;
+
+export const VALUE_COLUMNS = {
+  name: Int32Array,
+  type: Int32Array,
+  kind: Uint8Array,
+  flags: Uint8Array,
+  size: Float64Array,
+  trackedAt: Float64Array,
+  endedAt: Float64Array,
+  scope: Int32Array,
+};
+export const SCOPE_COLUMNS = {
+  name: Int32Array,
+  parent: Int32Array,
+  enteredAt: Float64Array,
+  exitedAt: Float64Array,
+  asyncId: Int32Array,
+};
+export const RELATION_COLUMNS = {
+  kind: Uint8Array,
+  at: Float64Array,
+  from: Int32Array,
+  to: Int32Array,
+  name: Int32Array,
+  scope: Int32Array,
+  count: Int32Array,
+};
+export type ValueColumn = keyof typeof VALUE_COLUMNS;
+export type ScopeColumn = keyof typeof SCOPE_COLUMNS;
+export type RelationColumn = keyof typeof RELATION_COLUMNS;
+
+export interface TrackerLimits {
+  /** Tracked values kept; further ones are counted in `dropped.values`. */
+  maxValues: number;
+  /** Scope instances kept; further ones still work but are not recorded. */
+  maxScopes: number;
+  /** Alias, move, clone and transfer rows kept. */
+  maxRelations: number;
+  /** Budget of one deep-size walk. */
+  sizeBudget: SizeBudget;
+}
+
+export const DEFAULT_LIMITS: TrackerLimits = {
+  maxValues: 1_000_000,
+  maxScopes: 200_000,
+  maxRelations: 200_000,
+  sizeBudget: DEFAULT_BUDGET,
+};
+
+export interface TrackOptions {
+  /** Override the inferred type name. */
+  type?: string;
+  /** Size in bytes when the caller knows it better than the estimate. */
+  size?: number;
+}
+
+/** A scope instance as carried by AsyncLocalStorage. */
+export interface ScopeFrame {
+  /** Row in the scope table, or -1 when the table was full. */
+  readonly id: number;
+  readonly name: string;
+  readonly parent: ScopeFrame | undefined;
+  /** Rows of primitives tracked in this scope: they end when it ends. */
+  primitives: number[] | undefined;
+  exited: boolean;
+}
+
+export interface ScopeHandle {
+  readonly name: string;
+  exit(): void;
+  [Symbol.dispose](): void;
+}
+
+export interface TrackerStats {
+  totalAllocations: number;
+  totalAllocated: number;
+  activeAllocations: number;
+  activeMemory: number;
+  peakAllocations: number;
+  peakMemory: number;
+  totalDeallocations: number;
+  totalDeallocated: number;
+  /** Tracked values whose end cannot be observed (primitives outside any scope). */
+  unknownLifetimes: number;
+  aliases: number;
+  clones: number;
+  transfers: number;
+  /** Rows not kept because a cap was reached. */
+  dropped: { values: number; scopes: number; relations: number };
+  /** Bytes held by the tracker's own tables. */
+  trackerBytes: number;
+}
+
+/** One tracked value as the API returns it (built on demand from the tables). */
+export interface AllocationInfo {
+  id: number;
+  name: string;
+  typeName: string;
+  category: string;
+  subcategory: string;
+  /** Estimated deep size in bytes (a lower bound when sizePartial). */
+  size: number;
+  sizePartial: boolean;
+  /** Nanoseconds since the tracker's time origin. */
+  trackedAt: number;
+  /** When it was reported collected or its scope ended; undefined while alive or unknown. */
+  endedAt: number | undefined;
+  endedBy: 'gc' | 'scope' | undefined;
+  /** endedAt - trackedAt; undefined while alive or unknown. */
+  lifetimeNs: number | undefined;
+  alive: boolean;
+  /** The end of a primitive outside any scope cannot be observed. */
+  lifetimeUnknown: boolean;
+  primitive: boolean;
+  scope: string | undefined;
+  /** Scope names from the outermost to the innermost. */
+  scopePath: string[];
+  threadId: number;
+  aliases: string[];
+}
+
+const MAX_SCOPE_DEPTH = 256;
+
+export class Tracker {
+  readonly threadId = threadId;
+  readonly pid = process.pid;
+  readonly timeOriginMs = timeOriginMs();
+  readonly createdAt = nowNs();
+  readonly strings = new StringTable();
+  readonly values = new ColumnTable(VALUE_COLUMNS);
+  readonly scopes = new ColumnTable(SCOPE_COLUMNS);
+  readonly relations = new ColumnTable(RELATION_COLUMNS);
+  /** Bytes outside the V8 heap per value row, only for rows that have any. */
+  readonly external = new Map<number, number>();
+  limits: TrackerLimits;
+
+  private readonly ids = new WeakMap<object, number>();
+  private readonly registry = new FinalizationRegistry<number>((row) => this.onCollected(row));
+  private readonly als = new AsyncLocalStorage<ScopeFrame>();
+  private readonly aliasCount = new Map<number, number>();
+
+  private totalAllocations = 0;
+  private totalAllocated = 0;
+  private activeAllocations = 0;
+  private activeMemory = 0;
+  private peakAllocations = 0;
+  private peakMemory = 0;
+  private totalDeallocations = 0;
+  private totalDeallocated = 0;
+  private unknownLifetimes = 0;
+  private aliasTotal = 0;
+  private cloneTotal = 0;
+  private transferTotal = 0;
+  private readonly dropped = { values: 0, scopes: 0, relations: 0 };
+
+  constructor(limits: Partial<TrackerLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  /** Tracks `value` under `name`; returns the row, or -1 when it was an alias or dropped. */
+  track(name: string, value: unknown, options?: TrackOptions, cloneOf?: unknown): number {
+    const isObject = (typeof value === 'object' && value !== null) || typeof value === 'function';
+    const frame = this.als.getStore();
+    if (isObject) {
+      const known = this.ids.get(value as object);
+      if (known !== undefined) {
+        this.relate(this.isInOpenScope(known) ? RelationKind.Alias : RelationKind.Move, known, known, name, frame);
+        return -1;
+      }
+    }
+    if (this.values.length >= this.limits.maxValues) {
+      this.dropped.values++;
+      return -1;
+    }
+    const d: Description = describe(value, this.limits.sizeBudget);
+    const size = options?.size !== undefined && Number.isFinite(options.size) ? Math.max(0, options.size) : d.size;
+    const row = this.values.append();
+    const v = this.values;
+    v.set('name', row, this.strings.intern(name));
+    v.set('type', row, this.strings.intern(options?.type ?? d.typeName));
+    v.set('kind', row, d.kind);
+    v.set('size', row, size);
+    v.set('trackedAt', row, nowNs() - this.createdAt);
+    v.set('endedAt', row, Number.NaN);
+    v.set('scope', row, frame ? frame.id : -1);
+    let flags = d.partial && options?.size === undefined ? ValueFlag.Partial : 0;
+    if (d.external > 0) this.external.set(row, d.external);
+    if (isObject) {
+      this.ids.set(value as object, row);
+      this.registry.register(value as object, row);
+    } else {
+      flags |= ValueFlag.Primitive;
+      if (frame && frame.id >= 0 && !frame.exited) (frame.primitives ??= []).push(row);
+      else this.unknownLifetimes++;
+    }
+    if (cloneOf !== undefined) {
+      flags |= ValueFlag.Clone;
+      this.cloneTotal++;
+      const source = typeof cloneOf === 'object' && cloneOf !== null ? this.ids.get(cloneOf) : undefined;
+      this.relate(RelationKind.Clone, source ?? -1, row, name, frame);
+    }
+    v.set('flags', row, flags);
+    this.totalAllocations++;
+    this.totalAllocated += size;
+    this.activeAllocations++;
+    this.activeMemory += size;
+    if (this.activeAllocations > this.peakAllocations) this.peakAllocations = this.activeAllocations;
+    if (this.activeMemory > this.peakMemory) this.peakMemory = this.activeMemory;
+    return row;
+  }
+
+  /** The row of a tracked object, if it is tracked. */
+  rowOf(value: unknown): number | undefined {
+    return (typeof value === 'object' && value !== null) || typeof value === 'function'
+      ? this.ids.get(value as object)
+      : undefined;
+  }
+
+  /** Records that the ArrayBuffer behind `row` was sent to thread `toThread`. */
+  recordTransfer(row: number, toThread: number): void {
+    this.transferTotal++;
+    this.relate(RelationKind.Transfer, row, toThread, '', this.als.getStore());
+  }
+
+  // --- scopes ---
+
+  currentScope(): ScopeFrame | undefined {
+    return this.als.getStore();
+  }
+
+  /** Runs fn inside a new scope; the scope ends when fn returns or its promise settles. */
+  runInScope<T>(name: string, fn: () => T): T {
+    const frame = this.openScope(name);
+    let result: T;
+    try {
+      result = this.als.run(frame, fn);
+    } catch (error) {
+      this.closeScope(frame);
+      throw error;
+    }
+    if (isThenable(result)) {
+      return result.then(
+        (v: unknown) => {
+          this.closeScope(frame);
+          return v;
+        },
+        (e: unknown) => {
+          this.closeScope(frame);
+          throw e;
+        },
+      ) as T;
+    }
+    this.closeScope(frame);
+    return result;
+  }
+
+  /** Enters a scope for the rest of the current synchronous and asynchronous execution. */
+  enterScope(name: string): ScopeHandle {
+    const frame = this.openScope(name);
+    this.als.enterWith(frame);
+    const exit = () => {
+      if (frame.exited) return;
+      this.closeScope(frame);
+      if (this.als.getStore() === frame) this.als.enterWith(nearestOpen(frame.parent) as ScopeFrame);
+    };
+    return { name, exit, [Symbol.dispose]: exit };
+  }
+
+  private openScope(name: string): ScopeFrame {
+    const parent = this.als.getStore();
+    let depth = 0;
+    for (let p = parent; p && depth <= MAX_SCOPE_DEPTH; p = p.parent) depth++;
+    let id = -1;
+    if (this.scopes.length < this.limits.maxScopes) {
+      id = this.scopes.append();
+      const s = this.scopes;
+      s.set('name', id, this.strings.intern(name));
+      s.set('parent', id, parent ? parent.id : -1);
+      s.set('enteredAt', id, nowNs() - this.createdAt);
+      s.set('exitedAt', id, Number.NaN);
+      s.set('asyncId', id, executionAsyncIdSafe());
+    } else {
+      this.dropped.scopes++;
+    }
+    // Beyond MAX_SCOPE_DEPTH the chain is cut so that runaway recursion cannot grow it forever.
+    return { id, name, parent: depth < MAX_SCOPE_DEPTH ? parent : undefined, primitives: undefined, exited: false };
+  }
+
+  private closeScope(frame: ScopeFrame): void {
+    if (frame.exited) return;
+    frame.exited = true;
+    const at = nowNs() - this.createdAt;
+    if (frame.id >= 0) this.scopes.set('exitedAt', frame.id, at);
+    if (frame.primitives) {
+      for (const row of frame.primitives) this.end(row, at, ValueFlag.ScopeEnded);
+      frame.primitives = undefined;
+    }
+  }
+
+  /** Whether the scope a value was tracked in is still open (or it had none). */
+  private isInOpenScope(row: number): boolean {
+    const scope = this.values.get('scope', row);
+    return scope < 0 || Number.isNaN(this.scopes.get('exitedAt', scope));
+  }
+
+  // --- lifecycle ---
+
+  private onCollected(row: number): void {
+    try {
+      this.end(row, nowNs() - this.createdAt, ValueFlag.Collected);
+      this.aliasCount.delete(row);
+    } catch {
+      // A finalizer must never throw: there is nobody to catch it.
+    }
+  }
+
+  private end(row: number, at: number, how: number): void {
+    const v = this.values;
+    const flags = v.get('flags', row);
+    if (flags & (ValueFlag.Collected | ValueFlag.ScopeEnded)) return;
+    v.set('flags', row, flags | how);
+    v.set('endedAt', row, at);
+    const size = v.get('size', row);
+    this.activeAllocations--;
+    this.activeMemory -= size;
+    this.totalDeallocations++;
+    this.totalDeallocated += size;
+  }
+
+  private relate(kind: number, from: number, to: number, name: string, frame: ScopeFrame | undefined): void {
+    let count = 0;
+    if (kind === RelationKind.Alias || kind === RelationKind.Move) {
+      count = (this.aliasCount.get(from) ?? 0) + 1;
+      this.aliasCount.set(from, count);
+      this.aliasTotal++;
+    }
+    if (this.relations.length >= this.limits.maxRelations) {
+      this.dropped.relations++;
+      return;
+    }
+    const r = this.relations.append();
+    const t = this.relations;
+    t.set('kind', r, kind);
+    t.set('at', r, nowNs() - this.createdAt);
+    t.set('from', r, from);
+    t.set('to', r, to);
+    t.set('name', r, this.strings.intern(name));
+    t.set('scope', r, frame ? frame.id : -1);
+    t.set('count', r, count);
+  }
+
+  // --- queries ---
+
+  getStats(): TrackerStats {
+    return {
+      totalAllocations: this.totalAllocations,
+      totalAllocated: this.totalAllocated,
+      activeAllocations: this.activeAllocations,
+      activeMemory: this.activeMemory,
+      peakAllocations: this.peakAllocations,
+      peakMemory: this.peakMemory,
+      totalDeallocations: this.totalDeallocations,
+      totalDeallocated: this.totalDeallocated,
+      unknownLifetimes: this.unknownLifetimes,
+      aliases: this.aliasTotal,
+      clones: this.cloneTotal,
+      transfers: this.transferTotal,
+      dropped: { ...this.dropped },
+      trackerBytes: this.ownBytes(),
+    };
+  }
+
+  /** Bytes held by the tracker's tables (the WeakMap and registry entries are estimated). */
+  ownBytes(): number {
+    // 72 bytes per FinalizationRegistry cell and ~34 per WeakMap entry, measured on Node 20 x64.
+    return (
+      this.values.bytes() +
+      this.scopes.bytes() +
+      this.relations.bytes() +
+      this.strings.bytes() +
+      this.external.size * 40 +
+      this.values.length * 106
+    );
+  }
+
+  info(row: number): AllocationInfo {
+    const v = this.values;
+    const flags = v.get('flags', row);
+    const kind = v.get('kind', row);
+    const endedAt = v.get('endedAt', row);
+    const ended = !Number.isNaN(endedAt);
+    const scopeId = v.get('scope', row);
+    const trackedAt = v.get('trackedAt', row);
+    const primitive = (flags & ValueFlag.Primitive) !== 0;
+    return {
+      id: row,
+      name: this.strings.get(v.get('name', row)),
+      typeName: this.strings.get(v.get('type', row)),
+      category: categoryOf(kind),
+      subcategory: subcategoryOf(kind),
+      size: v.get('size', row),
+      sizePartial: (flags & ValueFlag.Partial) !== 0,
+      trackedAt,
+      endedAt: ended ? endedAt : undefined,
+      endedBy: flags & ValueFlag.Collected ? 'gc' : flags & ValueFlag.ScopeEnded ? 'scope' : undefined,
+      lifetimeNs: ended ? endedAt - trackedAt : undefined,
+      alive: !ended,
+      lifetimeUnknown: primitive && scopeId < 0,
+      primitive,
+      scope: scopeId >= 0 ? this.strings.get(this.scopes.get('name', scopeId)) : undefined,
+      scopePath: this.scopePath(scopeId),
+      threadId: this.threadId,
+      aliases: this.aliasesOf(row),
+    };
+  }
+
+  scopePath(scopeId: number): string[] {
+    const path: string[] = [];
+    for (let s = scopeId; s >= 0 && path.length <= MAX_SCOPE_DEPTH; s = this.scopes.get('parent', s)) {
+      path.push(this.strings.get(this.scopes.get('name', s)));
+    }
+    return path.reverse();
+  }
+
+  private aliasesOf(row: number): string[] {
+    if (!this.aliasCount.has(row) && this.aliasTotal === 0) return [];
+    const names: string[] = [];
+    const r = this.relations;
+    for (let i = 0; i < r.length; i++) {
+      const k = r.get('kind', i);
+      if ((k === RelationKind.Alias || k === RelationKind.Move) && r.get('from', i) === row) {
+        names.push(this.strings.get(r.get('name', i)));
+      }
+    }
+    return names;
+  }
+
+  /** Every tracked value, alive or not, in the order tracked. */
+  history(): AllocationInfo[] {
+    const out = new Array<AllocationInfo>(this.values.length);
+    for (let row = 0; row < this.values.length; row++) out[row] = this.info(row);
+    return out;
+  }
+
+  /** Values not known to have ended. */
+  active(): AllocationInfo[] {
+    const out: AllocationInfo[] = [];
+    for (let row = 0; row < this.values.length; row++) {
+      if (Number.isNaN(this.values.get('endedAt', row))) out.push(this.info(row));
+    }
+    return out;
+  }
+}
+
+function executionAsyncIdSafe(): number {
+  try {
+    return executionAsyncId();
+  } catch {
+    return -1;
+  }
+}
+
+function nearestOpen(frame: ScopeFrame | undefined): ScopeFrame | undefined {
+  let f = frame;
+  while (f?.exited) f = f.parent;
+  return f;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  if (value instanceof Promise) return true;
+  try {
+    return typeof (value as { then?: unknown }).then === 'function';
+  } catch {
+    return false;
+  }
+}
