@@ -14,7 +14,11 @@ const src = join(root, 'src');
 
 function files(dir, out = []) {
   let names = [];
-  try { names = readdirSync(dir); } catch { return out; }
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of names) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) files(path, out);
@@ -33,7 +37,8 @@ function rank(path) {
   return i === -1 ? ENTRY_RANK : i;
 }
 
-const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?[^'"`;]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
+const IMPORT =
+  /(?:^|\n)\s*(import|export)\s+(type\s+)?[^'"`;]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
 
 const violations = [];
 function check(file, allow) {

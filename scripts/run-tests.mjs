@@ -15,7 +15,9 @@ function find(dir, out = []) {
 }
 
 const filters = process.argv.slice(2);
-const files = find('test').filter((f) => filters.length === 0 || filters.some((x) => f.startsWith(x.replace(/^\.\//, ''))));
+const files = find('test').filter(
+  (f) => filters.length === 0 || filters.some((x) => f.startsWith(x.replace(/^\.\//, ''))),
+);
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);

@@ -1,14 +1,30 @@
 /**
  * The object getGlobalTracker() returns: statistics and queries over this thread's tracker,
- * and the exports. A facade: the work is done by tracker/, analysis/ and report/.
+ * and the exports. A facade: the work is done by tracker/, probes/, analysis/ and report/.
  */
-import { state, tracker } from './state.js';
+import { join, resolve } from 'node:path';
+import { buildModel, type SessionModel } from './analysis/model.js';
+import { computeMetrics, computeStats, type Metrics, memoryByType, type TypeUsage } from './analysis/stats.js';
+import { type HeapFigures, heapFigures } from './probes/memory.js';
+import { SCHEMA_VERSION, type SessionData, threadDataFromTracker } from './recording/data.js';
+import { writeReports } from './report/all.js';
+import { writeSnapshotJson } from './report/snapshot-json.js';
+import { state, tracker, warnOnce } from './state.js';
 import type { AllocationInfo, TrackerStats } from './tracker/tracker.js';
 
+export interface MemscopeStats extends TrackerStats {
+  heap: HeapFigures;
+}
+
 export class MemscopeTracker {
-  /** Counters of tracked values, O(1). */
-  getStats(): TrackerStats {
-    return tracker().getStats();
+  /** Counters of tracked values (O(1)) and the process's heap figures. */
+  getStats(): MemscopeStats {
+    return { ...tracker().getStats(), heap: heapFigures() };
+  }
+
+  /** Memory by type name over the tracked values still alive, largest first. */
+  getMemoryByType(): TypeUsage[] {
+    return memoryByType(this.model().values, true);
   }
 
   /** Tracked values not known to have ended. */
@@ -21,12 +37,61 @@ export class MemscopeTracker {
     return tracker().history();
   }
 
+  /** The original report's eight metrics, computed from the tracked values. */
+  getMetrics(): Metrics {
+    const model = this.model();
+    return computeMetrics(model, computeStats(model));
+  }
+
+  /** The session as the analysis sees it: this thread's tracked values, scopes and relations. */
+  sessionData(): SessionData {
+    const s = state();
+    const t = tracker();
+    return {
+      meta: {
+        name: s.config.name,
+        schemaVersion: SCHEMA_VERSION,
+        nodeVersion: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        pid: process.pid,
+        argv: process.argv.slice(),
+        startedAtMs: t.timeOriginMs + t.createdAt / 1e6,
+        endedAtMs: Date.now(),
+      },
+      threads: [threadDataFromTracker(t)],
+      problems: [],
+    };
+  }
+
+  model(): SessionModel {
+    return buildModel(this.sessionData());
+  }
+
+  /** Writes the original's JSON snapshot (memory_hierarchy, metadata, summary) to `path`. */
+  exportToJson(path: string): string {
+    const file = resolve(path.endsWith('.json') ? path : `${path}.json`);
+    writeSnapshotJson(file, this.model());
+    return file;
+  }
+
+  /** Writes every output that exists so far into `dir` (default `<outDir>/<name>/`); returns the files. */
+  exportAll(dir?: string): string[] {
+    const { name, outDir } = state().config;
+    return writeReports(this.model(), resolve(dir ?? join(outDir, name)), { name });
+  }
+
   /** Session name and output folder in use. */
-  get config() {
+  get config(): { name: string; outDir: string } {
     const { name, outDir } = state().config;
     return { name, outDir };
   }
 
-  /** Called at process exit when autoExport is on. */
-  exitExport(): void {}
+  /** Called at process exit when autoExport is on: never throws. */
+  exitExport(): void {
+    try {
+      this.exportAll();
+    } catch (error) {
+      warnOnce('MEMSCOPE_EXPORT', `memscope: export at exit failed: ${String(error)}`);
+    }
+  }
 }

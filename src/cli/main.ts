@@ -16,7 +16,9 @@ function packageVersion(): string {
 
 export function buildProgram(): Command {
   const program = new Command('memscope')
-    .description('Memory analysis for Node.js programs: which values hold the memory, since when, and what keeps them alive.')
+    .description(
+      'Memory analysis for Node.js programs: which values hold the memory, since when, and what keeps them alive.',
+    )
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError()
     .exitOverride();

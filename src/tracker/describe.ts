@@ -36,7 +36,16 @@ export const SUBCATEGORIES = [
   ['Other', 'Proxies'],
 ] as const;
 
-export const CATEGORIES = ['Collections', 'Text', 'Binary', 'Shared', 'Objects', 'Functions', 'Async', 'Other'] as const;
+export const CATEGORIES = [
+  'Collections',
+  'Text',
+  'Binary',
+  'Shared',
+  'Objects',
+  'Functions',
+  'Async',
+  'Other',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export interface SizeBudget {
@@ -74,10 +83,24 @@ export function subcategoryOf(kind: number): string {
 export function describe(value: unknown, _budget: SizeBudget = DEFAULT_BUDGET): Description {
   const t = typeof value;
   if (t === 'string') {
-    return { typeName: 'string', kind: 5, size: 16 + (value as string).length, external: 0, partial: false, primitive: true };
+    return {
+      typeName: 'string',
+      kind: 5,
+      size: 16 + (value as string).length,
+      external: 0,
+      partial: false,
+      primitive: true,
+    };
   }
   if (value === null || t !== 'object') {
-    return { typeName: value === null ? 'null' : t, kind: 0, size: 0, external: 0, partial: true, primitive: t !== 'function' };
+    return {
+      typeName: value === null ? 'null' : t,
+      kind: 0,
+      size: 0,
+      external: 0,
+      partial: true,
+      primitive: t !== 'function',
+    };
   }
   return { typeName: 'Object', kind: 11, size: 0, external: 0, partial: true, primitive: false };
 }

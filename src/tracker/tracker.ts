@@ -9,14 +9,7 @@
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 import { threadId } from 'node:worker_threads';
 import { nowNs, timeOriginMs } from './clock.js';
-import {
-  categoryOf,
-  DEFAULT_BUDGET,
-  type Description,
-  describe,
-  type SizeBudget,
-  subcategoryOf,
-} from './describe.js';
+import { categoryOf, DEFAULT_BUDGET, type Description, describe, type SizeBudget, subcategoryOf } from './describe.js';
 import { StringTable } from './strings.js';
 import { ColumnTable } from './table.js';
 

@@ -5,10 +5,7 @@ import { getGlobalTracker, scope, trackVar } from '../../src/index.js';
 test('trackVar returns the value and counts it', () => {
   const before = getGlobalTracker().getStats().totalAllocations;
   const v = { a: 1 };
-  assert.equal(
-    trackVar('v', v),
-    v,
-  );
+  assert.equal(trackVar('v', v), v);
   assert.equal(getGlobalTracker().getStats().totalAllocations, before + 1);
 });
 

@@ -1,0 +1,350 @@
+/**
+ * The analysis model: one session, every thread and process merged on one time axis. Every
+ * output (JSON, SVG, HTML, server) reads this model, so they never disagree.
+ *
+ * Times are nanoseconds since the session's origin (the earliest thread origin).
+ * A figure that was not observed is `null`, never a guess.
+ */
+import { GC_KINDS } from '../probes/types.js';
+import type { SessionData, SessionMeta, ThreadData } from '../recording/data.js';
+import { categoryOf, subcategoryOf } from '../tracker/describe.js';
+import { RelationKind, ValueFlag } from '../tracker/tracker.js';
+
+export interface ThreadModel {
+  index: number;
+  pid: number;
+  threadId: number;
+  /** "main" for the main thread of the first process, else "p<pid>" / "p<pid>.t<tid>". */
+  label: string;
+  valueCount: number;
+  dropped: { values: number; scopes: number; relations: number };
+}
+
+export interface AliasModel {
+  name: string;
+  at: number;
+  /** alias: tracked again while its first scope was open; move: after that scope ended. */
+  kind: 'alias' | 'move';
+  scope: number;
+}
+
+export interface ValueModel {
+  /** Index in SessionModel.values. */
+  id: number;
+  thread: number;
+  /** Row in its thread's recording. */
+  row: number;
+  name: string;
+  typeName: string;
+  category: string;
+  subcategory: string;
+  /** Estimated deep size in bytes at track time. */
+  size: number;
+  /** Part of `size` outside the V8 heap. */
+  external: number;
+  sizePartial: boolean;
+  primitive: boolean;
+  trackedAt: number;
+  endedAt: number | null;
+  endedBy: 'gc' | 'scope' | null;
+  alive: boolean;
+  /** A primitive outside any scope: its end cannot be observed. */
+  lifetimeUnknown: boolean;
+  /** Index in SessionModel.scopes, or -1. */
+  scope: number;
+  aliases: readonly AliasModel[];
+  /** The value this one is a clone of, -1 when unknown or none. */
+  cloneOf: number;
+  isClone: boolean;
+}
+
+export interface ScopeModel {
+  id: number;
+  thread: number;
+  name: string;
+  parent: number;
+  enteredAt: number;
+  exitedAt: number | null;
+  durationNs: number | null;
+  asyncId: number;
+  depth: number;
+}
+
+export interface RelationModel {
+  kind: 'alias' | 'move' | 'clone' | 'transfer';
+  at: number;
+  /** Value id (model index), or -1 when the source was not tracked. */
+  from: number;
+  /** Value id for clone; the same value for alias/move; the target thread id for transfer. */
+  to: number;
+  name: string;
+  thread: number;
+  scope: number;
+  /** Aliases of `from` after this one (alias and move). */
+  count: number;
+}
+
+/** One thread's heap timeline (rss and arrayBuffers are process-wide figures). */
+export interface TimelineModel {
+  thread: number;
+  at: number[];
+  heapUsed: number[];
+  heapTotal: number[];
+  external: number[];
+  arrayBuffers: number[];
+  rss: number[];
+  spaces: { name: string; size: number[]; used: number[]; available: number[] }[];
+}
+
+export interface GcModel {
+  thread: number;
+  at: number;
+  kind: string;
+  durationNs: number;
+}
+
+/** A node of a thread's sampling-profile call tree, with the sampled bytes allocated there. */
+export interface SiteModel {
+  /** Index in SessionModel.sites. */
+  id: number;
+  thread: number;
+  /** Index of the caller's site, or -1 for a root. */
+  parent: number;
+  functionName: string;
+  url: string;
+  /** 1-based line and column, 0 when V8 gave none. */
+  line: number;
+  column: number;
+  /** Sampled bytes allocated directly in this function (self), and how many are still live. */
+  selfBytes: number;
+  selfLiveBytes: number;
+  selfSamples: number;
+}
+
+export interface SampleModel {
+  site: number;
+  size: number;
+  at: number;
+  live: boolean;
+}
+
+export interface SessionModel {
+  name: string;
+  meta: SessionMeta;
+  /** Epoch milliseconds of time 0. */
+  originMs: number;
+  /** Last observed time. */
+  durationNs: number;
+  threads: ThreadModel[];
+  values: ValueModel[];
+  scopes: ScopeModel[];
+  relations: RelationModel[];
+  timelines: TimelineModel[];
+  gcs: GcModel[];
+  sites: SiteModel[];
+  samples: SampleModel[];
+  /** Sampling interval in bytes, when a profile was taken. */
+  samplingInterval: number | null;
+  problems: string[];
+}
+
+const NO_ALIASES: readonly AliasModel[] = Object.freeze([]);
+const RELATION_NAMES: Record<number, RelationModel['kind']> = {
+  [RelationKind.Alias]: 'alias',
+  [RelationKind.Move]: 'move',
+  [RelationKind.Clone]: 'clone',
+  [RelationKind.Transfer]: 'transfer',
+};
+
+function threadLabel(t: ThreadData, first: ThreadData | undefined): string {
+  if (first && t.pid === first.pid) return t.threadId === 0 ? 'main' : `worker ${t.threadId}`;
+  return t.threadId === 0 ? `process ${t.pid}` : `process ${t.pid} worker ${t.threadId}`;
+}
+
+export function buildModel(data: SessionData): SessionModel {
+  const origin = data.threads.length > 0 ? Math.min(...data.threads.map((t) => t.originMs)) : data.meta.startedAtMs;
+  const model: SessionModel = {
+    name: data.meta.name,
+    meta: data.meta,
+    originMs: origin,
+    durationNs: 0,
+    threads: [],
+    values: [],
+    scopes: [],
+    relations: [],
+    timelines: [],
+    gcs: [],
+    sites: [],
+    samples: [],
+    samplingInterval: null,
+    problems: [...data.problems],
+  };
+  let last = 0;
+  data.threads.forEach((t, index) => {
+    const shift = (t.originMs - origin) * 1e6;
+    const at = (ns: number) => {
+      const v = ns + shift;
+      if (v > last) last = v;
+      return v;
+    };
+    const s = t.strings;
+    const scopeBase = model.scopes.length;
+    const valueBase = model.values.length;
+    model.threads.push({
+      index,
+      pid: t.pid,
+      threadId: t.threadId,
+      label: threadLabel(t, data.threads[0]),
+      valueCount: t.values.name.length,
+      dropped: t.dropped,
+    });
+
+    const sc = t.scopes;
+    for (let r = 0; r < sc.name.length; r++) {
+      const exited = sc.exitedAt[r];
+      const parent = sc.parent[r];
+      const entered = at(sc.enteredAt[r]);
+      const exitedAt = Number.isNaN(exited) ? null : at(exited);
+      model.scopes.push({
+        id: scopeBase + r,
+        thread: index,
+        name: s[sc.name[r]] ?? '',
+        parent: parent >= 0 ? scopeBase + parent : -1,
+        enteredAt: entered,
+        exitedAt,
+        durationNs: exitedAt === null ? null : exitedAt - entered,
+        asyncId: sc.asyncId[r],
+        depth: parent >= 0 && parent < r ? model.scopes[scopeBase + parent].depth + 1 : 0,
+      });
+    }
+
+    const v = t.values;
+    for (let r = 0; r < v.name.length; r++) {
+      const flags = v.flags[r];
+      const kind = v.kind[r];
+      const ended = v.endedAt[r];
+      const scope = v.scope[r];
+      const primitive = (flags & ValueFlag.Primitive) !== 0;
+      model.values.push({
+        id: valueBase + r,
+        thread: index,
+        row: r,
+        name: s[v.name[r]] ?? '',
+        typeName: s[v.type[r]] ?? '',
+        category: categoryOf(kind),
+        subcategory: subcategoryOf(kind),
+        size: v.size[r],
+        external: v.external[r] ?? 0,
+        sizePartial: (flags & ValueFlag.Partial) !== 0,
+        primitive,
+        trackedAt: at(v.trackedAt[r]),
+        endedAt: Number.isNaN(ended) ? null : at(ended),
+        endedBy: flags & ValueFlag.Collected ? 'gc' : flags & ValueFlag.ScopeEnded ? 'scope' : null,
+        alive: Number.isNaN(ended),
+        lifetimeUnknown: primitive && scope < 0,
+        scope: scope >= 0 ? scopeBase + scope : -1,
+        aliases: NO_ALIASES,
+        cloneOf: -1,
+        isClone: (flags & ValueFlag.Clone) !== 0,
+      });
+    }
+
+    const rel = t.relations;
+    for (let r = 0; r < rel.kind.length; r++) {
+      const kind = RELATION_NAMES[rel.kind[r]];
+      if (!kind) continue;
+      const from = rel.from[r];
+      const to = rel.to[r];
+      const scope = rel.scope[r];
+      const relation: RelationModel = {
+        kind,
+        at: at(rel.at[r]),
+        from: from >= 0 ? valueBase + from : -1,
+        to: kind === 'transfer' ? to : to >= 0 ? valueBase + to : -1,
+        name: s[rel.name[r]] ?? '',
+        thread: index,
+        scope: scope >= 0 ? scopeBase + scope : -1,
+        count: rel.count[r],
+      };
+      model.relations.push(relation);
+      if ((kind === 'alias' || kind === 'move') && relation.from >= 0) {
+        const value = model.values[relation.from];
+        const alias: AliasModel = { name: relation.name, at: relation.at, kind, scope: relation.scope };
+        if (value.aliases === NO_ALIASES) value.aliases = [alias];
+        else (value.aliases as AliasModel[]).push(alias);
+      } else if (kind === 'clone' && relation.to >= 0) {
+        model.values[relation.to].cloneOf = relation.from;
+      }
+    }
+
+    if (t.timeline) {
+      const tl = t.timeline;
+      model.timelines.push({
+        thread: index,
+        at: Array.from(tl.at, at),
+        heapUsed: Array.from(tl.heapUsed),
+        heapTotal: Array.from(tl.heapTotal),
+        external: Array.from(tl.external),
+        arrayBuffers: Array.from(tl.arrayBuffers),
+        rss: Array.from(tl.rss),
+        spaces: tl.spaces.map((sp) => ({
+          name: sp.name,
+          size: Array.from(sp.size),
+          used: Array.from(sp.used),
+          available: Array.from(sp.available),
+        })),
+      });
+    }
+    if (t.gc) {
+      for (let r = 0; r < t.gc.at.length; r++) {
+        model.gcs.push({
+          thread: index,
+          at: at(t.gc.at[r]),
+          kind: GC_KINDS[t.gc.kind[r]] ?? 'other',
+          durationNs: t.gc.durationNs[r],
+        });
+      }
+    }
+    if (t.profile) addProfile(model, t.profile, index, at);
+  });
+  model.durationNs = last;
+  return model;
+}
+
+function addProfile(
+  model: SessionModel,
+  p: NonNullable<ThreadData['profile']>,
+  thread: number,
+  at: (ns: number) => number,
+) {
+  model.samplingInterval = p.interval;
+  const base = model.sites.length;
+  const byId = new Map<number, number>();
+  const n = p.nodes;
+  for (let r = 0; r < n.id.length; r++) byId.set(n.id[r], base + r);
+  for (let r = 0; r < n.id.length; r++) {
+    model.sites.push({
+      id: base + r,
+      thread,
+      parent: byId.get(n.parent[r]) ?? -1,
+      functionName: p.strings[n.functionName[r]] ?? '',
+      url: p.strings[n.url[r]] ?? '',
+      line: n.line[r],
+      column: n.column[r],
+      selfBytes: 0,
+      selfLiveBytes: 0,
+      selfSamples: 0,
+    });
+  }
+  const s = p.samples;
+  for (let r = 0; r < s.node.length; r++) {
+    const site = byId.get(s.node[r]);
+    if (site === undefined) continue;
+    const live = s.live[r] === 1;
+    const node = model.sites[site];
+    node.selfBytes += s.size[r];
+    node.selfSamples++;
+    if (live) node.selfLiveBytes += s.size[r];
+    model.samples.push({ site, size: s.size[r], at: at(s.at[r]), live });
+  }
+}

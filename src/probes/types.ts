@@ -1,0 +1,39 @@
+/**
+ * What the automatic probes record in one thread, in columns (plain arrays while recording,
+ * any array-like once loaded). Times are nanoseconds after the thread's origin, like the
+ * tracker's.
+ */
+export type Col = ArrayLike<number>;
+
+/** Heap samples every N ms: V8 heap of this thread's isolate, process-wide external/rss. */
+export interface TimelineData {
+  at: Col;
+  heapUsed: Col;
+  heapTotal: Col;
+  external: Col;
+  arrayBuffers: Col;
+  rss: Col;
+  /** V8 heap spaces (new_space, old_space, code_space, large_object_space, ...). */
+  spaces: { name: string; size: Col; used: Col; available: Col }[];
+}
+
+/** GC kinds as PerformanceObserver reports them (perf_hooks.constants.NODE_PERFORMANCE_GC_*). */
+export const GC_KINDS: Record<number, string> = { 1: 'major', 2: 'minor', 4: 'incremental', 8: 'weakcb' };
+
+export interface GcData {
+  at: Col;
+  /** perf_hooks GC kind flag (see GC_KINDS). */
+  kind: Col;
+  durationNs: Col;
+}
+
+/** The V8 sampling heap profiler's call tree and its samples. */
+export interface ProfileData {
+  /** Interned strings for function names and urls. */
+  strings: string[];
+  nodes: { id: Col; parent: Col; functionName: Col; url: Col; line: Col; column: Col };
+  /** One row per sample: the call-tree node, its bytes, when it was first seen, 1 if live at the end. */
+  samples: { node: Col; size: Col; at: Col; live: Col };
+  /** The sampling interval in bytes. */
+  interval: number;
+}

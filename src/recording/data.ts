@@ -1,0 +1,85 @@
+/**
+ * The raw data of a session, as recorded: one ThreadData per thread of each process, in the
+ * tracker's own columnar shape. The recording files hold exactly this; the in-process exports
+ * build the same shape from the live tracker, so both go through one analysis.
+ */
+import type { GcData, ProfileData, TimelineData } from '../probes/types.js';
+import type { Tracker } from '../tracker/tracker.js';
+import {
+  RELATION_COLUMNS,
+  type RelationColumn,
+  SCOPE_COLUMNS,
+  type ScopeColumn,
+  VALUE_COLUMNS,
+  type ValueColumn,
+} from '../tracker/tracker.js';
+
+export const SCHEMA_VERSION = 1;
+
+export type Columns<K extends string> = Record<K, ArrayLike<number> & { length: number }>;
+
+export interface ThreadData {
+  pid: number;
+  threadId: number;
+  /** Epoch milliseconds of this thread's time 0: every *At column is nanoseconds after it. */
+  originMs: number;
+  /** Interned strings; the name, type and scope-name columns index into it. */
+  strings: string[];
+  /** One row per tracked value (see VALUE_COLUMNS) plus `external` bytes outside the V8 heap. */
+  values: Columns<ValueColumn | 'external'>;
+  scopes: Columns<ScopeColumn>;
+  relations: Columns<RelationColumn>;
+  /** Rows the tracker could not keep because a cap was reached. */
+  dropped: { values: number; scopes: number; relations: number };
+  /** From the probes, when they ran in this thread. */
+  timeline?: TimelineData;
+  gc?: GcData;
+  profile?: ProfileData;
+}
+
+export interface SessionMeta {
+  name: string;
+  schemaVersion: number;
+  nodeVersion: string;
+  platform: string;
+  pid: number;
+  argv: string[];
+  /** Epoch milliseconds. */
+  startedAtMs: number;
+  endedAtMs?: number;
+  options?: Record<string, unknown>;
+}
+
+export interface SessionData {
+  meta: SessionMeta;
+  threads: ThreadData[];
+  /** What could not be read (a damaged recording), one line each. */
+  problems: string[];
+}
+
+export const VALUE_COLUMN_NAMES = Object.keys(VALUE_COLUMNS) as ValueColumn[];
+export const SCOPE_COLUMN_NAMES = Object.keys(SCOPE_COLUMNS) as ScopeColumn[];
+export const RELATION_COLUMN_NAMES = Object.keys(RELATION_COLUMNS) as RelationColumn[];
+
+/** A copy of the live tracker's tables (no I/O). */
+export function threadDataFromTracker(tracker: Tracker): ThreadData {
+  const values = {} as Columns<ValueColumn | 'external'>;
+  for (const key of VALUE_COLUMN_NAMES) values[key] = tracker.values.column(key);
+  const external = new Float64Array(tracker.values.length);
+  for (const [row, bytes] of tracker.external) if (row < external.length) external[row] = bytes;
+  values.external = external;
+  const scopes = {} as Columns<ScopeColumn>;
+  for (const key of SCOPE_COLUMN_NAMES) scopes[key] = tracker.scopes.column(key);
+  const relations = {} as Columns<RelationColumn>;
+  for (const key of RELATION_COLUMN_NAMES) relations[key] = tracker.relations.column(key);
+  return {
+    pid: tracker.pid,
+    threadId: tracker.threadId,
+    originMs: tracker.timeOriginMs + tracker.createdAt / 1e6,
+    strings: tracker.strings.values.slice(),
+    values,
+    scopes,
+    relations,
+    dropped: tracker.getStats().dropped,
+  };
+}

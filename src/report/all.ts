@@ -1,0 +1,23 @@
+/**
+ * Every output of a session, written into one folder. The facade's exportAll(), the preload
+ * at exit, `memscope run` and `memscope report` all come here, so they write the same files.
+ */
+import { join } from 'node:path';
+import type { SessionModel } from '../analysis/model.js';
+import { computeStats } from '../analysis/stats.js';
+import { writeSnapshotJson } from './snapshot-json.js';
+
+export interface ReportOptions {
+  /** Session name: the file prefix. */
+  name: string;
+}
+
+/** Writes every report into `folder`; returns the files written. */
+export function writeReports(model: SessionModel, folder: string, options: ReportOptions): string[] {
+  const stats = computeStats(model);
+  const files: string[] = [];
+  const snapshot = join(folder, `${options.name}_snapshot.json`);
+  writeSnapshotJson(snapshot, model, stats);
+  files.push(snapshot);
+  return files;
+}
