@@ -1,0 +1,107 @@
+// The package as an application uses it: a real child process per case, importing memscope
+// by name through a node_modules link, as ESM and as CommonJS.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, test } from 'node:test';
+
+const app = mkdtempSync(join(tmpdir(), 'memscope-app-'));
+mkdirSync(join(app, 'node_modules'));
+symlinkSync(resolve('.'), join(app, 'node_modules', 'memscope'), 'dir');
+after(() => rmSync(app, { recursive: true, force: true }));
+
+function run(file: string, source: string, env: Record<string, string> = {}) {
+  writeFileSync(join(app, file), source);
+  const r = spawnSync(process.execPath, [file], { cwd: app, encoding: 'utf8', env: { ...process.env, ...env } });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+test('require("memscope") works in a CommonJS program', () => {
+  const out = run(
+    'cjs.cjs',
+    `const { trackVar, scope, getGlobalTracker } = require('memscope');
+     const list = trackVar('list', [1, 2, 3]);
+     scope('s', () => trackVar('inner', { a: 1 }));
+     console.log(JSON.stringify({ n: getGlobalTracker().getStats().totalAllocations, same: list.length }));`,
+  );
+  assert.deepEqual(JSON.parse(out), { n: 2, same: 3 });
+});
+
+test('ESM and CommonJS copies in one process share one tracker', () => {
+  const out = run(
+    'both.mjs',
+    `import { createRequire } from 'node:module';
+     import { trackVar, getGlobalTracker } from 'memscope';
+     const cjs = createRequire(import.meta.url)('memscope');
+     trackVar('from_esm', {});
+     cjs.trackVar('from_cjs', {});
+     console.log(getGlobalTracker().getStats().totalAllocations, cjs.getGlobalTracker().getStats().totalAllocations);`,
+  );
+  assert.equal(out, '2 2');
+});
+
+for (const variable of ['MEMSCOPE_DISABLE', 'TRACE_TOOLS_DISABLED']) {
+  test(`${variable}=1 makes every call a no-op that returns its value`, () => {
+    const out = run(
+      'disabled.mjs',
+      `import { trackVar, track, trackClone, scope, enterScope, getGlobalTracker } from 'memscope';
+       const v = { a: 1 };
+       const same = trackVar('v', v) === v && track({ v }).v === v && trackClone('c', v, v) === v;
+       const r = scope('s', () => 5);
+       enterScope('e').exit();
+       console.log(JSON.stringify({ same, r, n: getGlobalTracker().getStats().totalAllocations }));`,
+      { [variable]: '1' },
+    );
+    assert.deepEqual(JSON.parse(out), { same: true, r: 5, n: 0 });
+  });
+}
+
+test('init({ enabled: false }) disables tracking too', () => {
+  const out = run(
+    'off.mjs',
+    `import { init, trackVar, getGlobalTracker } from 'memscope';
+     init({ enabled: false });
+     trackVar('v', {});
+     console.log(getGlobalTracker().getStats().totalAllocations);`,
+  );
+  assert.equal(out, '0');
+});
+
+test('the tracker caps its own memory and counts what it dropped', () => {
+  const out = run(
+    'cap.mjs',
+    `import { init, trackVar, getGlobalTracker } from 'memscope';
+     init({ maxValues: 10 });
+     for (let i = 0; i < 15; i++) trackVar('v' + i, { i });
+     const s = getGlobalTracker().getStats();
+     console.log(JSON.stringify({ kept: getGlobalTracker().getAllocationHistory().length, dropped: s.dropped.values }));`,
+  );
+  assert.deepEqual(JSON.parse(out), { kept: 10, dropped: 5 });
+});
+
+test('autoExport writes the session folder when the process exits, and init is idempotent', () => {
+  const out = join(app, 'out');
+  run(
+    'auto.mjs',
+    `import { init, trackVar } from 'memscope';
+     const a = init({ name: 'auto_app', outDir: ${JSON.stringify(out)}, autoExport: true });
+     const b = init();
+     if (a !== b) throw new Error('init returned another tracker');
+     trackVar('kept', [1, 2, 3]);`,
+  );
+  const file = join(out, 'auto_app', 'auto_app_snapshot.json');
+  assert.ok(existsSync(file), `${file} written at exit`);
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(doc.summary.total_allocations, 1);
+});
+
+test('the default session name is the main script base name', () => {
+  const out = run(
+    'my_service.mjs',
+    `import { getGlobalTracker } from 'memscope'; console.log(getGlobalTracker().config.name);`,
+  );
+  assert.equal(out, 'my_service');
+});
