@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { buildModel, type SessionModel } from './analysis/model.js';
 import { computeMetrics, computeStats, type Metrics, memoryByType, type TypeUsage } from './analysis/stats.js';
+import { collectGarbage } from './probes/force-gc.js';
 import { type HeapFigures, heapFigures } from './probes/memory.js';
 import { SCHEMA_VERSION, type SessionData, threadDataFromTracker } from './recording/data.js';
 import { writeReports } from './report/all.js';
@@ -78,6 +79,14 @@ export class MemscopeTracker {
   exportAll(dir?: string): string[] {
     const { name, outDir } = state().config;
     return writeReports(this.model(), resolve(dir ?? join(outDir, name)), { name });
+  }
+
+  /**
+   * Forces full garbage collections (through the inspector, no flag needed) and waits for
+   * the collected values to be reported. Resolves false if the inspector was unavailable.
+   */
+  collectGarbage(rounds = 3): Promise<boolean> {
+    return collectGarbage(rounds);
   }
 
   /** Session name and output folder in use. */

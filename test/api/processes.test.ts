@@ -105,3 +105,16 @@ test('the default session name is the main script base name', () => {
   );
   assert.equal(out, 'my_service');
 });
+
+test('collectGarbage() reports dropped values collected without --expose-gc', () => {
+  const out = run(
+    'gc.mjs',
+    `import { trackVar, getGlobalTracker } from 'memscope';
+     const kept = trackVar('kept', { k: 1 });
+     (() => { for (let i = 0; i < 10; i++) trackVar('dropped', { i }); })();
+     const ok = await getGlobalTracker().collectGarbage();
+     const h = getGlobalTracker().getAllocationHistory();
+     console.log(JSON.stringify({ ok, dead: h.filter((a) => !a.alive).map((a) => a.name), kept: kept.k }));`,
+  );
+  assert.deepEqual(JSON.parse(out), { ok: true, dead: Array(10).fill('dropped'), kept: 1 });
+});
