@@ -11,16 +11,48 @@ import { SCHEMA_VERSION, type SessionData, threadDataFromTracker } from './recor
 import { writeReports } from './report/all.js';
 import { writeSnapshotJson } from './report/snapshot-json.js';
 import { state, tracker, warnOnce } from './state.js';
-import type { AllocationInfo, TrackerStats } from './tracker/tracker.js';
+import { boardThreads } from './tracker/board.js';
+import { type AllocationInfo, statsFromCounters, type TrackerStats } from './tracker/tracker.js';
+
+export interface ThreadStats extends Omit<TrackerStats, 'trackerBytes'> {
+  threadId: number;
+}
 
 export interface MemscopeStats extends TrackerStats {
+  /**
+   * Threads of this process whose counters are included (workers started after memscope was
+   * loaded in the main thread). With more than one, peakAllocations and peakMemory are the
+   * sums of each thread's own peak: an upper bound of the process's peak.
+   */
+  threadCount: number;
+  /** Per-thread figures, with getStats({ byThread: true }). */
+  threads?: ThreadStats[];
+  /** This thread's heap figures (each worker has its own V8 heap; rss is process-wide). */
   heap: HeapFigures;
 }
 
 export class MemscopeTracker {
-  /** Counters of tracked values (O(1)) and the process's heap figures. */
-  getStats(): MemscopeStats {
-    return { ...tracker().getStats(), heap: heapFigures() };
+  /**
+   * Counters of tracked values over every thread of this process (O(threads)), and this
+   * thread's heap figures. `byThread` adds each thread's own counters.
+   */
+  getStats(options: { byThread?: boolean } = {}): MemscopeStats {
+    const own = tracker();
+    const threads = own.countersShared ? boardThreads() : [];
+    const total = threads.length > 0 ? sumCounters(threads.map((t) => t.counters)) : own.getStats();
+    const stats: MemscopeStats = {
+      ...total,
+      trackerBytes: own.ownBytes(),
+      threadCount: Math.max(1, threads.length),
+      heap: heapFigures(),
+    };
+    if (options.byThread) {
+      stats.threads =
+        threads.length > 0
+          ? threads.map((t) => ({ threadId: t.threadId, ...statsFromCounters(t.counters) }))
+          : [{ threadId: own.threadId, ...statsFromCounters(own.counters) }];
+    }
+    return stats;
   }
 
   /** Memory by type name over the tracked values still alive, largest first. */
@@ -103,4 +135,10 @@ export class MemscopeTracker {
       warnOnce('MEMSCOPE_EXPORT', `memscope: export at exit failed: ${String(error)}`);
     }
   }
+}
+
+function sumCounters(slots: Float64Array[]): Omit<TrackerStats, 'trackerBytes'> {
+  const total = new Float64Array(slots[0].length);
+  for (const slot of slots) for (let i = 0; i < slot.length; i++) total[i] += slot[i];
+  return statsFromCounters(total);
 }

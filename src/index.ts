@@ -20,6 +20,9 @@ export type { AllocationInfo, ScopeHandle, TrackerStats, TrackOptions } from './
 
 let facade: MemscopeTracker | undefined;
 
+// Set up at import: workers started from now on inherit the stats board (see tracker/board.ts).
+state();
+
 /** Configures memscope. Idempotent: later calls update the options and return the same tracker. */
 export function init(options: InitOptions = {}): MemscopeTracker {
   const s = state();

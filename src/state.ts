@@ -3,6 +3,7 @@
  * so that the ESM and CommonJS builds, or two copies of the package, share one tracker.
  */
 import { type Config, resolveConfig } from './config.js';
+import { processBoard } from './tracker/board.js';
 import { Tracker } from './tracker/tracker.js';
 
 export interface State {
@@ -23,6 +24,8 @@ export function state(): State {
     const config = resolveConfig();
     s = { config, tracker: undefined, active: config.enabled, warned: new Set(), exitHooked: false };
     g[KEY] = s;
+    // Made now, so that workers started before the first trackVar still inherit it.
+    if (config.enabled) processBoard();
   }
   return s;
 }

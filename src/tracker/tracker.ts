@@ -8,6 +8,7 @@
  */
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 import { threadId } from 'node:worker_threads';
+import { C, claimCounters } from './board.js';
 import { nowNs, timeOriginMs } from './clock.js';
 import { categoryOf, DEFAULT_BUDGET, type Description, describe, type SizeBudget, subcategoryOf } from './describe.js';
 import { StringTable } from './strings.js';
@@ -179,22 +180,16 @@ export class Tracker {
   private readonly als = new AsyncLocalStorage<ScopeFrame>();
   private readonly aliasCount = new Map<number, number>();
 
-  private totalAllocations = 0;
-  private totalAllocated = 0;
-  private activeAllocations = 0;
-  private activeMemory = 0;
-  private peakAllocations = 0;
-  private peakMemory = 0;
-  private totalDeallocations = 0;
-  private totalDeallocated = 0;
-  private unknownLifetimes = 0;
-  private aliasTotal = 0;
-  private cloneTotal = 0;
-  private transferTotal = 0;
-  private readonly dropped = { values: 0, scopes: 0, relations: 0 };
+  /** The counters behind getStats(), in this thread's slot of the stats board (see board.ts). */
+  readonly counters: Float64Array;
+  /** Whether `counters` is a slot of the process's stats board (false: private). */
+  readonly countersShared: boolean;
 
   constructor(limits: Partial<TrackerLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
+    const { counters, shared } = claimCounters();
+    this.counters = counters;
+    this.countersShared = shared;
   }
 
   /** Tracks `value` under `name`; returns the row, or -1 when it was an alias or dropped. */
@@ -208,8 +203,9 @@ export class Tracker {
         return -1;
       }
     }
+    const c = this.counters;
     if (this.values.length >= this.limits.maxValues) {
-      this.dropped.values++;
+      c[C.droppedValues]++;
       return -1;
     }
     const d: Description = describe(value, this.limits.sizeBudget);
@@ -231,21 +227,21 @@ export class Tracker {
     } else {
       flags |= ValueFlag.Primitive;
       if (frame && frame.id >= 0 && !frame.exited) (frame.primitives ??= []).push(row);
-      else this.unknownLifetimes++;
+      else c[C.unknownLifetimes]++;
     }
     if (cloneOf !== undefined) {
       flags |= ValueFlag.Clone;
-      this.cloneTotal++;
+      c[C.clones]++;
       const source = typeof cloneOf === 'object' && cloneOf !== null ? this.ids.get(cloneOf) : undefined;
       this.relate(RelationKind.Clone, source ?? -1, row, name, frame);
     }
     v.set('flags', row, flags);
-    this.totalAllocations++;
-    this.totalAllocated += size;
-    this.activeAllocations++;
-    this.activeMemory += size;
-    if (this.activeAllocations > this.peakAllocations) this.peakAllocations = this.activeAllocations;
-    if (this.activeMemory > this.peakMemory) this.peakMemory = this.activeMemory;
+    c[C.totalAllocations]++;
+    c[C.totalAllocated] += size;
+    const active = ++c[C.activeAllocations];
+    const memory = (c[C.activeMemory] += size);
+    if (active > c[C.peakAllocations]) c[C.peakAllocations] = active;
+    if (memory > c[C.peakMemory]) c[C.peakMemory] = memory;
     return row;
   }
 
@@ -258,7 +254,7 @@ export class Tracker {
 
   /** Records that the ArrayBuffer behind `row` was sent to thread `toThread`. */
   recordTransfer(row: number, toThread: number): void {
-    this.transferTotal++;
+    this.counters[C.transfers]++;
     this.relate(RelationKind.Transfer, row, toThread, '', this.als.getStore());
   }
 
@@ -320,7 +316,7 @@ export class Tracker {
       s.set('exitedAt', id, Number.NaN);
       s.set('asyncId', id, executionAsyncIdSafe());
     } else {
-      this.dropped.scopes++;
+      this.counters[C.droppedScopes]++;
     }
     // Beyond MAX_SCOPE_DEPTH the chain is cut so that runaway recursion cannot grow it forever.
     return { id, name, parent: depth < MAX_SCOPE_DEPTH ? parent : undefined, primitives: undefined, exited: false };
@@ -361,10 +357,11 @@ export class Tracker {
     v.set('flags', row, flags | how);
     v.set('endedAt', row, at);
     const size = v.get('size', row);
-    this.activeAllocations--;
-    this.activeMemory -= size;
-    this.totalDeallocations++;
-    this.totalDeallocated += size;
+    const c = this.counters;
+    c[C.activeAllocations]--;
+    c[C.activeMemory] -= size;
+    c[C.totalDeallocations]++;
+    c[C.totalDeallocated] += size;
   }
 
   private relate(kind: number, from: number, to: number, name: string, frame: ScopeFrame | undefined): void {
@@ -372,10 +369,10 @@ export class Tracker {
     if (kind === RelationKind.Alias || kind === RelationKind.Move) {
       count = (this.aliasCount.get(from) ?? 0) + 1;
       this.aliasCount.set(from, count);
-      this.aliasTotal++;
+      this.counters[C.aliases]++;
     }
     if (this.relations.length >= this.limits.maxRelations) {
-      this.dropped.relations++;
+      this.counters[C.droppedRelations]++;
       return;
     }
     const r = this.relations.append();
@@ -392,22 +389,7 @@ export class Tracker {
   // --- queries ---
 
   getStats(): TrackerStats {
-    return {
-      totalAllocations: this.totalAllocations,
-      totalAllocated: this.totalAllocated,
-      activeAllocations: this.activeAllocations,
-      activeMemory: this.activeMemory,
-      peakAllocations: this.peakAllocations,
-      peakMemory: this.peakMemory,
-      totalDeallocations: this.totalDeallocations,
-      totalDeallocated: this.totalDeallocated,
-      unknownLifetimes: this.unknownLifetimes,
-      aliases: this.aliasTotal,
-      clones: this.cloneTotal,
-      transfers: this.transferTotal,
-      dropped: { ...this.dropped },
-      trackerBytes: this.ownBytes(),
-    };
+    return { ...statsFromCounters(this.counters), trackerBytes: this.ownBytes() };
   }
 
   /** Bytes held by the tracker's tables (the WeakMap and registry entries are estimated). */
@@ -423,7 +405,7 @@ export class Tracker {
     );
   }
 
-  info(row: number): AllocationInfo {
+  info(row: number, aliases: Map<number, string[]> = this.aliasIndex()): AllocationInfo {
     const v = this.values;
     const flags = v.get('flags', row);
     const kind = v.get('kind', row);
@@ -450,7 +432,7 @@ export class Tracker {
       scope: scopeId >= 0 ? this.strings.get(this.scopes.get('name', scopeId)) : undefined,
       scopePath: this.scopePath(scopeId),
       threadId: this.threadId,
-      aliases: this.aliasesOf(row),
+      aliases: aliases.get(row) ?? [],
     };
   }
 
@@ -462,31 +444,36 @@ export class Tracker {
     return path.reverse();
   }
 
-  private aliasesOf(row: number): string[] {
-    if (!this.aliasCount.has(row) && this.aliasTotal === 0) return [];
-    const names: string[] = [];
+  /** Alias and move names per value row, from one pass over the relations. */
+  private aliasIndex(): Map<number, string[]> {
+    const index = new Map<number, string[]>();
     const r = this.relations;
     for (let i = 0; i < r.length; i++) {
       const k = r.get('kind', i);
-      if ((k === RelationKind.Alias || k === RelationKind.Move) && r.get('from', i) === row) {
-        names.push(this.strings.get(r.get('name', i)));
-      }
+      if (k !== RelationKind.Alias && k !== RelationKind.Move) continue;
+      const from = r.get('from', i);
+      const name = this.strings.get(r.get('name', i));
+      const list = index.get(from);
+      if (list) list.push(name);
+      else index.set(from, [name]);
     }
-    return names;
+    return index;
   }
 
   /** Every tracked value, alive or not, in the order tracked. */
   history(): AllocationInfo[] {
+    const aliases = this.aliasIndex();
     const out = new Array<AllocationInfo>(this.values.length);
-    for (let row = 0; row < this.values.length; row++) out[row] = this.info(row);
+    for (let row = 0; row < this.values.length; row++) out[row] = this.info(row, aliases);
     return out;
   }
 
   /** Values not known to have ended. */
   active(): AllocationInfo[] {
+    const aliases = this.aliasIndex();
     const out: AllocationInfo[] = [];
     for (let row = 0; row < this.values.length; row++) {
-      if (Number.isNaN(this.values.get('endedAt', row))) out.push(this.info(row));
+      if (Number.isNaN(this.values.get('endedAt', row))) out.push(this.info(row, aliases));
     }
     return out;
   }
@@ -498,6 +485,25 @@ function executionAsyncIdSafe(): number {
   } catch {
     return -1;
   }
+}
+
+/** TrackerStats (without trackerBytes) from a slot of counters. */
+export function statsFromCounters(c: ArrayLike<number>): Omit<TrackerStats, 'trackerBytes'> {
+  return {
+    totalAllocations: c[C.totalAllocations],
+    totalAllocated: c[C.totalAllocated],
+    activeAllocations: c[C.activeAllocations],
+    activeMemory: c[C.activeMemory],
+    peakAllocations: c[C.peakAllocations],
+    peakMemory: c[C.peakMemory],
+    totalDeallocations: c[C.totalDeallocations],
+    totalDeallocated: c[C.totalDeallocated],
+    unknownLifetimes: c[C.unknownLifetimes],
+    aliases: c[C.aliases],
+    clones: c[C.clones],
+    transfers: c[C.transfers],
+    dropped: { values: c[C.droppedValues], scopes: c[C.droppedScopes], relations: c[C.droppedRelations] },
+  };
 }
 
 function nearestOpen(frame: ScopeFrame | undefined): ScopeFrame | undefined {

@@ -1,0 +1,105 @@
+/**
+ * The stats board: per-thread tracker counters in one SharedArrayBuffer per process.
+ *
+ * The main thread creates the board and hands it to every worker it (or its workers) starts
+ * through worker_threads environment data, which is cloned into each new Worker — a
+ * SharedArrayBuffer is shared, not copied. Each thread that tracks values claims a slot
+ * (an atomic increment) and keeps its counters there, so any thread reads the live figures
+ * of every other one with no message and no lock, and a worker that ended, was terminated
+ * or crashed leaves its final figures behind: nothing of the counters can be lost.
+ *
+ * Workers started before memscope was loaded in the main thread get no board and count
+ * only for themselves (said in getStats().threads).
+ */
+import { getEnvironmentData, isMainThread, setEnvironmentData, threadId } from 'node:worker_threads';
+
+/** Counter fields of a slot, in order. */
+export const COUNTERS = [
+  'totalAllocations',
+  'totalAllocated',
+  'activeAllocations',
+  'activeMemory',
+  'peakAllocations',
+  'peakMemory',
+  'totalDeallocations',
+  'totalDeallocated',
+  'unknownLifetimes',
+  'aliases',
+  'clones',
+  'transfers',
+  'droppedValues',
+  'droppedScopes',
+  'droppedRelations',
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+export const C = Object.fromEntries(COUNTERS.map((name, i) => [name, i])) as Record<Counter, number>;
+
+const KEY = 'memscope.board.v1';
+const SLOTS = 1024;
+const FIELDS = 16;
+/** Header: Int32 [next free slot]; then per slot Int32 [threadId + 1] (0 = unclaimed). */
+const HEADER_INTS = 1 + SLOTS;
+const COUNTERS_OFFSET = Math.ceil((HEADER_INTS * 4) / 8) * 8;
+
+export interface Board {
+  ints: Int32Array;
+  counters: Float64Array;
+}
+
+function boardFrom(buffer: SharedArrayBuffer): Board {
+  return {
+    ints: new Int32Array(buffer, 0, HEADER_INTS),
+    counters: new Float64Array(buffer, COUNTERS_OFFSET, SLOTS * FIELDS),
+  };
+}
+
+let board: Board | undefined;
+
+/** This process's board: created by the main thread, inherited by workers (or undefined). */
+export function processBoard(): Board | undefined {
+  if (board) return board;
+  try {
+    const shared = getEnvironmentData(KEY);
+    if (shared instanceof SharedArrayBuffer) board = boardFrom(shared);
+    else if (isMainThread) {
+      const buffer = new SharedArrayBuffer(COUNTERS_OFFSET + SLOTS * FIELDS * 8);
+      setEnvironmentData(KEY, buffer);
+      board = boardFrom(buffer);
+    }
+  } catch {
+    board = undefined;
+  }
+  return board;
+}
+
+/** Counters for this thread: a slot of the board, or private ones when there is none free. */
+export function claimCounters(): { counters: Float64Array; shared: boolean } {
+  const b = processBoard();
+  if (b) {
+    const slot = Atomics.add(b.ints, 0, 1);
+    if (slot < SLOTS) {
+      Atomics.store(b.ints, 1 + slot, threadId + 1);
+      return { counters: b.counters.subarray(slot * FIELDS, slot * FIELDS + COUNTERS.length), shared: true };
+    }
+  }
+  return { counters: new Float64Array(COUNTERS.length), shared: false };
+}
+
+export interface ThreadCounters {
+  threadId: number;
+  counters: Float64Array;
+}
+
+/** The counters of every thread of this process that claimed a slot. */
+export function boardThreads(): ThreadCounters[] {
+  const b = processBoard();
+  if (!b) return [];
+  const used = Math.min(Atomics.load(b.ints, 0), SLOTS);
+  const out: ThreadCounters[] = [];
+  for (let slot = 0; slot < used; slot++) {
+    const id = Atomics.load(b.ints, 1 + slot) - 1;
+    if (id < 0) continue;
+    out.push({ threadId: id, counters: b.counters.subarray(slot * FIELDS, slot * FIELDS + COUNTERS.length) });
+  }
+  return out;
+}
