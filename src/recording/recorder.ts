@@ -22,8 +22,8 @@ class Dict {
   private readonly index = new Map<string, number>();
   private readonly values: string[] = [];
   private written = 0;
-  constructor() {
-    this.id('');
+  constructor(initial: readonly string[] = ['']) {
+    for (const s of initial) this.id(s);
   }
   id(s: string): number {
     let i = this.index.get(s);
@@ -143,7 +143,7 @@ export class Recorder {
   private readonly events = new Events();
   private readonly names = new Dict();
   private readonly types = new Dict();
-  private readonly kinds = new Dict();
+  private readonly kinds = new Dict(EVENT_KINDS);
   private fd: number | undefined;
   private tracker: Tracker | undefined;
   private trackerStrings: Int32Array = new Int32Array(0);
@@ -157,7 +157,6 @@ export class Recorder {
     meta: RecorderMeta,
     private readonly onError: (error: unknown) => void = () => {},
   ) {
-    for (const k of EVENT_KINDS) this.kinds.id(k);
     this.fd = openSync(file, 'w');
     this.write([
       schemaMessage(COLUMNS, {
