@@ -65,6 +65,9 @@ export function scanFraming(buf: Buffer): Framing {
     end: at,
     batches,
     finished: false,
-    problem: at === 0 ? 'empty file' : 'no end-of-stream marker (the process was probably killed)',
+    problem:
+      at === 0
+        ? 'empty file'
+        : 'no end-of-stream marker: not finalised (the process was killed, or the thread ended with its process); every whole batch is used',
   };
 }

@@ -26,6 +26,17 @@ export class UserError extends Error {
 
 export const SESSION_FILE = 'session.json';
 
+const NOT_FINALISED = 'no end-of-stream marker';
+
+/**
+ * Whether a problem is damage (a cut or corrupt message) rather than a recording that simply
+ * was not finalised: a killed process, or a worker thread ended with its process, leaves a
+ * file that stops cleanly after a whole batch.
+ */
+export function isDamage(problem: string): boolean {
+  return !problem.includes(NOT_FINALISED);
+}
+
 interface Columns {
   kind: ArrayLike<number>;
   at: ArrayLike<number>;
