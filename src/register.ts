@@ -17,7 +17,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { envDisabled } from './config.js';
-import { ENV, prepareSessionDir, type RecordOptions, readSessionJson, recordOptionsFromEnv, writeSessionJson } from './recording/session.js';
+import {
+  ENV,
+  prepareSessionDir,
+  type RecordOptions,
+  readSessionJson,
+  recordOptionsFromEnv,
+  writeSessionJson,
+} from './recording/session.js';
 import { startRecording } from './recording/start.js';
 import { state, tracker, warnOnce } from './state.js';
 
@@ -31,7 +38,9 @@ function selfFile(): string {
 
 function isMemscopeCli(): boolean {
   const script = process.argv[1] ?? '';
-  return /memscope[\\/](bin[\\/]memscope\.js|dist[\\/]esm[\\/]cli\.js)$/.test(script) || script.endsWith('/.bin/memscope');
+  return (
+    /memscope[\\/](bin[\\/]memscope\.js|dist[\\/]esm[\\/]cli\.js)$/.test(script) || script.endsWith('/.bin/memscope')
+  );
 }
 
 /** NODE_OPTIONS without the --import of this module (for the report process). */

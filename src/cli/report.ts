@@ -22,7 +22,10 @@ export interface LoadedModel {
 }
 
 /** Loads a session and prints its problems; exitCode 2 when a recording is damaged. */
-export function loadModel(path: string, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): LoadedModel {
+export function loadModel(
+  path: string,
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): LoadedModel {
   const abs = resolve(path);
   const data = loadSession(abs);
   const dir = statSync(abs).isDirectory() ? abs : dirname(abs);
@@ -84,7 +87,11 @@ export function registerReport(program: Command): void {
       const { model, dir, exitCode } = loadModel(session);
       const out = resolve(opts.out ?? dir);
       ensureWritable(out);
-      const files = writeReports(model, out, { name: model.name, mode: opts.mode, includeNodeInternals: opts.nodeInternals });
+      const files = writeReports(model, out, {
+        name: model.name,
+        mode: opts.mode,
+        includeNodeInternals: opts.nodeInternals,
+      });
       if (!opts.quiet) for (const f of files) process.stdout.write(`${f}\n`);
       process.exitCode = exitCode;
     });
@@ -93,7 +100,9 @@ export function registerReport(program: Command): void {
     .command('convert')
     .description('convert a recording to JSON reports, pprof (.pb.gz) or a Chrome DevTools .heapprofile')
     .argument('<recording>', 'session folder or one .memscope file')
-    .addOption(new Option('--to <format>', 'output format').choices(['json', 'pprof', 'heapprofile']).makeOptionMandatory())
+    .addOption(
+      new Option('--to <format>', 'output format').choices(['json', 'pprof', 'heapprofile']).makeOptionMandatory(),
+    )
     .option('--out <path>', 'output file (pprof, heapprofile) or folder (json)')
     .addOption(modeOption())
     .option('--no-node-internals', 'leave node-internal frames out')
@@ -103,7 +112,9 @@ export function registerReport(program: Command): void {
       if (opts.to === 'json') {
         const out = resolve(opts.out ?? dir);
         ensureWritable(out);
-        files.push(...writeReports(model, out, { name: model.name, mode: opts.mode, includeNodeInternals: opts.nodeInternals }));
+        files.push(
+          ...writeReports(model, out, { name: model.name, mode: opts.mode, includeNodeInternals: opts.nodeInternals }),
+        );
       } else {
         if (model.samplingInterval === null) throw new UserError(`${recording}: the recording has no sampling profile`);
         const ext = opts.to === 'pprof' ? '.pb.gz' : '.heapprofile';

@@ -47,8 +47,10 @@ const integer = (what: string) => (raw: string) => {
 export function defaultRunName(command: string, args: string[]): string {
   const isNode = /^node(\.exe)?$/.test(basename(command)) || command === process.execPath;
   const script = isNode ? args.find((a) => !a.startsWith('-')) : command;
-  const base = basename(script ?? command, extname(script ?? command));
-  return base && base !== 'index' ? base : basename(process.cwd()) || 'memscope';
+  const base = basename(script ?? command, extname(script ?? command))
+    .replace(/[^\w.@+-]+/g, '_')
+    .slice(0, 64);
+  return base && base !== 'index' && /\w/.test(base) ? base : basename(process.cwd()) || 'memscope';
 }
 
 function registerUrl(): string {
@@ -95,7 +97,9 @@ export function registerRun(program: Command): void {
       DEFAULT_RECORD_OPTIONS.timelineIntervalMs,
     )
     .addOption(
-      new Option('--heap-snapshot <when>', 'write a heap snapshot of each process').choices(['at-exit', 'never']).default('never'),
+      new Option('--heap-snapshot <when>', 'write a heap snapshot of each process')
+        .choices(['at-exit', 'never'])
+        .default('never'),
     )
     .option('--no-reports', 'only record; make the reports later with memscope report')
     .addOption(new Option('--mode <mode>', 'report export mode').choices(['fast', 'detailed', 'auto']).default('auto'))
@@ -163,7 +167,13 @@ async function run(command: string, args: string[], opts: RunOptions): Promise<n
   }
   const exitCode = result.signal ? 128 + (constants.signals[result.signal] ?? 0) : (result.code ?? 1);
   const first = readSessionJson(dir) ?? meta;
-  writeSessionJson(dir, { ...first, pid: child.pid ?? 0, endedAtMs: Date.now(), exitCode: result.code, signal: result.signal });
+  writeSessionJson(dir, {
+    ...first,
+    pid: child.pid ?? 0,
+    endedAtMs: Date.now(),
+    exitCode: result.code,
+    signal: result.signal,
+  });
 
   if (!opts.reports) {
     process.stderr.write(`memscope: recorded into ${dir} (memscope report ${dir} makes the reports)\n`);
@@ -180,7 +190,10 @@ async function run(command: string, args: string[], opts: RunOptions): Promise<n
 }
 
 function summary(model: import('../analysis/model.js').SessionModel, files: string[]): void {
-  const out: string[] = ['', `memscope: ${model.name}: ${model.threads.length} thread(s) in ${new Set(model.threads.map((t) => t.pid)).size} process(es)`];
+  const out: string[] = [
+    '',
+    `memscope: ${model.name}: ${model.threads.length} thread(s) in ${new Set(model.threads.map((t) => t.pid)).size} process(es)`,
+  ];
   const heap = heapSummary(model);
   out.push(`  peak heap used ${fmt(heap?.peak_used)}, peak rss ${fmt(heap?.peak_rss)}`);
   const sites = hotSpots(model, 'function', { includeNodeInternals: false }).slice(0, 5);
@@ -191,7 +204,8 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
   const values = [...model.values].sort((a, b) => b.size - a.size).slice(0, 5);
   if (values.length) {
     out.push('  top tracked values:');
-    for (const v of values) out.push(`    ${fmt(v.size).padStart(10)}  ${v.name}: ${v.typeName}${v.alive ? '' : ' (ended)'}`);
+    for (const v of values)
+      out.push(`    ${fmt(v.size).padStart(10)}  ${v.name}: ${v.typeName}${v.alive ? '' : ' (ended)'}`);
   }
   out.push(`  files written (${files.length}):`);
   for (const f of files) out.push(`    ${f}`);

@@ -94,12 +94,7 @@ export function dictionaryMessage(id: number, strings: readonly string[], isDelt
   }
   const body = layout([new Uint8Array(0), new Uint8Array(offsets.buffer), Buffer.concat(parts, total)]);
   const batch = fb.table(fb.i64(strings.length), fb.pairs([strings.length, 0]), fb.pairs(body.pairs));
-  return message(
-    HEADER_DICTIONARY_BATCH,
-    fb.table(fb.i64(id), batch, fb.bool(isDelta)),
-    body.pieces,
-    body.length,
-  );
+  return message(HEADER_DICTIONARY_BATCH, fb.table(fb.i64(id), batch, fb.bool(isDelta)), body.pieces, body.length);
 }
 
 /** A RecordBatch of `length` rows; `columns` hold exactly `length` values each, in schema order. */

@@ -130,7 +130,9 @@ function writeChild(out: Out, value: FbValue): number {
       out.i32(0);
       return p;
     });
-    value.items.forEach((item, i) => out.patchI32(slots[i], writeTable(out, item) - slots[i]));
+    value.items.forEach((item, i) => {
+      out.patchI32(slots[i], writeTable(out, item) - slots[i]);
+    });
     return at;
   }
   if (value.t === 'pairs') {

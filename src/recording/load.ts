@@ -10,7 +10,7 @@ import { RecordBatchReader } from 'apache-arrow';
 import type { GcData, ProfileData, TimelineData } from '../probes/types.js';
 import { ValueFlag } from '../tracker/tracker.js';
 import { END_OF_STREAM } from './arrow-writer.js';
-import { type SessionData, type SessionMeta, SCHEMA_VERSION, type ThreadData } from './data.js';
+import { SCHEMA_VERSION, type SessionData, type SessionMeta, type ThreadData } from './data.js';
 import { EVENT_KINDS, K, META, RECORDING_EXTENSION, RECORDING_SCHEMA_VERSION } from './events.js';
 import { scanFraming } from './frames.js';
 
@@ -71,7 +71,10 @@ export function loadRecordingFile(file: string): LoadedFile {
   }
   const framing = scanFraming(buf);
   let problem = framing.problem ? `${file}: byte offset ${framing.end}: ${framing.problem}` : undefined;
-  const usable = framing.finished ? buf.subarray(0, framing.end) : Buffer.concat([buf.subarray(0, framing.end), END_OF_STREAM]);
+  if (framing.end === 0) throw new UserError(problem ?? `${file}: byte offset 0: empty file`);
+  const usable = framing.finished
+    ? buf.subarray(0, framing.end)
+    : Buffer.concat([buf.subarray(0, framing.end), END_OF_STREAM]);
   const batches: Columns[] = [];
   let kinds: string[] = [];
   let names: string[] = [];
@@ -112,7 +115,9 @@ export function loadRecordingFile(file: string): LoadedFile {
   if (metadata.size === 0) throw new UserError(problem ?? `${file}: byte offset 0: not a memscope recording`);
   const version = Number(metadata.get(META.schemaVersion));
   if (version !== RECORDING_SCHEMA_VERSION) {
-    throw new UserError(`${file}: byte offset 0: recording schema version ${version}, this memscope reads ${RECORDING_SCHEMA_VERSION}`);
+    throw new UserError(
+      `${file}: byte offset 0: recording schema version ${version}, this memscope reads ${RECORDING_SCHEMA_VERSION}`,
+    );
   }
   const kindMap = kinds.map((k) => EVENT_KINDS.indexOf(k as (typeof EVENT_KINDS)[number]));
   const thread = buildThread(
@@ -162,8 +167,22 @@ function buildThread(
     scope: [] as number[],
     external: [] as number[],
   };
-  const sc = { name: [] as number[], parent: [] as number[], enteredAt: [] as number[], exitedAt: [] as number[], asyncId: [] as number[] };
-  const rel = { kind: [] as number[], at: [] as number[], from: [] as number[], to: [] as number[], name: [] as number[], scope: [] as number[], count: [] as number[] };
+  const sc = {
+    name: [] as number[],
+    parent: [] as number[],
+    enteredAt: [] as number[],
+    exitedAt: [] as number[],
+    asyncId: [] as number[],
+  };
+  const rel = {
+    kind: [] as number[],
+    at: [] as number[],
+    from: [] as number[],
+    to: [] as number[],
+    name: [] as number[],
+    scope: [] as number[],
+    count: [] as number[],
+  };
   const ends: [number, number, number][] = [];
   const exits: [number, number][] = [];
   const externals: [number, number][] = [];
@@ -173,7 +192,14 @@ function buildThread(
   const spaces = new Map<string, Map<number, Record<string, number>>>();
   const gc = { at: [] as number[], kind: [] as number[], durationNs: [] as number[] };
   let profile: ProfileData | undefined;
-  const pn = { id: [] as number[], parent: [] as number[], functionName: [] as number[], url: [] as number[], line: [] as number[], column: [] as number[] };
+  const pn = {
+    id: [] as number[],
+    parent: [] as number[],
+    functionName: [] as number[],
+    url: [] as number[],
+    line: [] as number[],
+    column: [] as number[],
+  };
   const ps = { node: [] as number[], size: [] as number[], at: [] as number[], live: [] as number[] };
   const sampleRow = new Map<number, number>();
   const gone = new Set<number>();
@@ -363,7 +389,10 @@ function buildThread(
   return thread;
 }
 
-function timelineOf(heapAt: Map<number, Record<string, number>>, spaces: Map<string, Map<number, Record<string, number>>>): TimelineData {
+function timelineOf(
+  heapAt: Map<number, Record<string, number>>,
+  spaces: Map<string, Map<number, Record<string, number>>>,
+): TimelineData {
   const at = [...heapAt.keys()].sort((a, b) => a - b);
   const metric = (key: string) => at.map((t) => heapAt.get(t)?.[key] ?? 0);
   return {

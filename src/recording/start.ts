@@ -78,7 +78,8 @@ export function startRecording(
       {
         frame: (id, parent, fn, url, line, column) =>
           recorder.add(K.frame, recorder.now(), id, parent, column, line, recorder.name(fn), recorder.type(url)),
-        sample: (frame, size, ordinal) => recorder.add(K.sample, recorder.now(), frame, -1, -1, ordinal, 0, 0, 0, 0, size),
+        sample: (frame, size, ordinal) =>
+          recorder.add(K.sample, recorder.now(), frame, -1, -1, ordinal, 0, 0, 0, 0, size),
         sampleGone: (ordinal) => recorder.add(K['sample-gone'], recorder.now(), 0, -1, -1, ordinal),
       },
       { interval: options.samplingInterval, mode: options.samplingMode },
@@ -91,19 +92,18 @@ export function startRecording(
     }
   }
 
-  let lastPoll = performance.now();
-  const flushTimer = setInterval(
-    () => {
-      try {
-        if (sampler && performance.now() - lastPoll >= options.samplingPollMs - 5) {
-          sampler.poll();
-          lastPoll = performance.now();
-        }
-        recorder.flush();
-      } catch {}
-    },
-    Math.min(options.flushIntervalMs, options.samplingPollMs),
-  );
+  let nextPoll = performance.now() + (options.samplingPollMs || 5000);
+  const flushTimer = setInterval(() => {
+    try {
+      if (sampler && performance.now() >= nextPoll) {
+        const t0 = performance.now();
+        sampler.poll();
+        const cost = performance.now() - t0;
+        nextPoll = performance.now() + (options.samplingPollMs || Math.min(60_000, Math.max(5000, 200 * cost)));
+      }
+      recorder.flush();
+    } catch {}
+  }, options.flushIntervalMs);
   flushTimer.unref();
 
   let finished = false;

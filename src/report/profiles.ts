@@ -5,7 +5,7 @@
  * a sample's stack is its site and the site's callers. Threads are labelled.
  */
 import { gzipSync } from 'node:zlib';
-import { Function as PFunction, Label, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
+import { Label, Line, Location, Function as PFunction, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import type { SessionModel } from '../analysis/model.js';
 import { originOf } from '../analysis/sites.js';
 
@@ -15,7 +15,11 @@ export interface ProfileOptions {
 
 function isInternal(model: SessionModel, site: number): boolean {
   const s = model.sites[site];
-  return s.parent >= 0 && originOf(s.url, s.functionName).origin !== 'user' && originOf(s.url, s.functionName).origin !== 'package';
+  return (
+    s.parent >= 0 &&
+    originOf(s.url, s.functionName).origin !== 'user' &&
+    originOf(s.url, s.functionName).origin !== 'package'
+  );
 }
 
 /** pprof: alloc_objects/alloc_space per stack, plus inuse_* when liveness was observed. */
@@ -45,7 +49,9 @@ export function toPprof(model: SessionModel, options: ProfileOptions = {}): Prof
       fid = functions.length + 1;
       functionIds.set(key, fid);
       const name = strings.dedup(s.functionName || '(anonymous)');
-      functions.push(new PFunction({ id: fid, name, systemName: name, filename: strings.dedup(s.url), startLine: s.line }));
+      functions.push(
+        new PFunction({ id: fid, name, systemName: name, filename: strings.dedup(s.url), startLine: s.line }),
+      );
     }
     id = locations.length + 1;
     locationOf.set(site, id);
@@ -77,7 +83,9 @@ export function toPprof(model: SessionModel, options: ProfileOptions = {}): Prof
     if (stack.length === 0) stack.push(location(site));
     const value = live ? [e.count, e.bytes, e.liveCount, e.liveBytes] : [e.count, e.bytes];
     const thread = model.threads[model.sites[site].thread]?.label ?? '';
-    samples.push(new Sample({ locationId: stack, value, label: [new Label({ key: threadKey, str: strings.dedup(thread) })] }));
+    samples.push(
+      new Sample({ locationId: stack, value, label: [new Label({ key: threadKey, str: strings.dedup(thread) })] }),
+    );
   }
   return new Profile({
     sampleType,
@@ -124,7 +132,13 @@ export function toHeapProfile(model: SessionModel) {
     }
     const parent = s.parent >= 0 ? nodeOf(s.parent) : root;
     const node: CdpNode = {
-      callFrame: { functionName: s.functionName, scriptId: '0', url: s.url, lineNumber: s.line - 1, columnNumber: s.column - 1 },
+      callFrame: {
+        functionName: s.functionName,
+        scriptId: '0',
+        url: s.url,
+        lineNumber: s.line - 1,
+        columnNumber: s.column - 1,
+      },
       selfSize: 0,
       id: next++,
       children: [],

@@ -6,8 +6,8 @@
  */
 import { buildHierarchy } from '../analysis/hierarchy.js';
 import type { SessionModel, ValueModel } from '../analysis/model.js';
-import { computeMetrics, computeStats, memoryByType, type Stats } from '../analysis/stats.js';
 import { type HotSpot, type HotSpotGrouping, hotSpots, originOf } from '../analysis/sites.js';
+import { computeMetrics, computeStats, memoryByType, type Stats } from '../analysis/stats.js';
 import { epochMs } from './snapshot-json.js';
 import { writeFileAtomic, writeJson } from './write.js';
 
@@ -215,9 +215,13 @@ export function lifetimeJson(model: SessionModel, options: SixOptions) {
     .filter((v) => v.endedAt !== null)
     .map((v) => (v.endedAt as number) - v.trackedAt)
     .sort((a, b) => a - b);
-  const q = (p: number) => (lifetimes.length ? ms(lifetimes[Math.min(lifetimes.length - 1, Math.floor(lifetimes.length * p))]) : null);
+  const q = (p: number) =>
+    lifetimes.length ? ms(lifetimes[Math.min(lifetimes.length - 1, Math.floor(lifetimes.length * p))]) : null;
   // Scope analysis: per scope name, its instances and the values that outlived them.
-  const byScope = new Map<string, { instances: number; open: number; totalNs: number; values: number; outlived: number; outlivedBytes: number }>();
+  const byScope = new Map<
+    string,
+    { instances: number; open: number; totalNs: number; values: number; outlived: number; outlivedBytes: number }
+  >();
   for (const s of model.scopes) {
     let e = byScope.get(s.name);
     if (!e) byScope.set(s.name, (e = { instances: 0, open: 0, totalNs: 0, values: 0, outlived: 0, outlivedBytes: 0 }));
@@ -244,15 +248,44 @@ export function lifetimeJson(model: SessionModel, options: SixOptions) {
     const ev: { t: number; e: Record<string, unknown> }[] = [];
     const label = (thread: number) => model.threads[thread]?.label ?? null;
     for (const v of model.values) {
-      ev.push({ t: v.trackedAt, e: { event: 'track', value_id: v.id, variable_name: v.name, type_name: v.typeName, size_bytes: v.size, thread: label(v.thread) } });
-      if (v.endedAt !== null) ev.push({ t: v.endedAt, e: { event: v.endedBy === 'gc' ? 'collected' : 'scope_ended', value_id: v.id, variable_name: v.name, thread: label(v.thread) } });
+      ev.push({
+        t: v.trackedAt,
+        e: {
+          event: 'track',
+          value_id: v.id,
+          variable_name: v.name,
+          type_name: v.typeName,
+          size_bytes: v.size,
+          thread: label(v.thread),
+        },
+      });
+      if (v.endedAt !== null)
+        ev.push({
+          t: v.endedAt,
+          e: {
+            event: v.endedBy === 'gc' ? 'collected' : 'scope_ended',
+            value_id: v.id,
+            variable_name: v.name,
+            thread: label(v.thread),
+          },
+        });
     }
     for (const s of model.scopes) {
-      ev.push({ t: s.enteredAt, e: { event: 'scope_enter', scope_id: s.id, scope_name: s.name, thread: label(s.thread) } });
-      if (s.exitedAt !== null) ev.push({ t: s.exitedAt, e: { event: 'scope_exit', scope_id: s.id, scope_name: s.name, thread: label(s.thread) } });
+      ev.push({
+        t: s.enteredAt,
+        e: { event: 'scope_enter', scope_id: s.id, scope_name: s.name, thread: label(s.thread) },
+      });
+      if (s.exitedAt !== null)
+        ev.push({
+          t: s.exitedAt,
+          e: { event: 'scope_exit', scope_id: s.id, scope_name: s.name, thread: label(s.thread) },
+        });
     }
     for (const r of model.relations) {
-      ev.push({ t: r.at, e: { event: r.kind, value_id: r.from, target: r.to, variable_name: r.name, thread: label(r.thread) } });
+      ev.push({
+        t: r.at,
+        e: { event: r.kind, value_id: r.from, target: r.to, variable_name: r.name, thread: label(r.thread) },
+      });
     }
     ev.sort((a, b) => a.t - b.t);
     for (const { t, e } of ev) events.push({ timestamp: epochMs(model, t), time_ms: ms(t), ...e });
@@ -339,7 +372,8 @@ export function performanceJson(model: SessionModel, options: SixOptions, export
       samples: model.samples.length,
     },
     timeline: {
-      interval_ms: model.threads.find((t) => t.stats?.timeline_interval_ms !== undefined)?.stats?.timeline_interval_ms ?? null,
+      interval_ms:
+        model.threads.find((t) => t.stats?.timeline_interval_ms !== undefined)?.stats?.timeline_interval_ms ?? null,
       ticks: sum('timeline_ticks'),
       tick_ms: ms(sum('timeline_ns')),
     },
@@ -407,7 +441,13 @@ export function complexTypesJson(model: SessionModel, options: SixOptions) {
       })),
     })),
     generic_types: [...generics.entries()]
-      .map(([type_name, g]) => ({ type_name, base: g.base, element_types: g.parameters, count: g.count, total_size: g.total_size }))
+      .map(([type_name, g]) => ({
+        type_name,
+        base: g.base,
+        element_types: g.parameters,
+        count: g.count,
+        total_size: g.total_size,
+      }))
       .sort((a, b) => b.total_size - a.total_size),
   };
 }
@@ -457,7 +497,12 @@ export function unsafeFfiJson(model: SessionModel, options: SixOptions) {
       count: outside.length,
       total_size: outside.reduce((n, v) => n + v.size, 0),
       external_bytes: outside.reduce((n, v) => n + v.external, 0),
-      by_type: memoryByType(outside).map((t) => ({ type_name: t.typeName, category: t.category, total_size: t.totalSize, count: t.allocationCount })),
+      by_type: memoryByType(outside).map((t) => ({
+        type_name: t.typeName,
+        category: t.category,
+        total_size: t.totalSize,
+        count: t.allocationCount,
+      })),
       values: mode === 'detailed' ? outside.map((v) => valueJson(model, v)) : null,
     },
     alloc_unsafe: {
