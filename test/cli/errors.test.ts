@@ -12,7 +12,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'memscope-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function memscope(...args: string[]) {
-  const env = { ...process.env, NODE_OPTIONS: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
   delete env.NODE_TEST_CONTEXT;
   return spawnSync(process.execPath, [join(root, 'bin/memscope.js'), ...args], { cwd: tmp, encoding: 'utf8', env });
 }
