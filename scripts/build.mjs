@@ -32,6 +32,8 @@ await Promise.all([
     format: 'cjs',
     outdir: 'dist/cjs',
     outExtension: { '.js': '.cjs' },
+    // register.ts reads import.meta.url only when __filename is undefined (the ESM build).
+    logOverride: { 'empty-import-meta': 'silent' },
   }),
 ]);
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

@@ -1,5 +1,162 @@
 /**
- * The preload entry: `node --import memscope/register app.js`. Records the program with no
- * code change (filled in by the recording work: probes, recording, reports at exit).
+ * The preload entry: `node --import memscope/register app.js` (or NODE_OPTIONS) records the
+ * program with no code change, configured by MEMSCOPE_* variables (README, "Recording").
+ *
+ * - The first process (no MEMSCOPE_SESSION_DIR yet) owns the session: it creates the
+ *   folder, writes session.json and, at exit, the reports; child processes inherit the
+ *   variables and record into the same folder. Worker threads get this module through
+ *   their execArgv (Node 20 does not apply NODE_OPTIONS' --import to workers).
+ * - The program's exit behaviour is unchanged: timers are unref'd; uncaught exceptions and
+ *   unhandled rejections are left to Node (the recording is finished in 'exit'); SIGINT and
+ *   SIGTERM finish it and then, if the program has no handler of its own, re-raise the
+ *   signal so the process ends as it would have.
  */
-export {};
+import { spawnSync } from 'node:child_process';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
+import { envDisabled } from './config.js';
+import {
+  ENV,
+  prepareSessionDir,
+  type RecordOptions,
+  readSessionJson,
+  recordOptionsFromEnv,
+  writeSessionJson,
+} from './recording/session.js';
+import { startRecording } from './recording/start.js';
+import { state, tracker, warnOnce } from './state.js';
+
+const INSTALLED = Symbol.for('memscope.register.v1');
+
+/** This module's own file (ESM or CommonJS build). */
+function selfFile(): string {
+  if (typeof __filename === 'string') return __filename;
+  return fileURLToPath(import.meta.url);
+}
+
+function isMemscopeCli(): boolean {
+  const script = process.argv[1] ?? '';
+  return (
+    /memscope[\\/](bin[\\/]memscope\.js|dist[\\/]esm[\\/]cli\.js)$/.test(script) || script.endsWith('/.bin/memscope')
+  );
+}
+
+/** NODE_OPTIONS without the --import of this module (for the report process). */
+function withoutRegister(nodeOptions: string | undefined): string {
+  return (nodeOptions ?? '').replace(/--(import|require|r)[= ]("[^"]*register[^"]*"|\S*register\S*)/g, '').trim();
+}
+
+/** Makes worker threads load this module too, by adding it to their execArgv. */
+function coverWorkers(): void {
+  // The CommonJS exports object of a built-in is mutable; syncBuiltinESMExports() carries
+  // the change over to `import { Worker } from 'node:worker_threads'`.
+  const wt = createRequire(selfFile())('node:worker_threads') as typeof import('node:worker_threads');
+  const Original = wt.Worker;
+  if ((Original as unknown as Record<symbol, boolean>)[INSTALLED]) return;
+  const self = pathToFileURL(selfFile()).href;
+  class Worker extends Original {
+    constructor(filename: string | URL, options: import('node:worker_threads').WorkerOptions = {}) {
+      const execArgv = options.execArgv ?? process.execArgv;
+      const has = options.eval || execArgv.some((a) => a.includes('register'));
+      super(filename, has ? options : { ...options, execArgv: [...execArgv, '--import', self] });
+    }
+  }
+  (Worker as unknown as Record<symbol, boolean>)[INSTALLED] = true;
+  try {
+    wt.Worker = Worker as typeof Original;
+    syncBuiltinESMExports();
+  } catch {
+    // Read-only export: workers are then not recorded.
+  }
+}
+
+function install(): void {
+  const g = globalThis as unknown as Record<symbol, boolean>;
+  if (g[INSTALLED]) return;
+  g[INSTALLED] = true;
+  if (envDisabled() || /^(0|false|no|off)$/i.test(process.env[ENV.record] ?? '') || isMemscopeCli()) return;
+
+  const env = process.env;
+  const s = state();
+  const root = !env[ENV.sessionDir] && isMainThread;
+  const name = env[ENV.name] ?? s.config.name;
+  const dir = resolve(env[ENV.sessionDir] ?? join(s.config.outDir, name));
+  const options = recordOptionsFromEnv(env);
+  const startedAtMs = Date.now();
+  if (root) {
+    env[ENV.sessionDir] = dir;
+    env[ENV.name] = name;
+    try {
+      prepareSessionDir(dir);
+      writeSessionJson(dir, session(name, startedAtMs, options));
+    } catch (error) {
+      warnOnce('MEMSCOPE_RECORDING', `memscope: cannot write the session folder ${dir}: ${String(error)}`);
+      return;
+    }
+  }
+  const warn = (message: string) => warnOnce('MEMSCOPE_RECORDING', message);
+  let recording: ReturnType<typeof startRecording>;
+  try {
+    recording = startRecording(tracker(), { ...options, dir, name }, warn);
+  } catch (error) {
+    warn(`memscope: recording could not start: ${String(error)}`);
+    return;
+  }
+  coverWorkers();
+
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    recording.finish();
+    if (!root) return;
+    try {
+      const meta = readSessionJson(dir) ?? session(name, startedAtMs, options);
+      writeSessionJson(dir, { ...meta, endedAtMs: Date.now(), exitCode: process.exitCode ?? 0 });
+      if (options.reports) writeReports(dir, options.reportMode);
+    } catch (error) {
+      warn(`memscope: writing the session at exit failed: ${String(error)}`);
+    }
+  };
+  process.on('exit', finish);
+
+  if (isMainThread) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const onSignal = () => {
+        // The program handles the signal itself: it decides when to exit; 'exit' finishes.
+        if (process.listenerCount(signal) > 1) return;
+        finish();
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      };
+      process.on(signal, onSignal);
+    }
+  }
+}
+
+function session(name: string, startedAtMs: number, options: RecordOptions) {
+  return {
+    name,
+    schemaVersion: 1,
+    nodeVersion: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    pid: process.pid,
+    argv: process.argv.slice(),
+    startedAtMs,
+    options: { ...options } as Record<string, unknown>,
+  };
+}
+
+/** The reports are made by `memscope report` in a separate process: the program's own memory stays untouched. */
+function writeReports(dir: string, mode: string): void {
+  const cli = resolve(dirname(selfFile()), '..', 'esm', 'cli.js');
+  const r = spawnSync(process.execPath, [cli, 'report', dir, '--mode', mode, '--quiet'], {
+    env: { ...process.env, NODE_OPTIONS: withoutRegister(process.env.NODE_OPTIONS), [ENV.record]: '0' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (r.error) throw r.error;
+}
+
+install();

@@ -18,6 +18,8 @@ export interface ThreadModel {
   label: string;
   valueCount: number;
   dropped: { values: number; scopes: number; relations: number };
+  /** Measured costs of recording this thread, when it was recorded (see ThreadData.stats). */
+  stats?: Record<string, number>;
 }
 
 export interface AliasModel {
@@ -145,6 +147,13 @@ export interface SessionModel {
   samples: SampleModel[];
   /** Sampling interval in bytes, when a profile was taken. */
   samplingInterval: number | null;
+  /**
+   * Whether samples' liveness was observed (sampling mode `live`); false: samples of
+   * collected objects were kept, `live` and the live bytes are unknown; null: no profile.
+   */
+  samplingLiveKnown?: boolean | null;
+  /** Samples allocated and collected unseen between two polls (live mode), site unknown. */
+  unseenSamples?: number;
   problems: string[];
 }
 
@@ -197,6 +206,7 @@ export function buildModel(data: SessionData): SessionModel {
       label: threadLabel(t, data.threads[0]),
       valueCount: t.values.name.length,
       dropped: t.dropped,
+      stats: t.stats,
     });
 
     const sc = t.scopes;
@@ -318,6 +328,8 @@ function addProfile(
   at: (ns: number) => number,
 ) {
   model.samplingInterval = p.interval;
+  model.samplingLiveKnown = (model.samplingLiveKnown ?? true) && p.liveKnown === true;
+  model.unseenSamples = (model.unseenSamples ?? 0) + (p.unseenSamples ?? 0);
   const base = model.sites.length;
   const byId = new Map<number, number>();
   const n = p.nodes;

@@ -126,6 +126,7 @@ export function hotSpots(
     list = list.filter((g) => {
       const origin = by === 'package' ? g.key : g.key.split(' ').slice(1).join(' ');
       return !(
+        origin === '' ||
         origin === '(node internals)' ||
         origin === '(V8)' ||
         origin.startsWith('node:') ||

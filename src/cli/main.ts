@@ -4,6 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { UserError } from '../recording/load.js';
+import { registerReport } from './report.js';
+import { registerRun } from './run.js';
 
 function packageVersion(): string {
   try {
@@ -21,7 +24,10 @@ export function buildProgram(): Command {
     )
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError()
+    .enablePositionalOptions()
     .exitOverride();
+  registerRun(program);
+  registerReport(program);
   return program;
 }
 
@@ -29,9 +35,14 @@ async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    return Number(process.exitCode ?? 0);
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    // Usage errors (unknown option, missing argument) exit 2; help and version exit 0.
+    if (error instanceof CommanderError) return error.exitCode === 1 ? 2 : error.exitCode;
+    if (error instanceof UserError) {
+      process.stderr.write(`memscope: ${error.message}\n`);
+      return error.exitCode;
+    }
     process.stderr.write(`memscope: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }

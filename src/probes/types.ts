@@ -36,4 +36,11 @@ export interface ProfileData {
   samples: { node: Col; size: Col; at: Col; live: Col };
   /** The sampling interval in bytes. */
   interval: number;
+  /**
+   * Whether `live` was observed (sampling mode `live`). When false, samples of collected
+   * objects were kept too and liveness is unknown: `live` is 0 for every sample.
+   */
+  liveKnown?: boolean;
+  /** live mode: samples allocated and collected between two polls, never seen (site unknown). */
+  unseenSamples?: number;
 }

@@ -35,6 +35,8 @@ export interface ThreadData {
   timeline?: TimelineData;
   gc?: GcData;
   profile?: ProfileData;
+  /** Measured costs of the recording in this thread (recording_write_ns, sampling_poll_ns, ...). */
+  stats?: Record<string, number>;
 }
 
 export interface SessionMeta {

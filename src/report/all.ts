@@ -5,11 +5,16 @@
 import { join } from 'node:path';
 import type { SessionModel } from '../analysis/model.js';
 import { computeStats } from '../analysis/stats.js';
+import { type ExportMode, writeSixJson } from './six-json.js';
 import { writeSnapshotJson } from './snapshot-json.js';
 
 export interface ReportOptions {
   /** Session name: the file prefix. */
   name: string;
+  /** fast: aggregates only; detailed: every value and event; auto (default): chosen by size. */
+  mode?: ExportMode;
+  /** Keep node-internal and V8 frames in the allocation hot spots (default true). */
+  includeNodeInternals?: boolean;
 }
 
 /** Writes every report into `folder`; returns the files written. */
@@ -19,5 +24,6 @@ export function writeReports(model: SessionModel, folder: string, options: Repor
   const snapshot = join(folder, `${options.name}_snapshot.json`);
   writeSnapshotJson(snapshot, model, stats);
   files.push(snapshot);
+  files.push(...writeSixJson(model, folder, options));
   return files;
 }

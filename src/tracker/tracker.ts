@@ -162,6 +162,12 @@ export interface AllocationInfo {
 
 const MAX_SCOPE_DEPTH = 256;
 
+/** Told of changes to rows already appended (the recording writes them as events). */
+export interface TrackerListener {
+  valueEnded(row: number, at: number, how: number): void;
+  scopeExited(id: number, at: number): void;
+}
+
 export class Tracker {
   readonly threadId = threadId;
   readonly pid = process.pid;
@@ -174,6 +180,8 @@ export class Tracker {
   /** Bytes outside the V8 heap per value row, only for rows that have any. */
   readonly external = new Map<number, number>();
   limits: TrackerLimits;
+  /** Set by the recording; must not throw. */
+  listener: TrackerListener | undefined;
 
   private readonly ids = new WeakMap<object, number>();
   private readonly registry = new FinalizationRegistry<number>((row) => this.onCollected(row));
@@ -326,7 +334,10 @@ export class Tracker {
     if (frame.exited) return;
     frame.exited = true;
     const at = nowNs() - this.createdAt;
-    if (frame.id >= 0) this.scopes.set('exitedAt', frame.id, at);
+    if (frame.id >= 0) {
+      this.scopes.set('exitedAt', frame.id, at);
+      this.listener?.scopeExited(frame.id, at);
+    }
     if (frame.primitives) {
       for (const row of frame.primitives) this.end(row, at, ValueFlag.ScopeEnded);
       frame.primitives = undefined;
@@ -362,6 +373,7 @@ export class Tracker {
     c[C.activeMemory] -= size;
     c[C.totalDeallocations]++;
     c[C.totalDeallocated] += size;
+    this.listener?.valueEnded(row, at, how);
   }
 
   private relate(kind: number, from: number, to: number, name: string, frame: ScopeFrame | undefined): void {

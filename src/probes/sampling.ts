@@ -1,0 +1,177 @@
+/**
+ * V8's sampling heap profiler through an in-process inspector session.
+ *
+ * V8 runs one sampling profiler per isolate, with flags fixed when it starts, so a profile
+ * either keeps the samples of collected objects or drops them; it never says which samples
+ * are still alive. Two modes:
+ *
+ * - `allocated` (default): includeObjectsCollectedByMajorGC/MinorGC, so every sampled
+ *   allocation is kept and each site's allocated bytes are complete. Each poll stops and
+ *   restarts the profiler and takes the samples since the previous poll, which keeps V8's
+ *   own sample store bounded. Liveness is not observable in this mode (reported unknown).
+ * - `live`: V8's default flags, like `node --heap-prof`: a sample disappears when its object
+ *   is collected. Polls diff the sample ordinals: new ones are allocations, vanished ones
+ *   were collected, those present at the end are live. Samples allocated and collected
+ *   between two polls are never seen; their number is known from the gaps in the ordinals.
+ *
+ * A sample's time is the poll that first saw it: precision is the poll interval.
+ * `Session.post` answers synchronously for an in-process session in Node 20, so polls work
+ * inside exit handlers too.
+ */
+import { Session } from 'node:inspector';
+
+export type SamplingMode = 'allocated' | 'live';
+
+export interface SamplingSink {
+  /** A new call-tree node: ids are this probe's own, stable across polls. Line and column are 1-based, 0 if unknown. */
+  frame(id: number, parent: number, functionName: string, url: string, line: number, column: number): void;
+  sample(frame: number, size: number, ordinal: number): void;
+  /** live mode: a sample seen before is gone (its object was collected). */
+  sampleGone(ordinal: number): void;
+}
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children: ProfileNode[];
+}
+interface Profile {
+  head: ProfileNode;
+  samples: { size: number; nodeId: number; ordinal: number }[];
+}
+
+/** Distinct call-tree nodes kept; beyond it samples go to the deepest known caller. */
+const MAX_FRAMES = 200_000;
+
+export class Sampler {
+  readonly mode: SamplingMode;
+  readonly interval: number;
+  polls = 0;
+  pollNs = 0;
+  /** live mode: samples never seen (allocated and collected between two polls). */
+  unseen = 0;
+  private session: Session | undefined;
+  private readonly frames = new Map<string, number>();
+  private live = new Set<number>();
+  private maxOrdinal = 0;
+  private running = false;
+
+  constructor(
+    private readonly sink: SamplingSink,
+    options: { interval: number; mode: SamplingMode },
+  ) {
+    this.mode = options.mode;
+    this.interval = options.interval;
+  }
+
+  private post<T>(method: string, params?: object): T | undefined {
+    let result: T | undefined;
+    let failure: Error | null = null;
+    this.session?.post(method, params ?? {}, (error, r) => {
+      failure = error;
+      result = r as T;
+    });
+    if (failure) throw failure;
+    return result;
+  }
+
+  private startSampling(): void {
+    const keep = this.mode === 'allocated';
+    this.post('HeapProfiler.startSampling', {
+      samplingInterval: this.interval,
+      includeObjectsCollectedByMajorGC: keep,
+      includeObjectsCollectedByMinorGC: keep,
+    });
+  }
+
+  /** Starts sampling; false when the profiler could not start (another tool holds it). */
+  start(): boolean {
+    try {
+      this.session = new Session();
+      this.session.connect();
+      this.post('HeapProfiler.enable');
+      this.startSampling();
+      this.running = true;
+    } catch {
+      this.running = false;
+    }
+    return this.running;
+  }
+
+  /** Takes the samples since the last poll. `final` stops the profiler. */
+  poll(final = false): void {
+    if (!this.running) return;
+    const t0 = process.hrtime.bigint();
+    try {
+      let profile: Profile | undefined;
+      if (this.mode === 'allocated' || final) {
+        profile = this.post<{ profile: Profile }>('HeapProfiler.stopSampling')?.profile;
+        if (final) this.running = false;
+        else this.startSampling();
+      } else {
+        profile = this.post<{ profile: Profile }>('HeapProfiler.getSamplingProfile')?.profile;
+      }
+      if (profile) this.take(profile);
+    } catch {
+      this.running = false;
+    } finally {
+      this.polls++;
+      this.pollNs += Number(process.hrtime.bigint() - t0);
+    }
+    if (final) {
+      try {
+        this.session?.disconnect();
+      } catch {}
+      this.session = undefined;
+    }
+  }
+
+  private take(profile: Profile): void {
+    const ids = new Map<number, number>();
+    const walk = (node: ProfileNode, parent: number) => {
+      const id = this.frameId(node.callFrame, parent);
+      ids.set(node.id, id);
+      for (const child of node.children) walk(child, id);
+    };
+    walk(profile.head, -1);
+    if (this.mode === 'allocated') {
+      for (const s of profile.samples) this.sink.sample(ids.get(s.nodeId) ?? 0, s.size, s.ordinal);
+      return;
+    }
+    const now = new Set<number>();
+    for (const s of profile.samples) {
+      now.add(s.ordinal);
+      if (s.ordinal > this.maxOrdinal) {
+        this.sink.sample(ids.get(s.nodeId) ?? 0, s.size, s.ordinal);
+      }
+    }
+    let top = this.maxOrdinal;
+    let seenNew = 0;
+    for (const o of now) {
+      if (o > this.maxOrdinal) seenNew++;
+      if (o > top) top = o;
+    }
+    // Ordinals are consecutive: the missing new ones were collected before any poll saw them.
+    this.unseen += top - this.maxOrdinal - seenNew;
+    this.maxOrdinal = top;
+    for (const o of this.live) if (!now.has(o)) this.sink.sampleGone(o);
+    this.live = now;
+  }
+
+  private frameId(f: CallFrame, parent: number): number {
+    const key = `${parent}\u0000${f.functionName}\u0000${f.url}\u0000${f.lineNumber}\u0000${f.columnNumber}`;
+    let id = this.frames.get(key);
+    if (id !== undefined) return id;
+    if (this.frames.size >= MAX_FRAMES) return Math.max(parent, 0);
+    id = this.frames.size;
+    this.frames.set(key, id);
+    this.sink.frame(id, parent, f.functionName, f.url, f.lineNumber + 1, f.columnNumber + 1);
+    return id;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The session folder shared by every process and thread of one recorded run, and the
+ * options the preload reads from MEMSCOPE_* environment variables (inherited by child
+ * processes, and passed to worker threads with the process's environment).
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SessionMeta } from './data.js';
+import { RECORDING_EXTENSION } from './events.js';
+
+export type HeapSnapshotWhen = 'at-exit' | 'never';
+
+export interface RecordOptions {
+  /** Bytes between two heap samples; 0 turns the sampling profiler off. */
+  samplingInterval: number;
+  samplingMode: 'allocated' | 'live';
+  /**
+   * Milliseconds between two polls of the sampling profiler; 0 adapts it. Every poll forces
+   * a full GC (Node's inspector always sets kSamplingForceGC), measured at 5-50 ms on
+   * 20-150 MB heaps, so the adaptive interval is 200 × the last poll's cost, 5 s to 60 s.
+   */
+  samplingPollMs: number;
+  /** Milliseconds between two heap timeline ticks; 0 turns the timeline off. */
+  timelineIntervalMs: number;
+  /** Milliseconds between two recording flushes. */
+  flushIntervalMs: number;
+  heapSnapshot: HeapSnapshotWhen;
+  /** Whether the first process writes the reports when it exits (`memscope run` does it itself). */
+  reports: boolean;
+  reportMode: 'fast' | 'detailed' | 'auto';
+}
+
+/** Defaults chosen for low overhead (see BENCHMARKS.md, "Recording"). */
+export const DEFAULT_RECORD_OPTIONS: RecordOptions = {
+  samplingInterval: 512 * 1024,
+  samplingMode: 'allocated',
+  samplingPollMs: 0,
+  timelineIntervalMs: 250,
+  flushIntervalMs: 1000,
+  heapSnapshot: 'never',
+  reports: true,
+  reportMode: 'auto',
+};
+
+/** The environment variable of each option. */
+export const ENV = {
+  sessionDir: 'MEMSCOPE_SESSION_DIR',
+  name: 'MEMSCOPE_NAME',
+  outDir: 'MEMSCOPE_OUT_DIR',
+  samplingInterval: 'MEMSCOPE_SAMPLING_INTERVAL',
+  samplingMode: 'MEMSCOPE_SAMPLING_MODE',
+  samplingPollMs: 'MEMSCOPE_SAMPLING_POLL_MS',
+  timelineIntervalMs: 'MEMSCOPE_TIMELINE_INTERVAL',
+  flushIntervalMs: 'MEMSCOPE_FLUSH_INTERVAL',
+  heapSnapshot: 'MEMSCOPE_HEAP_SNAPSHOT',
+  reports: 'MEMSCOPE_REPORTS',
+  reportMode: 'MEMSCOPE_REPORT_MODE',
+  record: 'MEMSCOPE_RECORD',
+} as const;
+
+function num(raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= 0 ? Math.floor(n) : fallback;
+}
+
+export function recordOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RecordOptions {
+  const d = DEFAULT_RECORD_OPTIONS;
+  const mode = env[ENV.reportMode];
+  return {
+    samplingInterval: num(env[ENV.samplingInterval], d.samplingInterval),
+    samplingMode: env[ENV.samplingMode] === 'live' ? 'live' : 'allocated',
+    samplingPollMs: num(env[ENV.samplingPollMs], d.samplingPollMs),
+    timelineIntervalMs: num(env[ENV.timelineIntervalMs], d.timelineIntervalMs),
+    flushIntervalMs: Math.max(10, num(env[ENV.flushIntervalMs], d.flushIntervalMs)),
+    heapSnapshot: env[ENV.heapSnapshot] === 'at-exit' ? 'at-exit' : 'never',
+    reports: !/^(0|false|no|off)$/i.test(env[ENV.reports] ?? ''),
+    reportMode: mode === 'fast' || mode === 'detailed' ? mode : 'auto',
+  };
+}
+
+/** The options as environment variables, for `memscope run` to hand to the program. */
+export function recordOptionsToEnv(o: RecordOptions): Record<string, string> {
+  return {
+    [ENV.samplingInterval]: String(o.samplingInterval),
+    [ENV.samplingMode]: o.samplingMode,
+    [ENV.samplingPollMs]: String(o.samplingPollMs),
+    [ENV.timelineIntervalMs]: String(o.timelineIntervalMs),
+    [ENV.flushIntervalMs]: String(o.flushIntervalMs),
+    [ENV.heapSnapshot]: o.heapSnapshot,
+    [ENV.reports]: o.reports ? '1' : '0',
+    [ENV.reportMode]: o.reportMode,
+  };
+}
+
+export function recordingFileName(name: string, pid: number, threadId: number): string {
+  return `${name}.p${pid}.t${threadId}${RECORDING_EXTENSION}`;
+}
+
+/** Creates the session folder and removes the recordings of an earlier run in it. */
+export function prepareSessionDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) {
+    if (f.endsWith(RECORDING_EXTENSION) || f.endsWith('.heapsnapshot')) rmSync(join(dir, f), { force: true });
+  }
+}
+
+export function writeSessionJson(dir: string, meta: SessionMeta & Record<string, unknown>): void {
+  const file = join(dir, 'session.json');
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(meta, null, 2)}\n`);
+  renameSync(tmp, file);
+}
+
+export function readSessionJson(dir: string): (SessionMeta & Record<string, unknown>) | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Starts recording one thread: the recorder on the tracker, the heap timeline, GC events
+ * and the sampling heap profiler, a flush timer, and finalisation at exit. Every timer is
+ * unref'd (the program exits when it would have), and nothing here throws into the program.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { startGcObserver } from '../probes/gc.js';
+import { Sampler } from '../probes/sampling.js';
+import { startTimeline } from '../probes/timeline.js';
+import type { Tracker } from '../tracker/tracker.js';
+import { HEAP_METRICS, K } from './events.js';
+import { Recorder } from './recorder.js';
+import { type RecordOptions, recordingFileName } from './session.js';
+
+export interface Recording {
+  recorder: Recorder;
+  sampler: Sampler | undefined;
+  /** Flushes, stops the probes and closes the file. Idempotent; never throws. */
+  finish(): void;
+}
+
+export function startRecording(
+  tracker: Tracker,
+  options: RecordOptions & { dir: string; name: string },
+  warn: (message: string) => void,
+): Recording {
+  const file = join(options.dir, recordingFileName(options.name, process.pid, threadId));
+  const recorder = new Recorder(
+    file,
+    {
+      session: options.name,
+      pid: process.pid,
+      threadId,
+      originMs: tracker.timeOriginMs + tracker.createdAt / 1e6,
+      argv: process.argv,
+    },
+    (error) => warn(`memscope: recording to ${file} stopped: ${String(error)}`),
+  );
+  recorder.attach(tracker);
+  const stops: (() => void)[] = [];
+  let timelineTicks = 0;
+  let timelineNs = 0;
+
+  if (options.timelineIntervalMs > 0) {
+    const names = HEAP_METRICS.map((m) => recorder.name(m));
+    const fields = ['size', 'used', 'available'].map((f) => recorder.type(f));
+    stops.push(
+      startTimeline(options.timelineIntervalMs, (h) => {
+        const t0 = process.hrtime.bigint();
+        const at = recorder.now();
+        const values = [h.heapUsed, h.heapTotal, h.external, h.arrayBuffers, h.rss];
+        for (let i = 0; i < values.length; i++) recorder.add(K.heap, at, 0, -1, -1, 0, names[i], 0, 0, 0, values[i]);
+        for (const s of h.spaces) {
+          const n = recorder.name(s.name);
+          recorder.add(K.space, at, 0, -1, -1, 0, n, fields[0], 0, 0, s.size);
+          recorder.add(K.space, at, 0, -1, -1, 0, n, fields[1], 0, 0, s.used);
+          recorder.add(K.space, at, 0, -1, -1, 0, n, fields[2], 0, 0, s.available);
+        }
+        timelineTicks++;
+        timelineNs += Number(process.hrtime.bigint() - t0);
+      }),
+    );
+  }
+
+  stops.push(
+    startGcObserver((e) => {
+      const at = e.startMs * 1e6 - tracker.createdAt;
+      recorder.add(K.gc, at, 0, -1, -1, e.kind, 0, 0, 0, 0, e.durationMs * 1e6);
+    }),
+  );
+
+  let sampler: Sampler | undefined;
+  if (options.samplingInterval > 0) {
+    sampler = new Sampler(
+      {
+        frame: (id, parent, fn, url, line, column) =>
+          recorder.add(K.frame, recorder.now(), id, parent, column, line, recorder.name(fn), recorder.type(url)),
+        sample: (frame, size, ordinal) =>
+          recorder.add(K.sample, recorder.now(), frame, -1, -1, ordinal, 0, 0, 0, 0, size),
+        sampleGone: (ordinal) => recorder.add(K['sample-gone'], recorder.now(), 0, -1, -1, ordinal),
+      },
+      { interval: options.samplingInterval, mode: options.samplingMode },
+    );
+    if (sampler.start()) {
+      recorder.add(K.profile, recorder.now(), 0, -1, -1, 0, recorder.name(sampler.mode), 0, 0, 0, sampler.interval);
+    } else {
+      warn('memscope: the sampling heap profiler could not start (another profiler holds it?)');
+      sampler = undefined;
+    }
+  }
+
+  let nextPoll = performance.now() + (options.samplingPollMs || 5000);
+  const flushTimer = setInterval(() => {
+    try {
+      if (sampler && performance.now() >= nextPoll) {
+        const t0 = performance.now();
+        sampler.poll();
+        const cost = performance.now() - t0;
+        nextPoll = performance.now() + (options.samplingPollMs || Math.min(60_000, Math.max(5000, 200 * cost)));
+      }
+      recorder.flush();
+    } catch {}
+  }, options.flushIntervalMs);
+  flushTimer.unref();
+
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    try {
+      clearInterval(flushTimer);
+      for (const stop of stops) stop();
+      sampler?.poll(true);
+      if (options.heapSnapshot === 'at-exit' && threadId === 0) {
+        writeHeapSnapshot(join(options.dir, `${options.name}.p${process.pid}.heapsnapshot`), warn);
+      }
+      recorder.finish({
+        sampling_interval: sampler?.interval ?? 0,
+        sampling_polls: sampler?.polls ?? 0,
+        sampling_poll_ns: sampler?.pollNs ?? 0,
+        sampling_unseen_samples: sampler?.unseen ?? 0,
+        timeline_interval_ms: options.timelineIntervalMs,
+        timeline_ticks: timelineTicks,
+        timeline_ns: timelineNs,
+      });
+    } catch (error) {
+      warn(`memscope: finishing the recording failed: ${String(error)}`);
+    }
+  };
+  return { recorder, sampler, finish };
+}
+
+/** Writes a heap snapshot synchronously (the in-process inspector answers synchronously). */
+function writeHeapSnapshot(file: string, warn: (message: string) => void): void {
+  const session = new Session();
+  const fd = openSync(file, 'w');
+  try {
+    session.connect();
+    session.on('HeapProfiler.addHeapSnapshotChunk', (m) => writeSync(fd, m.params.chunk));
+    session.post('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  } catch (error) {
+    warn(`memscope: heap snapshot failed: ${String(error)}`);
+  } finally {
+    closeSync(fd);
+    session.disconnect();
+  }
+}
