@@ -55,6 +55,21 @@ const uncurry = <A extends unknown[], R>(f: (...args: A) => R) =>
 const getter = (proto: object, key: string) => uncurry(gopd(proto, key)!.get as () => unknown);
 
 export const hasOwn = Object.hasOwn;
+export const { min, max, floor, round } = Math;
+export const setHas = uncurry(Set.prototype.has) as (s: Set<unknown>, v: unknown) => boolean;
+export const setAdd = uncurry(Set.prototype.add) as (s: Set<unknown>, v: unknown) => void;
+export const setClear = uncurry(Set.prototype.clear) as (s: Set<unknown>) => void;
+export const mapGet = uncurry(Map.prototype.get) as <K, V>(m: Map<K, V>, k: K) => V | undefined;
+export const mapSet = uncurry(Map.prototype.set) as <K, V>(m: Map<K, V>, k: K, v: V) => void;
+const weakGet = uncurry(WeakMap.prototype.get) as <K extends object, V>(m: WeakMap<K, V>, k: K) => V | undefined;
+const weakSet = uncurry(WeakMap.prototype.set) as <K extends object, V>(m: WeakMap<K, V>, k: K, v: V) => void;
+const stringSlice = uncurry(String.prototype.slice) as (s: string, start: number, end: number) => string;
+const setPrototypeOf = Object.setPrototypeOf;
+/** An array without a prototype: writing past its end cannot reach a setter on Array.prototype. */
+export const bareArray = <T>(): T[] => setPrototypeOf([], null);
+/** The value of a data property descriptor (an accessor's descriptor has none; its getter is not called). */
+export const dataValue = (d: PropertyDescriptor | undefined): unknown =>
+  d !== undefined && hasOwn(d, 'value') ? d.value : undefined;
 export const isEnumerable = uncurry(Object.prototype.propertyIsEnumerable);
 export const mapSize = getter(Map.prototype, 'size') as (m: unknown) => number;
 export const setSize = getter(Set.prototype, 'size') as (s: unknown) => number;
@@ -139,16 +154,15 @@ const MAX_NAME = 64;
 
 /** The name of a function from its own `name` data property, or '' (a getter is not called). */
 export function functionName(f: object): string {
-  const d = gopd(f, 'name');
-  const name = d?.value;
-  return typeof name === 'string' ? (name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name) : '';
+  const name = dataValue(gopd(f, 'name'));
+  return typeof name === 'string' ? (name.length > MAX_NAME ? `${stringSlice(name, 0, MAX_NAME)}…` : name) : '';
 }
 
 /** The name of the nearest constructor up the prototype chain, as `instance.constructor.name` would say. */
 function constructorName(proto: object | null): string {
   for (let p = proto, depth = 0; p !== null && depth < 16; depth++) {
     if (isProxy(p)) break;
-    const ctor = gopd(p, 'constructor')?.value;
+    const ctor = dataValue(gopd(p, 'constructor'));
     if (typeof ctor === 'function' && !isProxy(ctor)) {
       const name = functionName(ctor);
       if (name) return name;
@@ -171,6 +185,9 @@ export interface ProtoInfo {
 }
 
 export const PLAIN: ProtoInfo = { cls: Cls.Plain, name: 'Object', symbols: false };
+const NAMESPACE: ProtoInfo = { cls: Cls.Namespace, name: 'Module', symbols: false };
+/** An object whose prototype is a proxy: only its own properties are read, and it is not cached. */
+const PROXIED: ProtoInfo = { cls: Cls.Instance, name: 'Object', symbols: true };
 
 /** Own property keys of an ordinary object, strings first (see ProtoInfo.symbols). */
 export function ownKeys(v: object, info: ProtoInfo): (string | symbol)[] {
@@ -178,7 +195,11 @@ export function ownKeys(v: object, info: ProtoInfo): (string | symbol)[] {
   if (info.symbols === false) return names;
   const symbols = ownSymbols(v);
   info.symbols ??= symbols.length > 0;
-  return symbols.length > 0 ? names.concat(symbols) : names;
+  if (symbols.length === 0) return names;
+  const all = bareArray<string | symbol>();
+  for (let i = 0; i < names.length; i++) all[i] = names[i];
+  for (let i = 0; i < symbols.length; i++) all[names.length + i] = symbols[i];
+  return all;
 }
 const byProto = new WeakMap<object, ProtoInfo>();
 
@@ -189,19 +210,21 @@ const byProto = new WeakMap<object, ProtoInfo>();
  * intrinsics throw on a wrong receiver, and callers catch that.
  */
 export function protoInfo(v: object, proto: object | null): ProtoInfo {
-  if (proto === ObjectPrototype || proto === null) return PLAIN;
-  let info = byProto.get(proto);
+  if (proto === ObjectPrototype) return PLAIN;
+  // Module namespaces have no prototype either.
+  if (proto === null) return types.isModuleNamespaceObject(v) ? NAMESPACE : PLAIN;
+  let info = weakGet(byProto, proto);
   if (info === undefined) {
-    const exotic = exoticClass(v);
+    if (isProxy(proto)) return PROXIED;
     const name = constructorName(proto);
-    let cls = exotic;
+    let cls = exoticClass(v);
     if (cls === Cls.TypedArray && proto === BufferPrototype) cls = Cls.Buffer;
     if (cls === -1) {
       // An Object.prototype of another vm context: its own prototype is null and its constructor is `Object`.
       cls = getPrototypeOf(proto) === null && name === 'Object' ? Cls.Plain : Cls.Instance;
     }
     info = cls === Cls.Plain ? PLAIN : { cls, name, symbols: undefined };
-    byProto.set(proto, info);
+    weakSet(byProto, proto, info);
   }
   return info;
 }

@@ -15,6 +15,8 @@ function pointerCompression(): boolean {
   }
 }
 
+const { ceil, log2, max } = Math;
+
 /** Size of a tagged field (a pointer or a small integer). */
 export const TAGGED = pointerCompression() ? 4 : 8;
 /** Heap objects are aligned to the tagged size. */
@@ -29,7 +31,7 @@ export function isSmi(n: number): boolean {
 }
 
 export function align(bytes: number): number {
-  return Math.ceil(bytes / ALIGN) * ALIGN;
+  return ceil(bytes / ALIGN) * ALIGN;
 }
 
 /** A boxed double: map + float64 (measured 16). */
@@ -90,7 +92,7 @@ export function bigintSize(digits: number): number {
 
 /** Smallest power of two >= n (n >= 1). */
 function pow2(n: number): number {
-  return n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n));
+  return n <= 1 ? 1 : 2 ** ceil(log2(n));
 }
 
 /**
@@ -99,13 +101,13 @@ function pow2(n: number): number {
  * when full (measured 152 for an empty Map, 3624 for 100 entries).
  */
 export function orderedHashTableSize(entries: number, slotsPerEntry: 2 | 3): number {
-  const capacity = Math.max(4, pow2(entries));
+  const capacity = max(4, pow2(entries));
   return ARRAY_HEADER + TAGGED * (3 + capacity / 2 + capacity * slotsPerEntry);
 }
 
 /** Capacity V8 gives a hash table for n entries: 1.5 n rounded up to a power of two, min 4. */
 function hashCapacity(entries: number): number {
-  return Math.max(4, pow2(entries + (entries >> 1)));
+  return max(4, pow2(entries + (entries >> 1)));
 }
 
 /** NameDictionary of a dictionary-mode object: 6 prefix slots, 3 per entry (measured). */

@@ -15,11 +15,15 @@
  * trace).
  */
 import { Buffer } from 'node:buffer';
+import { performance } from 'node:perf_hooks';
 import { types } from 'node:util';
 import {
   arrayBufferByteLength,
+  bareArray,
   Cls,
+  dataValue,
   dataViewBuffer,
+  floor,
   getPrototypeOf,
   gopd,
   hasOwn,
@@ -29,13 +33,19 @@ import {
   isSharedArrayBuffer,
   mapForEach,
   mapSize,
+  max,
+  min,
   ObjectPrototype,
   ownKeys,
   PLAIN,
   type ProtoInfo,
   protoInfo,
   regexpExec,
+  round,
+  setAdd,
+  setClear,
   setForEach,
+  setHas,
   setSize,
   sharedByteLength,
   stringValueOf,
@@ -79,6 +89,7 @@ import {
 } from './layout.js';
 
 const CHECK_EVERY = 512;
+const performanceNow = performance.now.bind(performance);
 /**
  * V8 keeps an object's properties in a hash table (dictionary mode) once it is used as a
  * dictionary; that cannot be seen from JavaScript. Assumed beyond this many properties, and
@@ -107,8 +118,9 @@ export interface SizeResult {
 const result: SizeResult = { size: 0, external: 0, partial: false };
 
 // The walk's state. describe() never runs user code, so a walk cannot be re-entered.
-const queue: object[] = [];
-const weights: number[] = [];
+const queue = bareArray<object>();
+const weights = bareArray<number>();
+let queued = 0;
 /**
  * Objects and strings already counted in this walk (cleared after it: nothing is kept).
  * The root and the first child are held in variables: a small object then needs no Set.
@@ -167,30 +179,31 @@ export function measure(
     let head = 0;
     let visitedBytes = 0;
     let visitedWeight = 0;
-    for (; head < queue.length && work < limit; head++) {
+    for (; head < queued && work < limit; head++) {
       const before = bytes;
       const w = weights[head];
       visit(queue[head], w);
       visitedBytes += bytes - before;
       visitedWeight += w;
     }
-    if (head < queue.length) {
+    if (head < queued) {
       partial = true;
       const average = visitedWeight > 0 ? visitedBytes / visitedWeight : OBJECT_HEADER;
-      for (; head < queue.length; head++) bytes += average * weights[head];
+      for (; head < queued; head++) bytes += average * weights[head];
     }
   } finally {
     root = undefined;
     first = NONE;
     // Setting an array's length is a runtime call: skipped when there is nothing to drop.
-    if (queue.length > 0) {
+    if (queued > 0) {
       queue.length = 0;
       weights.length = 0;
+      queued = 0;
     }
-    if (seen.size > 0) seen.clear();
+    if (setSize(seen) > 0) setClear(seen);
   }
-  result.size = Math.round(bytes);
-  result.external = Math.round(external);
+  result.size = round(bytes);
+  result.external = round(external);
   result.partial = partial;
   return result;
 }
@@ -201,7 +214,7 @@ function tick(): void {
 
 function checkClock(): void {
   nextCheck = work + CHECK_EVERY;
-  const now = performance.now();
+  const now = performanceNow();
   if (startedAt < 0) startedAt = now;
   else if (now - startedAt > maxTimeMs) {
     limit = work;
@@ -213,7 +226,7 @@ function checkClock(): void {
 function quota(n: number): number {
   if (work + n <= limit) return n;
   partial = true;
-  return Math.min(n, Math.max(8, Math.floor((limit - work) / 2)));
+  return min(n, max(8, floor((limit - work) / 2)));
 }
 
 function add(size: number, weight: number): void {
@@ -254,15 +267,15 @@ function wasSeen(x: unknown): boolean {
     first = x;
     return false;
   }
-  if (seen.has(x)) return true;
-  seen.add(x);
+  if (setHas(seen, x)) return true;
+  setAdd(seen, x);
   return false;
 }
 
 function child(x: object, w: number): void {
   if (wasSeen(x)) return;
-  queue.push(x);
-  weights.push(w);
+  queue[queued] = x;
+  weights[queued++] = w;
 }
 
 /** Strings are counted once per walk by content (V8 often shares equal strings: literals, short JSON values). */
@@ -342,31 +355,31 @@ function visitOrdinary(v: object, w: number, keys: (string | symbol)[], nullProt
   const k = quota(n);
   const cw = (w * n) / k;
   const before = bytes;
-  const queued = queue.length;
+  const queuedBefore = queued;
   let j = 0;
   for (; j < k && work < limit; j++) {
     tick();
-    const key = keys[k === n ? j : Math.floor((j * n) / k)];
+    const key = keys[k === n ? j : floor((j * n) / k)];
     // A non-enumerable `stack` may be V8's lazy stack trace: reading it runs Error.prepareStackTrace.
     if (key === 'stack' && !isEnumerable(v, key)) {
       partial = true;
       continue;
     }
     const d = gopd(v, key);
-    if (d !== undefined) slot(d.value, cw);
+    slot(dataValue(d), cw);
   }
-  if (j < k) scaleUp(before, queued, j, k);
+  if (j < k) scaleUp(before, queuedBefore, j, k);
 }
 
 /**
  * The clock stopped an entry loop after `read` of the `planned` entries: what the entries
  * read hold (bytes added since `before`, objects queued since `queued`) stands for all.
  */
-function scaleUp(before: number, queued: number, read: number, planned: number): void {
+function scaleUp(before: number, queuedBefore: number, read: number, planned: number): void {
   if (read === 0) return;
   const factor = planned / read;
   bytes += (bytes - before) * (factor - 1);
-  for (let i = queued; i < queue.length; i++) weights[i] *= factor;
+  for (let i = queuedBefore; i < queued; i++) weights[i] *= factor;
 }
 
 /**
@@ -387,16 +400,16 @@ function visitArray(a: unknown[], w: number): void {
   let others = 0;
   const cw = (w * length) / k;
   const before = bytes;
-  const queued = queue.length;
+  const queuedBefore = queued;
   for (let j = 0; j < k && work < limit; j++) {
     tick();
-    const d = gopd(a, k === length ? j : Math.floor((j * length) / k));
+    const d = gopd(a, k === length ? j : floor((j * length) / k));
     read++;
     if (d === undefined) {
       holes++;
       continue;
     }
-    const x = d.value;
+    const x = dataValue(d);
     if (typeof x === 'number') {
       if (!isSmi(x)) doubles++;
     } else {
@@ -405,7 +418,7 @@ function visitArray(a: unknown[], w: number): void {
     }
   }
   if (read === 0) return;
-  if (read < k) scaleUp(before, queued, read, k);
+  if (read < k) scaleUp(before, queuedBefore, read, k);
   const scale = (w * length) / read;
   if (length > SPARSE_MIN && holes * 8 > read * 7) {
     add(numberDictionarySize(((read - holes) * length) / read), w);
@@ -440,17 +453,17 @@ function visitEntries(v: object, w: number, n: number, forEach: typeof mapForEac
   entriesLeft = k;
   entryWeight = (w * n) / k;
   const before = bytes;
-  const queued = queue.length;
+  const queuedBefore = queued;
   try {
     forEach(v, each);
   } catch (e) {
     if (e !== STOP) throw e;
   }
-  if (entriesLeft > 0) scaleUp(before, queued, k - entriesLeft, k);
+  if (entriesLeft > 0) scaleUp(before, queuedBefore, k - entriesLeft, k);
 }
 
 function poolSize(): number {
-  const size = gopd(Buffer, 'poolSize')?.value;
+  const size = dataValue(gopd(Buffer, 'poolSize'));
   return typeof size === 'number' ? size : 8192;
 }
 
@@ -472,8 +485,9 @@ function visitBuiltIn(v: object, w: number, cls: number): void {
     case Cls.Buffer: {
       add(JS_TYPED_ARRAY, w);
       const length = typedByteLength(v);
-      // Small typed arrays keep their bytes on the V8 heap; asking for their `buffer` would move them off it.
-      if (length <= ON_HEAP_TYPED_ARRAY_MAX && typedByteOffset(v) === 0) {
+      // Small typed arrays keep their bytes on the V8 heap, and asking for their `buffer` would
+      // move them off it. A Node Buffer is asked anyway: it is more often a slice of a larger one.
+      if (cls === Cls.TypedArray && length <= ON_HEAP_TYPED_ARRAY_MAX && typedByteOffset(v) === 0) {
         add(JS_ARRAY_BUFFER + align(ARRAY_HEADER + length), w);
         return;
       }
@@ -556,10 +570,10 @@ function visitFunction(f: object, w: number): void {
   const keys = ownKeys(f, FUNCTION_INFO);
   for (let j = 0; j < keys.length && work < limit; j++) {
     const key = keys[j];
-    if (FUNCTION_OWN.has(key)) continue;
+    if (setHas(FUNCTION_OWN, key)) continue;
     tick();
     if (key === 'stack' && !isEnumerable(f, key)) continue;
     const d = gopd(f, key);
-    if (d !== undefined) slot(d.value, w);
+    slot(dataValue(d), w);
   }
 }

@@ -8,7 +8,9 @@
  * naming a value of a known shape allocates nothing.
  */
 import {
+  bareArray,
   Cls,
+  dataValue,
   firstMapEntries,
   firstSetValues,
   functionName,
@@ -18,10 +20,14 @@ import {
   isClass,
   isEnumerable,
   isProxy,
+  mapGet,
+  mapSet,
+  min,
   ownKeys,
   type ProtoInfo,
   protoInfo,
   regexpExec,
+  round,
 } from './classify.js';
 
 /** Keys shown in `Object{…}`. */
@@ -88,12 +94,12 @@ interface Names {
   count: number;
 }
 
-const pools: Names[][] = [];
+const pools = bareArray<Names[]>();
 
 /** The list `slot` (0, or 1 for a Map's values) of a collection at `depth`, emptied. */
 function openNames(depth: number, slot: 0 | 1): Names {
-  const level = (pools[depth] ??= []);
-  const names = (level[slot] ??= { items: [], count: 0 });
+  const level = (pools[depth] ??= bareArray());
+  const names = (level[slot] ??= { items: bareArray(), count: 0 });
   names.count = 0;
   return names;
 }
@@ -114,30 +120,41 @@ function sample(names: Names, v: unknown, depth: number): void {
   addName(names, nameOf(v, depth + 1));
 }
 
-/** Distinct type names, in a stable order (null and undefined last), capped. */
+/** Distinct type names in a stable order (null and undefined last), capped: `a | b | c | …`. */
 function union(names: Names): string {
   const n = names.count;
   if (n === 0) return 'unknown';
-  if (n === 1) return names.items[0];
-  const list = names.items.slice(0, n).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  if (n > MAX_UNION) {
-    list.length = MAX_UNION;
-    list.push('…');
+  const items = names.items;
+  // Insertion sort in place: a handful of names, and no Array.prototype method is called.
+  for (let i = 1; i < n; i++) {
+    const x = items[i];
+    let j = i - 1;
+    for (; j >= 0 && before(x, items[j]); j--) items[j + 1] = items[j];
+    items[j + 1] = x;
   }
-  return list.join(' | ');
+  let out = items[0];
+  for (let i = 1; i < n && i < MAX_UNION; i++) out += ` | ${items[i]}`;
+  return n > MAX_UNION ? `${out} | …` : out;
 }
 
-function rank(name: string): number {
-  return name === 'null' || name === 'undefined' ? 1 : 0;
+function before(a: string, b: string): boolean {
+  const ra = a === 'null' || a === 'undefined' ? 1 : 0;
+  const rb = b === 'null' || b === 'undefined' ? 1 : 0;
+  return ra !== rb ? ra < rb : a < b;
+}
+
+/** The j-th of `take` indices spread over [0, length), first and last included. */
+function spread(j: number, take: number, length: number): number {
+  return take === length ? j : round((j * (length - 1)) / (take - 1));
 }
 
 function arrayArgs(a: unknown[], depth: number): string {
   const names = openNames(depth, 0);
   const length = a.length;
-  const take = Math.min(length, depth === 0 ? SAMPLE : NESTED_SAMPLE);
+  const take = min(length, depth === 0 ? SAMPLE : NESTED_SAMPLE);
   for (let j = 0; j < take; j++) {
-    const d = gopd(a, take === length ? j : Math.floor((j * length) / take));
-    if (d !== undefined) sample(names, 'value' in d ? d.value : undefined, depth);
+    const d = gopd(a, spread(j, take, length));
+    if (d !== undefined) sample(names, dataValue(d), depth);
   }
   return closeNames(names);
 }
@@ -164,25 +181,25 @@ const generics = new Map<string, Map<string, string | Map<string, string>>>();
 
 /** `Base<a>` or `Base<a, b>`, cached by its parts so a known name is not rebuilt. */
 function generic(base: string, a: string, b?: string): string {
-  let byA = generics.get(base);
-  if (byA === undefined) generics.set(base, (byA = new Map()));
-  const hit = byA.get(a);
+  let byA = mapGet(generics, base);
+  if (byA === undefined) mapSet(generics, base, (byA = new Map()));
+  const hit = mapGet(byA, a);
   if (b === undefined) {
     if (typeof hit === 'string') return hit;
     const name = `${base}<${a}>`;
     if (genericCount < MAX_GENERICS) {
-      byA.set(a, name);
+      mapSet(byA, a, name);
       genericCount++;
     }
     return name;
   }
   let byB = hit as Map<string, string> | undefined;
-  const cached = byB?.get(b);
+  const cached = byB === undefined ? undefined : mapGet(byB, b);
   if (cached !== undefined) return cached;
   const name = `${base}<${a}, ${b}>`;
   if (genericCount < MAX_GENERICS) {
-    if (byB === undefined) byA.set(a, (byB = new Map()));
-    byB.set(b, name);
+    if (byB === undefined) mapSet(byA, a, (byB = new Map<string, string>()));
+    mapSet(byB, b, name);
     genericCount++;
   }
   return name;
@@ -214,17 +231,17 @@ function plainName(v: object, keys: (string | symbol)[], depth: number): string 
   const count = stringKeyCount(keys);
   if (count === 0) return 'Object{}';
   if (count > MAX_SHAPE_KEYS) return recordName(v, keys, count, depth);
-  const shown = Math.min(count, SHOWN_KEYS);
+  const shown = min(count, SHOWN_KEYS);
   let node = shapes;
   for (let i = 0; i < shown; i++) {
     const key = keys[i] as string;
-    let next = node.next?.get(key);
+    let next = node.next === undefined ? undefined : mapGet(node.next, key);
     if (next === undefined) {
       if (regexpExec(IDENTIFIER, key) === null) return recordName(v, keys, count, depth);
       // The cache is full: name without caching (the name does not depend on the cache).
       if (shapeNodes >= MAX_SHAPE_NODES) return shapeName(keys, shown, count > shown);
       next = { next: undefined, exact: undefined, more: undefined };
-      (node.next ??= new Map()).set(key, next);
+      mapSet((node.next ??= new Map()), key, next);
       shapeNodes++;
     }
     node = next;
@@ -234,20 +251,22 @@ function plainName(v: object, keys: (string | symbol)[], depth: number): string 
 }
 
 function shapeName(keys: (string | symbol)[], shown: number, more: boolean): string {
-  return `Object{${keys.slice(0, shown).join(', ')}${more ? ', …' : ''}}`;
+  let list = keys[0] as string;
+  for (let i = 1; i < shown; i++) list += `, ${keys[i] as string}`;
+  return `Object{${list}${more ? ', …' : ''}}`;
 }
 
 function recordName(v: object, keys: (string | symbol)[], count: number, depth: number): string {
   const keyType = regexpExec(INTEGER, keys[0] as string) === null ? 'string' : 'number';
   if (depth >= MAX_DEPTH) return generic('Record', keyType, '…');
   const names = openNames(depth, 0);
-  const take = Math.min(count, depth === 0 ? SAMPLE : NESTED_SAMPLE);
+  const take = min(count, depth === 0 ? SAMPLE : NESTED_SAMPLE);
   for (let j = 0; j < take; j++) {
-    const key = keys[Math.floor((j * count) / take)];
+    const key = keys[spread(j, take, count)];
     // A non-enumerable `stack` may be V8's lazy stack trace, whose formatting runs user code.
     if (key === 'stack' && !isEnumerable(v, key)) continue;
     const d = gopd(v, key);
-    if (d !== undefined) sample(names, 'value' in d ? d.value : undefined, depth);
+    if (d !== undefined) sample(names, dataValue(d), depth);
   }
   return generic('Record', keyType, closeNames(names));
 }

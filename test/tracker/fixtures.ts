@@ -55,11 +55,13 @@ export function buildFixtures(): { fixtures: Record<string, unknown>; shapes: un
     'Array<string> two-byte': Array.from({ length: 2_000 }, (_, i) => `строка ${i}`),
     'Map<string, object>': new Map(Array.from({ length: 1_000 }, (_, i) => [`key-${i}`, record(i)])),
     'Map<number, User>': new Map(Array.from({ length: 500 }, (_, i) => [i, user(i)])),
+    'Set<string>': new Set(Array.from({ length: 1_000 }, (_, i) => `member-${i}`)),
     'User (one instance)': user(1),
     'Array<User>': Array.from({ length: 500 }, (_, i) => user(i)),
     'nested plain objects': config(1),
     'Array<nested plain objects>': Array.from({ length: 100 }, (_, i) => config(i)),
     'Buffer.alloc(1 MiB)': Buffer.alloc(1 << 20),
+    'Float64Array(100k)': new Float64Array(100_000),
   };
   const shapes = [user(-1), record(-1), config(-1)];
   return { fixtures, shapes };
