@@ -21,6 +21,7 @@ import {
   arrayBufferByteLength,
   bareArray,
   Cls,
+  ceil,
   dataValue,
   dataViewBuffer,
   floor,
@@ -89,6 +90,12 @@ import {
 } from './layout.js';
 
 const CHECK_EVERY = 512;
+/**
+ * When the node budget runs out with objects still queued, the queue is thinned (see thin())
+ * and the walk goes on with this share of the budget more, at most THINNING_ROUNDS times.
+ */
+const THINNING_SHARE = 0.25;
+const THINNING_ROUNDS = 2;
 const performanceNow = performance.now.bind(performance);
 /**
  * V8 keeps an object's properties in a hash table (dictionary mode) once it is used as a
@@ -133,6 +140,7 @@ let work = 0;
 let limit = 0;
 let nextCheck = 0;
 let startedAt = -1;
+let timedOut = false;
 let maxTimeMs = 0;
 let bytes = 0;
 let external = 0;
@@ -171,6 +179,7 @@ export function measure(
   limit = maxNodes;
   nextCheck = CHECK_EVERY;
   startedAt = -1;
+  timedOut = false;
   maxTimeMs = maxTimeNs / 1e6;
   root = value;
   try {
@@ -179,12 +188,17 @@ export function measure(
     let head = 0;
     let visitedBytes = 0;
     let visitedWeight = 0;
-    for (; head < queued && work < limit; head++) {
-      const before = bytes;
-      const w = weights[head];
-      visit(queue[head], w);
-      visitedBytes += bytes - before;
-      visitedWeight += w;
+    for (let round = 0; ; round++) {
+      for (; head < queued && work < limit; head++) {
+        const before = bytes;
+        const w = weights[head];
+        visit(queue[head], w);
+        visitedBytes += bytes - before;
+        visitedWeight += w;
+      }
+      if (head === queued || timedOut || round === THINNING_ROUNDS) break;
+      head = thin(head, maxNodes);
+      limit += maxNodes * THINNING_SHARE;
     }
     if (head < queued) {
       partial = true;
@@ -208,6 +222,27 @@ export function measure(
   return result;
 }
 
+/**
+ * Keeps an evenly spread sample of the objects still queued, each standing for the group it
+ * was taken from (its weight becomes the group's), so that the walk can go on to the deeper
+ * levels of a large structure within a bounded extra budget. Returns the new queue head.
+ */
+function thin(head: number, maxNodes: number): number {
+  partial = true;
+  const keep = max(1, floor((maxNodes * THINNING_SHARE) / 4));
+  const stride = max(1, ceil((queued - head) / keep));
+  let out = head;
+  for (let i = head; i < queued; i += stride) {
+    let w = 0;
+    for (let j = i; j < i + stride && j < queued; j++) w += weights[j];
+    queue[out] = queue[i];
+    weights[out++] = w;
+  }
+  for (let i = out; i < queued; i++) queue[i] = undefined as unknown as object;
+  queued = out;
+  return head;
+}
+
 function tick(): void {
   if (++work >= nextCheck) checkClock();
 }
@@ -218,6 +253,7 @@ function checkClock(): void {
   if (startedAt < 0) startedAt = now;
   else if (now - startedAt > maxTimeMs) {
     limit = work;
+    timedOut = true;
     partial = true;
   }
 }
