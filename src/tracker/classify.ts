@@ -75,6 +75,7 @@ export const isEnumerable = uncurry(Object.prototype.propertyIsEnumerable);
 export const mapSize = getter(Map.prototype, 'size') as (m: unknown) => number;
 export const setSize = getter(Set.prototype, 'size') as (s: unknown) => number;
 export const mapForEach = uncurry(Map.prototype.forEach) as (m: unknown, f: (v: unknown, k: unknown) => void) => void;
+export const setForEach = uncurry(Set.prototype.forEach) as (s: unknown, f: (v: unknown, k: unknown) => void) => void;
 const mapIteratorNext = uncurry(getPrototypeOf(new Map().entries()).next) as (
   it: unknown,
 ) => IteratorResult<[unknown, unknown]>;
@@ -82,27 +83,6 @@ const setIteratorNext = uncurry(getPrototypeOf(new Set().values()).next) as (it:
 const mapEntries = uncurry(Map.prototype.entries) as (m: unknown) => unknown;
 const setValues = uncurry(Set.prototype.values) as (s: unknown) => unknown;
 
-/** Calls `f` on the first `max` entries of a Map, through the intrinsic iterator (stoppable, unlike forEach). */
-export function firstMapEntries(m: object, max: number, f: (key: unknown, value: unknown) => void): void {
-  const it = mapEntries(m);
-  for (let i = 0; i < max; i++) {
-    const r = mapIteratorNext(it);
-    if (r.done) return;
-    f(r.value[0], r.value[1]);
-  }
-}
-
-/** Calls `f` on the first `max` values of a Set. */
-export function firstSetValues(s: object, max: number, f: (value: unknown) => void): void {
-  const it = setValues(s);
-  for (let i = 0; i < max; i++) {
-    const r = setIteratorNext(it);
-    if (r.done) return;
-    f(r.value);
-  }
-}
-
-export const setForEach = uncurry(Set.prototype.forEach) as (s: unknown, f: (v: unknown, k: unknown) => void) => void;
 const TypedArrayPrototype = getPrototypeOf(Uint8Array.prototype) as object;
 export const typedByteLength = getter(TypedArrayPrototype, 'byteLength') as (t: unknown) => number;
 export const typedByteOffset = getter(TypedArrayPrototype, 'byteOffset') as (t: unknown) => number;
@@ -115,6 +95,26 @@ const weakRefDeref = uncurry(WeakRef.prototype.deref);
 const registryUnregister = uncurry(FinalizationRegistry.prototype.unregister);
 export const regexpExec = uncurry(RegExp.prototype.exec) as (re: RegExp, s: string) => RegExpExecArray | null;
 export const isSharedArrayBuffer = types.isSharedArrayBuffer;
+
+/** Calls `f` on the first `count` entries of a Map, through the intrinsic iterator (stoppable, unlike forEach). */
+export function firstMapEntries(m: object, count: number, f: (key: unknown, value: unknown) => void): void {
+  const it = mapEntries(m);
+  for (let i = 0; i < count; i++) {
+    const r = mapIteratorNext(it);
+    if (r.done) return;
+    f(r.value[0], r.value[1]);
+  }
+}
+
+/** Calls `f` on the first `count` values of a Set. */
+export function firstSetValues(s: object, count: number, f: (value: unknown) => void): void {
+  const it = setValues(s);
+  for (let i = 0; i < count; i++) {
+    const r = setIteratorNext(it);
+    if (r.done) return;
+    f(r.value);
+  }
+}
 
 /** Whether a brand check (an intrinsic that throws on the wrong receiver) accepts `v`. */
 function branded(check: (v: unknown) => unknown, v: unknown): boolean {
@@ -146,6 +146,7 @@ function exoticClass(v: object): number {
   if (types.isModuleNamespaceObject(v)) return Cls.Namespace;
   if (types.isArgumentsObject(v)) return Cls.Arguments;
   if (types.isExternal(v)) return Cls.External;
+  // deref() keeps its target alive to the end of this turn: asked once per prototype only.
   if (branded(weakRefDeref, v)) return Cls.WeakRef;
   if (branded((x) => registryUnregister(x, ObjectPrototype), v)) return Cls.FinalizationRegistry;
   return -1;

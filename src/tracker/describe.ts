@@ -150,8 +150,8 @@ export function subcategoryOf(kind: number): string {
   return (SUBCATEGORIES[kind] ?? SUBCATEGORIES[0])[1];
 }
 
-function primitive(typeName: string, kind: number, size: number, partial = false): Description {
-  return { typeName, kind, size, external: 0, partial, primitive: true };
+function primitive(typeName: string, kind: number, size: number): Description {
+  return { typeName, kind, size, external: 0, partial: false, primitive: true };
 }
 
 /**
@@ -192,6 +192,7 @@ function describeObject(value: object, budget: SizeBudget): Description {
   }
   let typeName: string;
   let kind: number;
+  // Arrays keep this; functions too (the walk recognises them by typeof).
   let info = ARRAY_INFO;
   let proto: object | null = null;
   let keys: (string | symbol)[] | undefined;

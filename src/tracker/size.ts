@@ -102,7 +102,7 @@ const performanceNow = performance.now.bind(performance);
  * dictionary; that cannot be seen from JavaScript. Assumed beyond this many properties, and
  * for objects without a prototype (Object.create(null) makes a dictionary-mode object).
  */
-export const DICTIONARY_KEYS = 32;
+const DICTIONARY_KEYS = 32;
 /** An array longer than this with more than 7/8 holes is assumed to have dictionary elements. */
 const SPARSE_MIN = 1024;
 /**
@@ -188,7 +188,7 @@ export function measure(
     let head = 0;
     let visitedBytes = 0;
     let visitedWeight = 0;
-    for (let round = 0; ; round++) {
+    for (let pass = 0; ; pass++) {
       for (; head < queued && work < limit; head++) {
         const before = bytes;
         const w = weights[head];
@@ -196,8 +196,8 @@ export function measure(
         visitedBytes += bytes - before;
         visitedWeight += w;
       }
-      if (head === queued || timedOut || round === THINNING_ROUNDS) break;
-      head = thin(head, maxNodes);
+      if (head === queued || timedOut || pass === THINNING_ROUNDS) break;
+      thin(head, maxNodes);
       limit += maxNodes * THINNING_SHARE;
     }
     if (head < queued) {
@@ -225,9 +225,9 @@ export function measure(
 /**
  * Keeps an evenly spread sample of the objects still queued, each standing for the group it
  * was taken from (its weight becomes the group's), so that the walk can go on to the deeper
- * levels of a large structure within a bounded extra budget. Returns the new queue head.
+ * levels of a large structure within a bounded extra budget.
  */
-function thin(head: number, maxNodes: number): number {
+function thin(head: number, maxNodes: number): void {
   partial = true;
   const keep = max(1, floor((maxNodes * THINNING_SHARE) / 4));
   const stride = max(1, ceil((queued - head) / keep));
@@ -240,7 +240,6 @@ function thin(head: number, maxNodes: number): number {
   }
   for (let i = out; i < queued; i++) queue[i] = undefined as unknown as object;
   queued = out;
-  return head;
 }
 
 function tick(): void {
