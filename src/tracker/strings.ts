@@ -2,9 +2,14 @@
  * Interns strings (names, type names, scope names) so each distinct string is stored once
  * and rows hold a small integer. Index 0 is the empty string.
  */
+/** Bytes of a string's Map entry and array slot, besides its characters. */
+const STRING_ENTRY = 48;
+
 export class StringTable {
   readonly values: string[] = [''];
   private readonly index = new Map<string, number>([['', 0]]);
+  /** Running total of bytes(), so that getStats stays O(1). */
+  private total = STRING_ENTRY;
 
   intern(value: string): number {
     let id = this.index.get(value);
@@ -12,6 +17,7 @@ export class StringTable {
       id = this.values.length;
       this.values.push(value);
       this.index.set(value, id);
+      this.total += 2 * value.length + STRING_ENTRY;
     }
     return id;
   }
@@ -26,8 +32,6 @@ export class StringTable {
 
   /** Approximate bytes held: UTF-16 payload plus the map entry and array slot. */
   bytes(): number {
-    let total = 0;
-    for (const s of this.values) total += 2 * s.length + 48;
-    return total;
+    return this.total;
   }
 }

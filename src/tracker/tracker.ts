@@ -16,7 +16,7 @@ import { ColumnTable } from './table.js';
 
 /** Bit flags of a value row. */
 export const ValueFlag = {
-  /** The size walk stopped at its budget: the size is a lower bound. */
+  /** The size is not complete: the walk stopped at its budget (the rest extrapolated) or met memory JavaScript cannot see. */
   Partial: 1,
   /** A primitive: its death cannot be observed, only its scope's end. */
   Primitive: 2,
@@ -139,7 +139,7 @@ export interface AllocationInfo {
   typeName: string;
   category: string;
   subcategory: string;
-  /** Estimated deep size in bytes (a lower bound when sizePartial). */
+  /** Estimated deep size in bytes (partly extrapolated, or missing what cannot be seen, when sizePartial). */
   size: number;
   sizePartial: boolean;
   /** Nanoseconds since the tracker's time origin. */
