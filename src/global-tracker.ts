@@ -11,7 +11,7 @@ import { SCHEMA_VERSION, type SessionData, threadDataFromTracker } from './recor
 import { writeReports } from './report/all.js';
 import { writeSnapshotJson } from './report/snapshot-json.js';
 import { state, tracker, warnOnce } from './state.js';
-import { boardThreads } from './tracker/board.js';
+import { boardThreads, COUNTERS } from './tracker/board.js';
 import { type AllocationInfo, statsFromCounters, type TrackerStats } from './tracker/tracker.js';
 
 export interface ThreadStats extends Omit<TrackerStats, 'trackerBytes'> {
@@ -39,13 +39,10 @@ export class MemscopeTracker {
   getStats(options: { byThread?: boolean } = {}): MemscopeStats {
     const own = tracker();
     const threads = own.countersShared ? boardThreads() : [];
-    const total = threads.length > 0 ? sumCounters(threads.map((t) => t.counters)) : own.getStats();
-    const stats: MemscopeStats = {
-      ...total,
-      trackerBytes: own.ownBytes(),
-      threadCount: Math.max(1, threads.length),
-      heap: heapFigures(),
-    };
+    const stats = (threads.length > 0 ? sumCounters(threads) : statsFromCounters(own.counters)) as MemscopeStats;
+    stats.trackerBytes = own.ownBytes();
+    stats.threadCount = Math.max(1, threads.length);
+    stats.heap = heapFigures();
     if (options.byThread) {
       stats.threads =
         threads.length > 0
@@ -137,8 +134,10 @@ export class MemscopeTracker {
   }
 }
 
-function sumCounters(slots: Float64Array[]): Omit<TrackerStats, 'trackerBytes'> {
-  const total = new Float64Array(slots[0].length);
-  for (const slot of slots) for (let i = 0; i < slot.length; i++) total[i] += slot[i];
-  return statsFromCounters(total);
+const totals = new Float64Array(COUNTERS.length);
+
+function sumCounters(threads: readonly { counters: Float64Array }[]): Omit<TrackerStats, 'trackerBytes'> {
+  totals.fill(0);
+  for (const { counters } of threads) for (let i = 0; i < totals.length; i++) totals[i] += counters[i];
+  return statsFromCounters(totals);
 }

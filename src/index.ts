@@ -20,12 +20,14 @@ export type { AllocationInfo, ScopeHandle, TrackerStats, TrackOptions } from './
 
 let facade: MemscopeTracker | undefined;
 
-// Set up at import: workers started from now on inherit the stats board (see tracker/board.ts).
-state();
+// Taken at import (the state object is shared by every copy of memscope in this thread, so
+// the disabled path is one property read), which also sets up the stats board that workers
+// started from now on inherit (see tracker/board.ts).
+const S = state();
 
 /** Configures memscope. Idempotent: later calls update the options and return the same tracker. */
 export function init(options: InitOptions = {}): MemscopeTracker {
-  const s = state();
+  const s = S;
   try {
     s.config = resolveConfig(options, s.config);
     s.active = s.config.enabled;
@@ -43,14 +45,14 @@ export function init(options: InitOptions = {}): MemscopeTracker {
 function badName(name: unknown): boolean {
   if (typeof name === 'string') return false;
   const message = `memscope: a tracked value's name must be a string, got ${typeof name}`;
-  if (state().config.strict) throw new TypeError(message);
+  if (S.config.strict) throw new TypeError(message);
   warnOnce('MEMSCOPE_BAD_CALL', message);
   return true;
 }
 
 /** Tracks `value` under `name` and returns it unchanged. */
 export function trackVar<T>(name: string, value: T, options?: TrackOptions): T {
-  const s = state();
+  const s = S;
   if (!s.active) return value;
   if (badName(name)) return value;
   try {
@@ -63,7 +65,7 @@ export function trackVar<T>(name: string, value: T, options?: TrackOptions): T {
 
 /** Tracks each own key of `values` under its key: `track({ cache, users })`. Returns `values`. */
 export function track<T extends object>(values: T): T {
-  const s = state();
+  const s = S;
   if (!s.active) return values;
   if (typeof values !== 'object' || values === null) {
     if (s.config.strict) throw new TypeError('memscope: track() takes an object such as track({ cache })');
@@ -83,7 +85,7 @@ export function track<T extends object>(values: T): T {
 
 /** Tracks `copy` as a clone of `source` (for example `trackClone('copy', structuredClone(x), x)`). */
 export function trackClone<T>(name: string, copy: T, source: unknown): T {
-  const s = state();
+  const s = S;
   if (!s.active) return copy;
   if (badName(name)) return copy;
   try {
@@ -96,7 +98,7 @@ export function trackClone<T>(name: string, copy: T, source: unknown): T {
 
 /** Runs `fn` in a named scope (sync or async) and returns what it returns. */
 export function scope<T>(name: string, fn: () => T): T {
-  const s = state();
+  const s = S;
   if (!s.active || typeof fn !== 'function') return fn();
   if (badName(name)) return fn();
   return tracker().runInScope(name, fn);
@@ -106,7 +108,7 @@ const NOOP_HANDLE: ScopeHandle = { name: '', exit() {}, [Symbol.dispose]() {} };
 
 /** Enters a named scope until `exit()`: `using s = enterScope('loop')`. */
 export function enterScope(name: string): ScopeHandle {
-  const s = state();
+  const s = S;
   if (!s.active) return NOOP_HANDLE;
   if (badName(name)) return NOOP_HANDLE;
   try {

@@ -26,7 +26,7 @@ function allocation(model: SessionModel, v: ValueModel) {
     size_bytes: v.size,
     type_name: v.typeName,
     variable_name: v.name,
-    size_is_lower_bound: v.sizePartial || undefined,
+    size_is_partial: v.sizePartial || undefined,
     external_bytes: v.external || undefined,
     alive: v.alive,
     deallocation_time: v.endedAt === null ? null : epochMs(model, v.endedAt),

@@ -90,16 +90,23 @@ export interface ThreadCounters {
   counters: Float64Array;
 }
 
-/** The counters of every thread of this process that claimed a slot. */
+const seen: ThreadCounters[] = [];
+let seenSlots = 0;
+
+/** The counters of every thread of this process that claimed a slot (views cached). */
 export function boardThreads(): ThreadCounters[] {
   const b = processBoard();
-  if (!b) return [];
+  if (!b) return seen;
   const used = Math.min(Atomics.load(b.ints, 0), SLOTS);
-  const out: ThreadCounters[] = [];
-  for (let slot = 0; slot < used; slot++) {
-    const id = Atomics.load(b.ints, 1 + slot) - 1;
-    if (id < 0) continue;
-    out.push({ threadId: id, counters: b.counters.subarray(slot * FIELDS, slot * FIELDS + COUNTERS.length) });
+  while (seenSlots < used) {
+    // A slot is claimed before its thread id is written: wait for the id on the next call.
+    const id = Atomics.load(b.ints, 1 + seenSlots) - 1;
+    if (id < 0) break;
+    seen.push({
+      threadId: id,
+      counters: b.counters.subarray(seenSlots * FIELDS, seenSlots * FIELDS + COUNTERS.length),
+    });
+    seenSlots++;
   }
-  return out;
+  return seen;
 }
