@@ -1,0 +1,66 @@
+// Screenshots of every dashboard view at desktop and phone widths, for a person to look at:
+//   node --import tsx bench/dashboard/screenshots.ts [outDir] [values]
+// Writes bench/out/dashboard/<view>-<width>.png (kept out of git) from the synthetic fixture.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { writeDashboardHtml } from '../../src/report/html.js';
+import { fixtureModel } from '../../test/dashboard/fixture.js';
+
+const out = resolve(process.argv[2] ?? 'bench/out/dashboard');
+const values = Number(process.argv[3] ?? 300);
+mkdirSync(out, { recursive: true });
+const file = join(out, 'fixture_dashboard.html');
+const model = fixtureModel({ values });
+writeDashboardHtml(file, model);
+const cache = model.values.find((v) => v.name === 'cache');
+
+const views = [
+  'overview',
+  'types',
+  'values',
+  `value/${cache?.id ?? 0}`,
+  `value/${cache?.id ?? 0}/alias/0`,
+  'lifecycles',
+  'sites',
+  'threads',
+  'outside',
+  'findings',
+];
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+try {
+  for (const [label, viewport] of [
+    ['desktop', { width: 1280, height: 900 }],
+    ['phone', { width: 390, height: 844 }],
+  ] as const) {
+    const page = await browser.newPage({ viewport, deviceScaleFactor: label === 'phone' ? 2 : 1 });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') console.log(`[${label}] console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => console.log(`[${label}] page error: ${e.message}`));
+    for (const view of views) {
+      await page.goto(`${pathToFileURL(file).href}#/${view}`);
+      await page.waitForFunction((v) => document.documentElement.dataset.ready === v, view.split('/')[0], {
+        timeout: 15000,
+      });
+      await page.waitForTimeout(300);
+      const name = `${view.replace(/\//g, '-')}-${label}.png`;
+      // Long pages are cut at 2,000 px: enough to judge them, small enough to look at.
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      await page.screenshot({
+        path: join(out, name),
+        fullPage: true,
+        clip: { x: 0, y: 0, width: viewport.width, height: Math.min(height, 2000) },
+      });
+      console.log(`wrote ${name}`);
+    }
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}
