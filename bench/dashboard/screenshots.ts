@@ -1,19 +1,28 @@
 // Screenshots of every dashboard view at desktop and phone widths, for a person to look at:
-//   node --import tsx bench/dashboard/screenshots.ts [outDir] [values]
+//   node --import tsx bench/dashboard/screenshots.ts [outDir] [values] [static|server]
 // Writes bench/out/dashboard/<view>-<width>.png (kept out of git) from the synthetic fixture.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { writeDashboardHtml } from '../../src/report/html.js';
+import { createServer } from '../../src/server/app.js';
 import { fixtureModel } from '../../test/dashboard/fixture.js';
 
 const out = resolve(process.argv[2] ?? 'bench/out/dashboard');
 const values = Number(process.argv[3] ?? 300);
-mkdirSync(out, { recursive: true });
+const mode = process.argv[4] ?? 'static';
+mkdirSync(join(out, 'sessions', 'fixture'), { recursive: true });
 const file = join(out, 'fixture_dashboard.html');
 const model = fixtureModel({ values });
 writeDashboardHtml(file, model);
+let base = pathToFileURL(file).href;
+let server: ReturnType<typeof createServer> | undefined;
+if (mode === 'server') {
+  writeFileSync(join(out, 'sessions', 'fixture', 'session.json'), '{}');
+  server = createServer({ root: join(out, 'sessions'), load: async () => model });
+  base = `${await server.listen({ port: 0, host: '127.0.0.1' })}/`;
+}
 const cache = model.values.find((v) => v.name === 'cache');
 
 const views = [
@@ -44,12 +53,12 @@ try {
     });
     page.on('pageerror', (e) => console.log(`[${label}] page error: ${e.message}`));
     for (const view of views) {
-      await page.goto(`${pathToFileURL(file).href}#/${view}`);
+      await page.goto(`${base}#/${view}`);
       await page.waitForFunction((v) => document.documentElement.dataset.ready === v, view.split('/')[0], {
         timeout: 15000,
       });
       await page.waitForTimeout(300);
-      const name = `${view.replace(/\//g, '-')}-${label}.png`;
+      const name = `${mode}-${view.replace(/\//g, '-')}-${label}.png`;
       // Long pages are cut at 2,000 px: enough to judge them, small enough to look at.
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
       await page.screenshot({
@@ -63,4 +72,5 @@ try {
   }
 } finally {
   await browser.close();
+  await server?.close();
 }

@@ -196,7 +196,11 @@ async function run(source: Source, sessions: SessionEntry[]): Promise<void> {
         ),
       );
     }
-    if (!signal.aborted) document.documentElement.dataset.ready = entry.id;
+    // For tests and scripts: which view finished rendering, and for which address.
+    if (!signal.aborted) {
+      document.documentElement.dataset.route = location.hash;
+      document.documentElement.dataset.ready = entry.id;
+    }
   };
   window.addEventListener('hashchange', () => void render());
   await render();

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeDashboardHtml } from '../report/html.js';
+import { type StaticHtmlResult, writeDashboardHtml } from '../report/html.js';
 import { loadSessionModel } from '../server/loader.js';
 import type { LoadModel } from '../server/sessions.js';
 
@@ -21,17 +21,11 @@ export async function htmlCommand(
   dir: string,
   options: { output?: string },
   load: LoadModel = loadSessionModel,
-): Promise<string> {
+): Promise<StaticHtmlResult> {
   const folder = checkFolder(dir);
   const model = await load(folder);
   const name = model.name || basename(folder);
-  const file = resolve(options.output ?? join(folder, `${name}_dashboard.html`));
-  const r = writeDashboardHtml(file, model);
-  process.stdout.write(`wrote ${file} (${(r.bytes / 1024 / 1024).toFixed(1)} MB)\n`);
-  if (r.truncated) {
-    process.stdout.write(`${r.truncated.note.replace('<session folder>', folder)}\n`);
-  }
-  return file;
+  return writeDashboardHtml(resolve(options.output ?? join(folder, `${name}_dashboard.html`)), model);
 }
 
 export function registerHtml(program: Command, load: LoadModel = loadSessionModel): void {
@@ -41,6 +35,8 @@ export function registerHtml(program: Command, load: LoadModel = loadSessionMode
     .argument('<session-dir>', 'a session folder (MemoryAnalysis/<name>/)')
     .option('-o, --output <file>', 'where to write it (default: <session-dir>/<name>_dashboard.html)')
     .action(async (dir: string, options: { output?: string }) => {
-      await htmlCommand(dir, options, load);
+      const r = await htmlCommand(dir, options, load);
+      process.stdout.write(`wrote ${r.file} (${(r.bytes / 1024 / 1024).toFixed(1)} MB)\n`);
+      if (r.truncated) process.stdout.write(`${r.truncated.note.replace('<session folder>', checkFolder(dir))}\n`);
     });
 }

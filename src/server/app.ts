@@ -43,6 +43,7 @@ class HttpError extends Error {
 const MAX_WIDTH = 10_000;
 const nonNegative = { type: 'number', minimum: 0 };
 const time = { type: 'number', minimum: 0 };
+const noQuery = { type: 'object', additionalProperties: false, properties: {} };
 const sessionParams = {
   type: 'object',
   required: ['session'],
@@ -86,7 +87,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     logger: options.logger ?? false,
     // Unknown query parameters are errors, not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
-    maxParamLength: 500,
+    routerOptions: { maxParamLength: 500 },
   });
 
   app.addHook('onSend', async (_req, reply) => {
@@ -116,7 +117,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   app.get('/', sendPage);
   app.get('/index.html', sendPage);
 
-  app.get('/api/sessions', async () =>
+  app.get('/api/sessions', { schema: { querystring: noQuery } }, async () =>
     (await findSessions(options.root)).map(({ name, files, bytes, modifiedMs }) => ({
       name,
       files,
@@ -140,7 +141,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     }
   };
 
-  app.get('/api/sessions/:session/summary', { schema: { params: sessionParams } }, async (req) =>
+  app.get('/api/sessions/:session/summary', { schema: { params: sessionParams, querystring: noQuery } }, async (req) =>
     (await session(req)).summary(),
   );
 
@@ -195,7 +196,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     },
   );
 
-  app.get('/api/sessions/:session/sites', { schema: { params: sessionParams } }, async (req) =>
+  app.get('/api/sessions/:session/sites', { schema: { params: sessionParams, querystring: noQuery } }, async (req) =>
     (await session(req)).sites(),
   );
 

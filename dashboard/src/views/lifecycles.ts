@@ -160,10 +160,13 @@ export async function lifecyclesView(ctx: ViewContext): Promise<void> {
           data: rows.map((r) => r.label),
           axisTick: { show: false },
           axisLabel: {
-            width: 160,
+            width: 156,
+            margin: 162,
+            align: 'left',
             overflow: 'truncate',
             fontSize: 11,
-            fontWeight: (_: string, i: number) => (rows[i]?.kind === SCOPE ? 'bold' : 'normal'),
+            // Scopes in ink, their values in grey beneath them.
+            color: (_: string, i: number) => (rows[i]?.kind === SCOPE ? '#1d2330' : '#5b6577'),
           },
         },
         tooltip: {

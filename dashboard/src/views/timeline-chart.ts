@@ -64,7 +64,8 @@ export function heapTimeline(ctx: ViewContext, el: HTMLElement, first: TimelineR
     gridIndex: i,
     min: 0,
     max: Math.max(1, duration0),
-    axisLabel: { formatter: timeLabel, hideOverlap: true, fontSize: 11 },
+    // Time labels only under the lowest lane: the lanes share one time axis.
+    axisLabel: { show: i === grids.length - 1, formatter: timeLabel, hideOverlap: true, fontSize: 11 },
     splitLine: { show: false },
   }));
   const yAxes = grids.map((_, i) => {

@@ -398,8 +398,14 @@ export async function valuesView(ctx: ViewContext): Promise<void> {
     }
   };
 
+  // Leaving a field fires 'change' after 'input' already applied it: re-applying then would
+  // redraw the rows under the pointer and swallow the click that caused the blur.
+  let applied = '';
   const readForm = () => {
     for (const [field, el] of inputs) state[field] = el.value.trim();
+    const key = JSON.stringify(state);
+    if (key === applied) return;
+    applied = key;
     void apply();
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -413,5 +419,6 @@ export async function valuesView(ctx: ViewContext): Promise<void> {
     readForm();
   });
   ctx.onCleanup(() => clearTimeout(timer));
+  applied = JSON.stringify(state);
   await apply();
 }
