@@ -4,6 +4,7 @@
  * test/dashboard/query-parity.test.ts. No DOM here: the test runs it in Node.
  */
 import type { ValueQuery, ValueSort, ValueTable } from '../../src/report/dashboard-data.js';
+import { argsort, argsortDesc } from './argsort.js';
 
 const NO_SCOPE = '(no scope)';
 const BITS = { alive: 1, lifetimeUnknown: 2 };
@@ -112,23 +113,15 @@ export class EmbeddedIndex {
     const cacheKey = `${sort} ${dir}`;
     const cached = this.orders.get(cacheKey);
     if (cached) return cached;
-    const t = this.table;
-    const n = this.count;
-    const rows = new Uint32Array(n);
-    for (let i = 0; i < n; i++) rows[i] = i;
-    // Ties go by value id, as on the server; table rows are in id order.
-    if (sort !== 'id') {
+    let rows: Uint32Array;
+    if (sort === 'id') {
+      rows = new Uint32Array(this.count);
+      for (let i = 0; i < rows.length; i++) rows[i] = dir === 'asc' ? i : rows.length - 1 - i;
+    } else {
+      // Stable orders keep ties in table order, which is id order, as on the server.
       const key = this.sortKey(sort);
-      const sign = dir === 'asc' ? 1 : -1;
-      rows.sort((a, b) => {
-        const x = key[a];
-        const y = key[b];
-        const xUnknown = Number.isNaN(x);
-        const yUnknown = Number.isNaN(y);
-        if (xUnknown || yUnknown) return xUnknown && yUnknown ? t.id[a] - t.id[b] : xUnknown ? 1 : -1;
-        return x !== y ? (x - y) * sign : t.id[a] - t.id[b];
-      });
-    } else if (dir === 'desc') rows.reverse();
+      rows = dir === 'asc' ? argsort(key) : argsortDesc(key);
+    }
     this.orders.set(cacheKey, rows);
     return rows;
   }

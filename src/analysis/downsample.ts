@@ -4,6 +4,8 @@
  * zoom level.
  */
 
+import { argsort } from './argsort.js';
+
 /** Index of the first element of sorted `at` that is ≥ t. */
 export function lowerBound(at: ArrayLike<number>, t: number): number {
   let lo = 0;
@@ -137,9 +139,7 @@ export function trackedSeries(values: readonly { trackedAt: number; endedAt: num
       counts[m++] = -1;
     }
   }
-  const order = new Uint32Array(m);
-  for (let i = 0; i < m; i++) order[i] = i;
-  order.sort((a, b) => times[a] - times[b]);
+  const order = argsort(times.subarray(0, m));
   const at: number[] = [];
   const bytes: number[] = [];
   const count: number[] = [];

@@ -5,6 +5,7 @@
  * The static dashboard runs the same query in the browser over its embedded table
  * (dashboard/src/query.ts); test/dashboard/query-parity.test.ts checks both give the same rows.
  */
+import { argsort, argsortDesc } from './argsort.js';
 import type { SessionModel } from './model.js';
 
 export const VALUE_SORTS = ['id', 'name', 'type', 'size', 'external', 'trackedAt', 'lifetime'] as const;
@@ -212,23 +213,22 @@ export class ValueIndex {
     const cacheKey = `${sort} ${dir}`;
     const cached = this.orders.get(cacheKey);
     if (cached) return cached;
-    const n = this.count;
-    const ids = new Uint32Array(n);
-    for (let i = 0; i < n; i++) ids[i] = i;
-    if (sort !== 'id') {
+    let ids: Uint32Array;
+    if (sort === 'id') {
+      ids = new Uint32Array(this.count);
+      for (let i = 0; i < ids.length; i++) ids[i] = dir === 'asc' ? i : ids.length - 1 - i;
+    } else {
+      // Stable radix orders: ties stay in id order, unknown (NaN) lifetimes last either way.
       const key = this.sortKey(sort);
-      const sign = dir === 'asc' ? 1 : -1;
-      ids.sort((a, b) => {
-        const x = key[a];
-        const y = key[b];
-        const xUnknown = Number.isNaN(x);
-        const yUnknown = Number.isNaN(y);
-        if (xUnknown || yUnknown) return xUnknown && yUnknown ? a - b : xUnknown ? 1 : -1;
-        return x !== y ? (x - y) * sign : a - b;
-      });
-    } else if (dir === 'desc') ids.reverse();
+      ids = dir === 'asc' ? argsort(key) : argsortDesc(key);
+    }
     this.orders.set(cacheKey, ids);
     return ids;
+  }
+
+  /** Value ids, largest first (ties by id). */
+  bySize(): Uint32Array {
+    return this.order('size', 'desc');
   }
 
   private sortKey(sort: Exclude<ValueSort, 'id'>): Float64Array {

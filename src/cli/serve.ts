@@ -26,7 +26,7 @@ export async function serve(dir: string, options: ServeOptions, load: LoadModel 
   const root = checkFolder(dir);
   const port = parsePort(options.port);
   const host = options.host ?? '127.0.0.1';
-  const app = createServer({ root, load });
+  const app = createServer({ root, load, preload: true });
   try {
     await app.listen({ port, host });
   } catch (error) {

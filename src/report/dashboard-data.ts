@@ -6,8 +6,8 @@
  * the tracked-memory series, site totals) so the server computes each once per loaded session.
  */
 
+import { argsortDesc } from '../analysis/argsort.js';
 import { downsampleIndices, lowerBound, pick, thinEvents, trackedSeries, upperBound } from '../analysis/downsample.js';
-import { buildHierarchy } from '../analysis/hierarchy.js';
 import type { AliasModel, RetainerStep, ScopeModel, SessionModel, ValueModel } from '../analysis/model.js';
 import { type HotSpot, hotSpots, siteTotals } from '../analysis/sites.js';
 import { computeMetrics, computeStats, type Metrics, type Stats } from '../analysis/stats.js';
@@ -323,6 +323,14 @@ export class DashboardSession {
 
   constructor(readonly model: SessionModel) {}
 
+  /** Computes what the first view needs (the server does it once per load). */
+  warm(): this {
+    this.summary();
+    this.values.bySize();
+    this.tracked ??= trackedSeries(this.model.values);
+    return this;
+  }
+
   get values(): ValueIndex {
     this.index ??= new ValueIndex(this.model);
     return this.index;
@@ -332,22 +340,8 @@ export class DashboardSession {
     if (this.summaryCache) return this.summaryCache;
     const m = this.model;
     const stats = computeStats(m);
-    const h = buildHierarchy(m.values);
-    const hierarchy: HierarchySummary = {
-      size: h.size,
-      count: h.count,
-      categories: h.categories.map((c) => ({
-        name: c.name,
-        size: c.size,
-        count: c.count,
-        subcategories: c.subcategories.map((s) => ({
-          name: s.name,
-          size: s.size,
-          count: s.count,
-          types: s.types.map((t) => ({ typeName: t.typeName, size: t.size, count: t.count })),
-        })),
-      })),
-    };
+    const h = typeHierarchy(m.values);
+    const hierarchy = h;
     const typeList = h.categories
       .flatMap((c) => c.subcategories.flatMap((s) => s.types.map((t) => ({ name: t.typeName, size: t.size }))))
       .sort((a, b) => b.size - a.size);
@@ -510,16 +504,16 @@ export class DashboardSession {
   /** The `limit` largest values whose life overlaps [from, to], with their scopes. */
   lifecycles(from = 0, to = this.model.durationNs, limit = 500): LifecyclesResponse {
     const m = this.model;
-    const picked: ValueModel[] = [];
+    const values: ValueModel[] = [];
     let total = 0;
-    for (const v of m.values) {
+    // Walk the values largest first: the first `limit` that overlap are the ones to draw.
+    for (const id of this.values.bySize()) {
+      const v = m.values[id];
       const end = v.endedAt ?? m.durationNs;
       if (v.trackedAt > to || end < from) continue;
       total++;
-      picked.push(v);
+      if (values.length < limit) values.push(v);
     }
-    picked.sort((a, b) => b.size - a.size || a.id - b.id);
-    const values = picked.slice(0, limit);
     return {
       from,
       to,
@@ -578,6 +572,49 @@ export class DashboardSession {
         })),
     };
   }
+}
+
+/** Bytes and counts by category → subcategory → type, largest first at each level (ties by name). */
+function typeHierarchy(values: readonly ValueModel[]): HierarchySummary {
+  type Node = { size: number; count: number; children: Map<string, Node> };
+  const node = (): Node => ({ size: 0, count: 0, children: new Map() });
+  const root = node();
+  const child = (parent: Node, name: string) => {
+    let c = parent.children.get(name);
+    if (!c) parent.children.set(name, (c = node()));
+    return c;
+  };
+  for (const v of values) {
+    const c = child(root, v.category);
+    const s = child(c, v.subcategory);
+    const t = child(s, v.typeName);
+    c.size += v.size;
+    s.size += v.size;
+    t.size += v.size;
+    c.count++;
+    s.count++;
+    t.count++;
+  }
+  for (const c of root.children.values()) {
+    root.size += c.size;
+    root.count += c.count;
+  }
+  const sorted = (n: Node) => [...n.children.entries()].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1));
+  return {
+    size: root.size,
+    count: root.count,
+    categories: sorted(root).map(([name, c]) => ({
+      name,
+      size: c.size,
+      count: c.count,
+      subcategories: sorted(c).map(([subName, s]) => ({
+        name: subName,
+        size: s.size,
+        count: s.count,
+        types: sorted(s).map(([typeName, t]) => ({ typeName, size: t.size, count: t.count })),
+      })),
+    })),
+  };
 }
 
 function scopeName(m: SessionModel, scope: number): string | null {
@@ -643,13 +680,12 @@ function withAncestors(m: SessionModel, scopes: readonly number[]): number[] {
 export function chooseValues(m: SessionModel, max: number): number[] {
   const n = m.values.length;
   if (n <= max) return m.values.map((v) => v.id);
-  const bySize = m.values.map((v) => v.id).sort((a, b) => m.values[b].size - m.values[a].size || a - b);
-  const life = Float64Array.from(m.values, (v) => lifetimeOf(v, m.durationNs));
-  const byLife = m.values
-    .map((v) => v.id)
-    .filter((id) => !Number.isNaN(life[id]))
-    .sort((a, b) => life[b] - life[a] || a - b);
-  const chosen = new Set<number>(bySize.slice(0, Math.floor(max / 2)));
+  const bySize = argsortDesc(Float64Array.from(m.values, (v) => v.size));
+  // Unknown lifetimes (NaN) sort last and are never chosen for being long-lived.
+  const byLife = argsortDesc(Float64Array.from(m.values, (v) => lifetimeOf(v, m.durationNs))).filter(
+    (id) => !m.values[id].lifetimeUnknown,
+  );
+  const chosen = new Set<number>(bySize.subarray(0, Math.floor(max / 2)));
   for (const id of byLife) {
     if (chosen.size >= max) break;
     chosen.add(id);

@@ -29,6 +29,8 @@ export interface ServerOptions {
   /** The dashboard build (default: this package's). */
   template?: DashboardTemplate;
   logger?: boolean;
+  /** Start loading the most recent session at once, so the first page view finds it ready. */
+  preload?: boolean;
 }
 
 class HttpError extends Error {
@@ -220,5 +222,13 @@ export function createServer(options: ServerOptions): FastifyInstance {
     },
   );
 
+  if (options.preload) {
+    app.addHook('onReady', async () => {
+      // In the background: a failure shows when the session is asked for.
+      void findSessions(options.root)
+        .then((list) => (list[0] ? cache.get(list[0]) : undefined))
+        .catch(() => undefined);
+    });
+  }
   return app;
 }

@@ -99,11 +99,7 @@ export class SessionCache {
       return held.session;
     }
     this.loads++;
-    const session = this.load(folder.dir).then((model) => {
-      const s = new DashboardSession(model);
-      s.summary();
-      return s;
-    });
+    const session = this.load(folder.dir).then((model) => new DashboardSession(model).warm());
     // A failed load is not kept: the next request tries again.
     session.catch(() => {
       if (this.entries.get(folder.dir)?.session === session) this.entries.delete(folder.dir);

@@ -1,6 +1,7 @@
 // The value query gives the same rows in the browser (static page, over the embedded table)
 // and on the server (over the model), and the rows are exactly the ones asked for.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { EmbeddedIndex } from '../../dashboard/src/query.js';
 import { lifetimeOf, NO_SCOPE, VALUE_SORTS, ValueIndex, type ValueQuery } from '../../src/analysis/value-query.js';
@@ -79,4 +80,49 @@ test('every sort, both directions, every page: the browser and the server agree'
     const firstUnknown = ids.findIndex((id) => unknown.has(id));
     assert.ok(ids.slice(firstUnknown).every((id) => unknown.has(id)));
   }
+});
+
+test('the radix order equals a comparator sort, and the browser copy equals the original', async () => {
+  const { argsort, argsortDesc } = await import('../../src/analysis/argsort.js');
+  const copy = await import('../../dashboard/src/argsort.js');
+  const keys = [
+    3,
+    -1,
+    0,
+    -0,
+    Number.NaN,
+    2.5,
+    -1e300,
+    1e300,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    3,
+    Number.NaN,
+    7e-310,
+    -7e-310,
+  ];
+  for (let i = 0; i < 2000; i++) keys.push(Math.round((Math.sin(i) * 1e6) / (1 + (i % 7))) / 8);
+  const ids = keys.map((_, i) => i);
+  const asc = [...ids].sort((a, b) => {
+    const x = keys[a];
+    const y = keys[b];
+    if (Number.isNaN(x) || Number.isNaN(y))
+      return Number.isNaN(x) && Number.isNaN(y) ? a - b : Number.isNaN(x) ? 1 : -1;
+    return x - y || a - b;
+  });
+  const desc = [...ids].sort((a, b) => {
+    const x = keys[a];
+    const y = keys[b];
+    if (Number.isNaN(x) || Number.isNaN(y))
+      return Number.isNaN(x) && Number.isNaN(y) ? a - b : Number.isNaN(x) ? 1 : -1;
+    return y - x || a - b;
+  });
+  assert.deepEqual([...argsort(keys)], asc);
+  assert.deepEqual([...argsortDesc(keys)], desc);
+  assert.deepEqual([...copy.argsort(keys)], asc);
+  assert.deepEqual([...copy.argsortDesc(keys)], desc);
+  assert.equal(
+    readFileSync('dashboard/src/argsort.ts', 'utf8').endsWith(readFileSync('src/analysis/argsort.ts', 'utf8')),
+    true,
+  );
 });
