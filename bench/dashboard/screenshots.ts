@@ -15,6 +15,19 @@ const mode = process.argv[4] ?? 'static';
 mkdirSync(join(out, 'sessions', 'fixture'), { recursive: true });
 const file = join(out, 'fixture_dashboard.html');
 const model = fixtureModel({ values });
+const cache = model.values.find((v) => v.name === 'cache');
+// One value with heap snapshot figures, to see how they read.
+const config = model.values.find((v) => v.name === 'config');
+if (config) {
+  config.retainedSize = 18_432;
+  config.retainerPath = [
+    { name: '(GC roots)', type: 'synthetic', edge: 'global' },
+    { name: 'Window / global', type: 'object', edge: 'appState' },
+    { name: 'AppState', type: 'object', edge: 'settings' },
+    { name: 'Object', type: 'object', edge: '' },
+  ];
+}
+
 writeDashboardHtml(file, model);
 let base = pathToFileURL(file).href;
 let server: ReturnType<typeof createServer> | undefined;
@@ -23,14 +36,13 @@ if (mode === 'server') {
   server = createServer({ root: join(out, 'sessions'), load: async () => model });
   base = `${await server.listen({ port: 0, host: '127.0.0.1' })}/`;
 }
-const cache = model.values.find((v) => v.name === 'cache');
-
 const views = [
   'overview',
   'types',
   'values',
   `value/${cache?.id ?? 0}`,
   `value/${cache?.id ?? 0}/alias/0`,
+  `value/${config?.id ?? 0}`,
   'lifecycles',
   'sites',
   'threads',

@@ -12,6 +12,9 @@ import { empty, pageTitle, section, type ViewContext } from '../view.js';
 import { lifetimeText } from './values.js';
 
 const LIMIT = 400;
+
+const range = (from: number, to: number) =>
+  `between ${from <= 0 ? 'the start' : `+${duration(from)}`} and +${duration(to)}`;
 const ROW_PX = 22;
 const VISIBLE_ROWS = 28;
 
@@ -113,6 +116,7 @@ export async function lifecyclesView(ctx: ViewContext): Promise<void> {
         ].map(([label, color, opacity]) =>
           h('span', null, h('span', { class: 'swatch', style: { background: color, opacity } }), label),
         ),
+        h('span', null, h('span', { class: 'swatch', style: { border: '1px dashed #5b6577' } }), 'end unknown'),
         h(
           'span',
           null,
@@ -140,8 +144,8 @@ export async function lifecyclesView(ctx: ViewContext): Promise<void> {
     chart.resize();
     caption.textContent =
       data.total > data.values.length
-        ? `The ${count(data.values.length)} largest of ${count(data.total)} values alive between +${duration(data.from)} and +${duration(data.to)}. Zoom into a time range to see its own largest values.`
-        : `${count(data.total)} values alive between +${duration(data.from)} and +${duration(data.to)}.`;
+        ? `The ${count(data.values.length)} largest of ${count(data.total)} values alive ${range(data.from, data.to)}. Zoom into a time range to see its own largest values.`
+        : `${count(data.total)} values alive ${range(data.from, data.to)}.`;
     const endPct = rows.length > VISIBLE_ROWS ? (VISIBLE_ROWS / rows.length) * 100 : 100;
     chart.setOption(
       {

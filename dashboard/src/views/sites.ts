@@ -202,7 +202,7 @@ export async function sitesView(ctx: ViewContext): Promise<void> {
     for (let n: Node | null = focus; n; n = n.parent) path.unshift(n);
     replace(
       crumbs,
-      h('span', { class: 'note' }, 'Zoom:'),
+      h('span', { class: 'crumbs-label' }, 'Zoom:'),
       ...path.map((n, i) =>
         i === path.length - 1
           ? h('span', { attrs: { 'aria-current': 'true' } }, n.id === -1 ? 'all' : n.name)

@@ -79,7 +79,7 @@ export async function typesView(ctx: ViewContext): Promise<void> {
           {
             r0: '12%',
             r: '40%',
-            label: { rotate: 'tangential', fontSize: 12, fontWeight: 600, minAngle: 18, color: '#fff' },
+            label: { fontSize: 12, fontWeight: 600, minAngle: 14, color: '#fff' },
           },
           { r0: '40%', r: '66%', itemStyle: { opacity: 0.8 }, label: { width: 70 } },
           { r0: '66%', r: '94%', itemStyle: { opacity: 0.6 }, label: { width: 80, color: '#1d2330' } },

@@ -111,6 +111,11 @@ export async function valueView(ctx: ViewContext): Promise<void> {
     section(
       'Life',
       lifeBar(d, s.durationNs),
+      h(
+        'p',
+        { class: 'note' },
+        'The whole session, start to end: the coloured bar is this value’s life, the grey line its scope, each tick another name given to it.',
+      ),
       facts([
         ['Tracked at', `+${duration(v.trackedAt)}`],
         ['Ended', ended],
