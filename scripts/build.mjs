@@ -30,8 +30,6 @@ await Promise.all([
     ...common,
     entryPoints: Object.fromEntries(Object.entries(entries).filter(([name]) => name !== 'cli')),
     format: 'cjs',
-    // Modules that find their package's files read import.meta.url and fall back to __dirname here.
-    logOverride: { 'empty-import-meta': 'silent' },
     outdir: 'dist/cjs',
     outExtension: { '.js': '.cjs' },
     // register.ts reads import.meta.url only when __filename is undefined (the ESM build).

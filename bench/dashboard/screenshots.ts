@@ -1,20 +1,22 @@
 // Screenshots of every dashboard view at desktop and phone widths, for a person to look at:
-//   node --import tsx bench/dashboard/screenshots.ts [outDir] [values] [static|server]
-// Writes bench/out/dashboard/<view>-<width>.png (kept out of git) from the synthetic fixture.
+//   node --import tsx bench/dashboard/screenshots.ts [outDir] [values | session folder] [static|server]
+// Writes bench/out/dashboard/<view>-<width>.png (kept out of git) from the synthetic fixture,
+// or from a recorded session folder.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { writeDashboardHtml } from '../../src/report/html.js';
 import { createServer } from '../../src/server/app.js';
+import { loadSessionModel } from '../../src/server/loader.js';
 import { fixtureModel } from '../../test/dashboard/fixture.js';
 
 const out = resolve(process.argv[2] ?? 'bench/out/dashboard');
-const values = Number(process.argv[3] ?? 300);
+const source = process.argv[3] ?? '300';
 const mode = process.argv[4] ?? 'static';
 mkdirSync(join(out, 'sessions', 'fixture'), { recursive: true });
 const file = join(out, 'fixture_dashboard.html');
-const model = fixtureModel({ values });
+const model = /^\d+$/.test(source) ? fixtureModel({ values: Number(source) }) : await loadSessionModel(resolve(source));
 const cache = model.values.find((v) => v.name === 'cache');
 // One value with heap snapshot figures, to see how they read.
 const config = model.values.find((v) => v.name === 'config');
@@ -41,7 +43,7 @@ const views = [
   'types',
   'values',
   `value/${cache?.id ?? 0}`,
-  `value/${cache?.id ?? 0}/alias/0`,
+  ...(cache ? [`value/${cache.id}/alias/0`] : []),
   `value/${config?.id ?? 0}`,
   'lifecycles',
   'sites',

@@ -1,12 +1,9 @@
 /**
- * How `memscope serve` and `memscope html` read a session folder into the analysis model.
- *
- * The recording reader (src/recording/load.ts, on the recording branch) plugs in here as one
- * line when it lands:
- *   export const loadSessionModel: LoadModel = async (dir) => buildModel(loadSession(dir));
+ * How `memscope serve` and `memscope html` read a session folder into the analysis model:
+ * the recordings (one .memscope file per thread and process) through the recording reader.
  */
+import { buildModel } from '../analysis/model.js';
+import { loadSession } from '../recording/load.js';
 import type { LoadModel } from './sessions.js';
 
-export const loadSessionModel: LoadModel = async (dir) => {
-  throw new Error(`cannot read ${dir}: this build of memscope has no reader for .memscope recordings yet`);
-};
+export const loadSessionModel: LoadModel = async (dir) => buildModel(loadSession(dir));

@@ -2,7 +2,7 @@
 // Errors are one line with a non-zero exit and no stack trace.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,4 +112,45 @@ test('the commands are listed in the help', () => {
   assert.equal(r.status, 0);
   assert.match(r.stdout, /html \[options\] <session-dir>/);
   assert.match(r.stdout, /serve \[options\] <dir>/);
+});
+
+test('a recorded session end to end: memscope run, then html and serve read it', async () => {
+  const app = join(dir, 'app');
+  mkdirSync(join(app, 'node_modules'), { recursive: true });
+  symlinkSync(process.cwd(), join(app, 'node_modules', 'memscope'), 'dir');
+  writeFileSync(
+    join(app, 'app.mjs'),
+    `import { trackVar, scope } from 'memscope';
+     const cache = trackVar('cache', new Map());
+     await scope('load', async () => { for (let i = 0; i < 500; i++) cache.set(i, { i, s: 'x'.repeat(50) }); trackVar('batch', [1, 2, 3]); });
+     await new Promise((r) => setTimeout(r, 200));
+     console.log(cache.size);`,
+  );
+  const recorded = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, 'app.mjs'], {
+    cwd: app,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(recorded.status, 0, recorded.stderr);
+  const session = join(app, 'MemoryAnalysis', 'app');
+  assert.ok(existsSync(join(session, 'app_dashboard.html')), 'memscope run writes the dashboard');
+  const html = run(['html', session, '--output', join(dir, 'recorded.html')]);
+  assert.equal(html.status, 0, html.stderr);
+  assert.match(html.stdout, /wrote .*recorded\.html/);
+  const data = /<script id="memscope-data" type="application\/json">([\s\S]*?)<\/script>/.exec(
+    readFileSync(join(dir, 'recorded.html'), 'utf8'),
+  );
+  const names = JSON.parse(data?.[1] ?? '{}').values.strings as string[];
+  assert.ok(names.includes('cache') && names.includes('batch'), names.join());
+
+  const { child, url } = await startServe([join(app, 'MemoryAnalysis'), '--port', '0']);
+  const summary = await (await fetch(`${url}api/sessions/app/summary`)).json();
+  assert.equal(summary.counts.values, 2);
+  assert.ok(summary.counts.timelinePoints > 0, 'the heap timeline was recorded');
+  const values = await (await fetch(`${url}api/sessions/app/values?name=cache`)).json();
+  assert.deepEqual(
+    values.rows.map((r: { name: string; scopeName: string | null }) => r.name),
+    ['cache'],
+  );
+  child.kill('SIGTERM');
 });

@@ -72,14 +72,15 @@ export async function overviewView(ctx: ViewContext): Promise<void> {
       h(
         'p',
         { class: 'note' },
-        `Tracked memory is the sum of the estimated sizes of tracked values alive at each moment. ${t.gcs.total > t.gcs.at.length ? `Of ${count(t.gcs.total)} GC events in all threads, the longest in each time slice are drawn.` : ''}`,
+        `${s.counts.values === 0 ? 'No value was tracked: name the values that matter with trackVar() to see their memory here.' : 'Tracked memory is the sum of the estimated sizes of tracked values alive at each moment.'} ${t.gcs.total > t.gcs.at.length ? `Of ${count(t.gcs.total)} GC events in all threads, the longest in each time slice are drawn.` : ''}`,
       ),
     ),
   );
   heapTimeline(ctx, chartEl, t, {
     timeline: heapAt,
     gcThread: heapAt >= 0 ? timelineIdx : -1,
-    showTracked: true,
+    // With no tracked value the lane would be empty: the note below says why instead.
+    showTracked: s.counts.values > 0 || heapAt < 0,
     series: ['heapUsed', 'heapTotal', 'external', 'rss'],
   });
 

@@ -65,7 +65,13 @@ export function heapTimeline(ctx: ViewContext, el: HTMLElement, first: TimelineR
     min: 0,
     max: Math.max(1, duration0),
     // Time labels only under the lowest lane: the lanes share one time axis.
-    axisLabel: { show: i === grids.length - 1, formatter: timeLabel, hideOverlap: true, fontSize: 11 },
+    axisLabel: {
+      show: i === grids.length - 1,
+      formatter: timeLabel,
+      hideOverlap: true,
+      showMaxLabel: false,
+      fontSize: 11,
+    },
     splitLine: { show: false },
   }));
   const yAxes = grids.map((_, i) => {
