@@ -209,7 +209,7 @@ export class ValueIndex {
   }
 
   /** Row order for a sort, computed once and kept: ties by id, unknown lifetimes last. */
-  private order(sort: ValueSort, dir: 'asc' | 'desc'): Uint32Array {
+  order(sort: ValueSort, dir: 'asc' | 'desc'): Uint32Array {
     const cacheKey = `${sort} ${dir}`;
     const cached = this.orders.get(cacheKey);
     if (cached) return cached;

@@ -11,7 +11,7 @@ import { downsampleIndices, lowerBound, pick, thinEvents, trackedSeries, upperBo
 import type { AliasModel, RetainerStep, ScopeModel, SessionModel, ValueModel } from '../analysis/model.js';
 import { type HotSpot, hotSpots, siteTotals } from '../analysis/sites.js';
 import { computeMetrics, computeStats, type Metrics, type Stats } from '../analysis/stats.js';
-import { lifetimeOf, NO_SCOPE, ValueIndex, type ValueQuery } from '../analysis/value-query.js';
+import { lifetimeOf, NO_SCOPE, VALUE_SORTS, ValueIndex, type ValueQuery } from '../analysis/value-query.js';
 
 export type { RetainerStep } from '../analysis/model.js';
 export type { HotSpot } from '../analysis/sites.js';
@@ -323,12 +323,19 @@ export class DashboardSession {
 
   constructor(readonly model: SessionModel) {}
 
-  /** Computes what the first view needs (the server does it once per load). */
-  warm(): this {
-    this.summary();
-    this.values.bySize();
-    this.tracked ??= trackedSeries(this.model.values);
-    return this;
+  /**
+   * The work behind the first view and every later one, in the order a person meets it, each
+   * step small enough to run between requests: the server runs them one by one when idle.
+   */
+  warmSteps(): (() => void)[] {
+    return [
+      () => {
+        this.tracked ??= trackedSeries(this.model.values);
+      },
+      () => this.values.bySize(),
+      ...VALUE_SORTS.flatMap((sort) => (['asc', 'desc'] as const).map((dir) => () => this.values.order(sort, dir))),
+      () => this.sites(),
+    ];
   }
 
   get values(): ValueIndex {

@@ -80,6 +80,21 @@ export async function findSessions(root: string): Promise<SessionFolder[]> {
   return found.sort((a, b) => b.modifiedMs - a.modifiedMs || (a.name < b.name ? -1 : 1));
 }
 
+/** Runs each step in its own turn of the event loop, so requests are served in between. */
+function runWhenIdle(steps: (() => void)[]): void {
+  const next = () => {
+    const step = steps.shift();
+    if (!step) return;
+    try {
+      step();
+    } catch {
+      // The request that needs it will compute it again and report the error.
+    }
+    setImmediate(next);
+  };
+  setImmediate(next);
+}
+
 /** Loaded sessions, the most recently used kept; an entry is stale once its files change. */
 export class SessionCache {
   private readonly entries = new Map<string, { fingerprint: string; session: Promise<DashboardSession> }>();
@@ -99,7 +114,13 @@ export class SessionCache {
       return held.session;
     }
     this.loads++;
-    const session = this.load(folder.dir).then((model) => new DashboardSession(model).warm());
+    // The summary before answering; the rest between requests, so no later view waits for it.
+    const session = this.load(folder.dir).then((model) => {
+      const s = new DashboardSession(model);
+      s.summary();
+      runWhenIdle(s.warmSteps());
+      return s;
+    });
     // A failed load is not kept: the next request tries again.
     session.catch(() => {
       if (this.entries.get(folder.dir)?.session === session) this.entries.delete(folder.dir);
