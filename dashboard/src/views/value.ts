@@ -122,7 +122,7 @@ export async function valueView(ctx: ViewContext): Promise<void> {
         ['Lifetime', lifetimeText(v, s.durationNs)],
         [
           'Estimated size',
-          `${v.sizePartial ? 'at least ' : ''}${bytes(v.size)}${v.sizePartial ? ' (the size walk stopped at its budget)' : ''}`,
+          `${bytes(v.size)}${v.sizePartial ? ' (partial: the size walk stopped at its budget and extrapolated the rest, or met memory JavaScript cannot see)' : ''}`,
         ],
         ['Outside the V8 heap', v.external > 0 ? bytes(v.external) : 'none measured'],
         ['Primitive', d.primitive ? 'yes' : 'no'],

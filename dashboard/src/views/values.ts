@@ -61,7 +61,14 @@ const COLUMNS: Column[] = [
         v.category,
       ),
   },
-  { key: 'size', label: 'Size', sort: 'size', num: true, cell: (v) => `${v.sizePartial ? '≥ ' : ''}${bytes(v.size)}` },
+  {
+    key: 'size',
+    label: 'Size',
+    sort: 'size',
+    num: true,
+    // A partial size is not a bound (part extrapolated, part unseen): marked, not qualified.
+    cell: (v) => (v.sizePartial ? h('span', { title: 'partial estimate' }, `${bytes(v.size)}*`) : bytes(v.size)),
+  },
   { key: 'lifetime', label: 'Lifetime', sort: 'lifetime', num: true, cell: (v, s) => lifetimeText(v, s.durationNs) },
   { key: 'tracked', label: 'Tracked at', sort: 'trackedAt', num: true, cell: (v) => `+${duration(v.trackedAt)}` },
   { key: 'state', label: 'State', cell: stateBadge },
@@ -170,7 +177,18 @@ export async function valuesView(ctx: ViewContext): Promise<void> {
   const grid = h('div', { class: 'vtable', role: 'table', attrs: { 'aria-label': 'Tracked values' } }, head, scroller);
   ctx.main.append(
     pageTitle('Values', 'Every tracked value; pick one to see its life, its aliases and what holds it.'),
-    h('section', { class: 'panel' }, filterBox, resultLine, grid),
+    h(
+      'section',
+      { class: 'panel' },
+      filterBox,
+      resultLine,
+      grid,
+      h(
+        'p',
+        { class: 'note' },
+        'Sizes are estimated when a value is tracked; * marks a partial estimate (the walk stopped at its budget or met memory JavaScript cannot see). A lifetime with ≥ is still running at the end of the session.',
+      ),
+    ),
   );
 
   const buildQuery = (): { q: ValueQuery; bad: string[] } => {
