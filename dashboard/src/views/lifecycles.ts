@@ -146,11 +146,13 @@ export async function lifecyclesView(ctx: ViewContext): Promise<void> {
       data.total > data.values.length
         ? `The ${count(data.values.length)} largest of ${count(data.total)} values alive ${range(data.from, data.to)}. Zoom into a time range to see its own largest values.`
         : `${count(data.total)} values alive ${range(data.from, data.to)}.`;
+    // Names take at most a third of a phone's width.
+    const labelWidth = (chartEl.clientWidth || 800) < 600 ? 96 : 156;
     const endPct = rows.length > VISIBLE_ROWS ? (VISIBLE_ROWS / rows.length) * 100 : 100;
     chart.setOption(
       {
         animation: false,
-        grid: { left: 170, right: 40, top: 10, bottom: 50 },
+        grid: { left: labelWidth + 14, right: 40, top: 10, bottom: 50 },
         xAxis: {
           type: 'value',
           min: 0,
@@ -164,8 +166,8 @@ export async function lifecyclesView(ctx: ViewContext): Promise<void> {
           data: rows.map((r) => r.label),
           axisTick: { show: false },
           axisLabel: {
-            width: 156,
-            margin: 162,
+            width: labelWidth,
+            margin: labelWidth + 6,
             align: 'left',
             overflow: 'truncate',
             fontSize: 11,
