@@ -58,6 +58,20 @@ export interface ValueModel {
   /** The value this one is a clone of, -1 when unknown or none. */
   cloneOf: number;
   isClone: boolean;
+  /** Exact retained size in bytes, from a heap snapshot; absent when none was taken. */
+  retainedSize?: number;
+  /** What keeps the value alive, from a GC root down to it; absent when no heap snapshot was taken. */
+  retainerPath?: RetainerStep[];
+}
+
+/** One object on a retainer path and the reference (edge) that leads from it to the next. */
+export interface RetainerStep {
+  /** Constructor or node name as the heap snapshot gives it. */
+  name: string;
+  /** Heap snapshot node type: object, closure, array, string, (GC roots)... */
+  type: string;
+  /** Property name, element index or internal edge name leading to the next step; '' for the last. */
+  edge: string;
 }
 
 export interface ScopeModel {

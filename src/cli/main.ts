@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../recording/load.js';
+import { registerHtml } from './html.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
+import { registerServe } from './serve.js';
 
 function packageVersion(): string {
   try {
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerReport(program);
+  registerHtml(program);
+  registerServe(program);
   return program;
 }
 

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { SessionModel } from '../analysis/model.js';
 import { computeStats } from '../analysis/stats.js';
+import { writeDashboardHtml } from './html.js';
 import { type ExportMode, writeSixJson } from './six-json.js';
 import { writeSnapshotJson } from './snapshot-json.js';
 
@@ -25,5 +26,8 @@ export function writeReports(model: SessionModel, folder: string, options: Repor
   writeSnapshotJson(snapshot, model, stats);
   files.push(snapshot);
   files.push(...writeSixJson(model, folder, options));
+  const dashboard = join(folder, `${options.name}_dashboard.html`);
+  writeDashboardHtml(dashboard, model);
+  files.push(dashboard);
   return files;
 }

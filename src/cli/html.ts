@@ -1,0 +1,42 @@
+/**
+ * `memscope html <session dir> [--output file.html]`: the static dashboard of a recorded
+ * session, one self-contained file that opens from file:// with no network.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { type StaticHtmlResult, writeDashboardHtml } from '../report/html.js';
+import { loadSessionModel } from '../server/loader.js';
+import type { LoadModel } from '../server/sessions.js';
+
+/** The folder must exist and be a folder: checked before anything is loaded. */
+export function checkFolder(dir: string): string {
+  const path = resolve(dir);
+  if (!existsSync(path)) throw new Error(`${dir}: no such folder`);
+  if (!statSync(path).isDirectory()) throw new Error(`${dir}: not a folder`);
+  return path;
+}
+
+export async function htmlCommand(
+  dir: string,
+  options: { output?: string },
+  load: LoadModel = loadSessionModel,
+): Promise<StaticHtmlResult> {
+  const folder = checkFolder(dir);
+  const model = await load(folder);
+  const name = model.name || basename(folder);
+  return writeDashboardHtml(resolve(options.output ?? join(folder, `${name}_dashboard.html`)), model);
+}
+
+export function registerHtml(program: Command, load: LoadModel = loadSessionModel): void {
+  program
+    .command('html')
+    .description('write the interactive dashboard of a session as one self-contained HTML file')
+    .argument('<session-dir>', 'a session folder (MemoryAnalysis/<name>/)')
+    .option('-o, --output <file>', 'where to write it (default: <session-dir>/<name>_dashboard.html)')
+    .action(async (dir: string, options: { output?: string }) => {
+      const r = await htmlCommand(dir, options, load);
+      process.stdout.write(`wrote ${r.file} (${(r.bytes / 1024 / 1024).toFixed(1)} MB)\n`);
+      if (r.truncated) process.stdout.write(`${r.truncated.note.replace('<session folder>', checkFolder(dir))}\n`);
+    });
+}

@@ -1,0 +1,140 @@
+/**
+ * The sessions `memscope serve` offers, and the loaded ones it keeps. Only folders found by
+ * listing the served folder are ever opened: a session is looked up by name in that list,
+ * never by joining a request's text to a path.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import type { SessionModel } from '../analysis/model.js';
+import { DashboardSession, type SessionEntry } from '../report/dashboard-data.js';
+
+/** Reads one session folder into the analysis model. */
+export type LoadModel = (dir: string) => Promise<SessionModel>;
+
+/** A file marks a session folder: a recording or the session's metadata. */
+export function isSessionFile(name: string): boolean {
+  return name.endsWith('.memscope') || name === 'session.json';
+}
+
+/** Files whose change means the session must be read again. */
+function isWatched(name: string): boolean {
+  return isSessionFile(name) || name.endsWith('.heapsnapshot');
+}
+
+export interface SessionFolder extends SessionEntry {
+  dir: string;
+  /** Names, sizes and modification times of the watched files: changes when any changes. */
+  fingerprint: string;
+}
+
+async function describeFolder(dir: string, name: string): Promise<SessionFolder | null> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return null;
+  }
+  const files = entries.filter((e) => e.isFile() && isWatched(e.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (!files.some((e) => isSessionFile(e.name))) return null;
+  let bytes = 0;
+  let modifiedMs = 0;
+  const parts: string[] = [];
+  for (const f of files) {
+    try {
+      const s = await stat(join(dir, f.name));
+      bytes += s.size;
+      modifiedMs = Math.max(modifiedMs, s.mtimeMs);
+      parts.push(`${f.name}:${s.size}:${s.mtimeMs}`);
+    } catch {
+      // Deleted between the listing and the stat: it is simply not part of the session now.
+    }
+  }
+  return { name, dir, files: parts.length, bytes, modifiedMs, fingerprint: parts.join('|') };
+}
+
+/**
+ * The served folder itself when it holds a recording, else each direct subfolder that does
+ * (symbolic links are not followed, so nothing outside the folder is reachable).
+ */
+export async function findSessions(root: string): Promise<SessionFolder[]> {
+  const self = await describeFolder(root, basename(root) || 'session');
+  if (self) return [self];
+  let entries: Dirent[];
+  try {
+    entries = await readdir(root, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const rootReal = await realpath(root);
+  const found: SessionFolder[] = [];
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    const dir = join(root, e.name);
+    const real = await realpath(dir).catch(() => '');
+    const rel = relative(rootReal, real);
+    if (!real || rel.startsWith('..') || rel.includes(sep)) continue;
+    const folder = await describeFolder(dir, e.name);
+    if (folder) found.push(folder);
+  }
+  return found.sort((a, b) => b.modifiedMs - a.modifiedMs || (a.name < b.name ? -1 : 1));
+}
+
+/** Runs each step in its own turn of the event loop, so requests are served in between. */
+function runWhenIdle(steps: (() => void)[]): void {
+  const next = () => {
+    const step = steps.shift();
+    if (!step) return;
+    try {
+      step();
+    } catch {
+      // The request that needs it will compute it again and report the error.
+    }
+    setImmediate(next);
+  };
+  setImmediate(next);
+}
+
+/** Loaded sessions, the most recently used kept; an entry is stale once its files change. */
+export class SessionCache {
+  private readonly entries = new Map<string, { fingerprint: string; session: Promise<DashboardSession> }>();
+  loads = 0;
+
+  constructor(
+    private readonly load: LoadModel,
+    private readonly capacity = 4,
+  ) {}
+
+  get(folder: SessionFolder): Promise<DashboardSession> {
+    const held = this.entries.get(folder.dir);
+    if (held && held.fingerprint === folder.fingerprint) {
+      // Most recently used goes last.
+      this.entries.delete(folder.dir);
+      this.entries.set(folder.dir, held);
+      return held.session;
+    }
+    this.loads++;
+    // The summary before answering; the rest between requests, so no later view waits for it.
+    const session = this.load(folder.dir).then((model) => {
+      const s = new DashboardSession(model);
+      s.summary();
+      runWhenIdle(s.warmSteps());
+      return s;
+    });
+    // A failed load is not kept: the next request tries again.
+    session.catch(() => {
+      if (this.entries.get(folder.dir)?.session === session) this.entries.delete(folder.dir);
+    });
+    this.entries.delete(folder.dir);
+    this.entries.set(folder.dir, { fingerprint: folder.fingerprint, session });
+    while (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+    return session;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
