@@ -2,6 +2,7 @@
  * Statistics over tracked values: the counters of getStats(), memory by type, the eight
  * metrics of the original report, and the category → subcategory → type hierarchy.
  */
+import { argsort } from './argsort.js';
 import type { SessionModel, ValueModel } from './model.js';
 
 export interface Stats {
@@ -70,29 +71,30 @@ export function computeStats(model: SessionModel): Stats {
 export function peaks(values: readonly ValueModel[]): { allocations: number; memory: number; at: number } {
   const n = values.length;
   const starts = new Float64Array(n);
-  const ends: number[] = [];
+  const ends = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     starts[i] = values[i].trackedAt;
-    if (values[i].endedAt !== null) ends.push(i);
+    ends[i] = values[i].endedAt ?? Number.NaN;
   }
-  const startOrder = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => starts[a] - starts[b]);
-  ends.sort((a, b) => (values[a].endedAt as number) - (values[b].endedAt as number));
+  const startOrder = argsort(starts);
+  const endOrder = argsort(ends); // values still alive (NaN) come last
   let count = 0;
   let bytes = 0;
-  let best = { allocations: 0, memory: 0, at: 0 };
   let peakCount = 0;
+  let best = { memory: 0, at: 0 };
   let e = 0;
-  for (const i of startOrder) {
+  for (let k = 0; k < n; k++) {
+    const i = startOrder[k];
     const t = starts[i];
-    while (e < ends.length && (values[ends[e]].endedAt as number) <= t) {
+    while (e < n && ends[endOrder[e]] <= t) {
       count--;
-      bytes -= values[ends[e]].size;
+      bytes -= values[endOrder[e]].size;
       e++;
     }
     count++;
     bytes += values[i].size;
     if (count > peakCount) peakCount = count;
-    if (bytes > best.memory) best = { allocations: count, memory: bytes, at: t };
+    if (bytes > best.memory) best = { memory: bytes, at: t };
   }
   return { allocations: peakCount, memory: best.memory, at: best.at };
 }
