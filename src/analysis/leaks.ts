@@ -164,7 +164,7 @@ function firstAfter(sorted: readonly number[], t: number): number {
 }
 
 /** The scope that owns a value: that of its last move, else its own; -1 for none. */
-function ownerScope(v: ValueModel): number {
+export function ownerScope(v: ValueModel): number {
   for (let i = v.aliases.length - 1; i >= 0; i--) if (v.aliases[i].kind === 'move') return v.aliases[i].scope;
   return v.scope;
 }
@@ -440,40 +440,60 @@ export function heapGrowth(model: SessionModel): LeakSuspect[] {
 }
 
 /**
- * Sampled allocation sites of a thread since `from`, grouped by the first frame in the
- * program's own code or a package (a Node internal is attributed to its caller). In live
- * mode only samples still alive at the end count: bytes retained by the growth. In allocated
- * mode liveness is unknown: these sites allocated most during the growth, whatever survived.
+ * Sampled bytes by the first frame in the program's own code or a package (a Node internal
+ * is attributed to its caller). Samples whose first such frame is memscope's own code (its
+ * folder is recorded) are memscope's work and left out. `withLine` keys by function and line,
+ * else by function and file (stable across edits, for comparing two sessions).
+ */
+export function programSites(
+  model: SessionModel,
+  options: { thread?: number; from?: number; liveOnly?: boolean; withLine?: boolean } = {},
+): Map<string, number> {
+  const own = model.leaks?.ownCode ?? [];
+  const keyOf = new Map<number, string | null>();
+  const siteKey = (id: number): string | null => {
+    const known = keyOf.get(id);
+    if (known !== undefined) return known;
+    let k: string | null = '(node internals)';
+    for (let s = id; s >= 0; s = model.sites[s].parent) {
+      const site = model.sites[s];
+      const path = site.url.replace(/^file:\/\//, '');
+      if (path && own.some((o) => path.startsWith(o))) {
+        k = null;
+        break;
+      }
+      const o = originOf(site.url, site.functionName).origin;
+      if (o === 'user' || o === 'package') {
+        const fn = site.functionName || '(anonymous)';
+        k = options.withLine === false ? `${fn} ${site.url}` : `${fn} ${site.url}:${site.line}`;
+        break;
+      }
+    }
+    keyOf.set(id, k);
+    return k;
+  };
+  const bytes = new Map<string, number>();
+  for (const s of model.samples) {
+    if (options.from !== undefined && s.at < options.from) continue;
+    if (options.thread !== undefined && model.sites[s.site]?.thread !== options.thread) continue;
+    if (options.liveOnly && !s.live) continue;
+    const k = siteKey(s.site);
+    if (k !== null) bytes.set(k, (bytes.get(k) ?? 0) + s.size);
+  }
+  return bytes;
+}
+
+/**
+ * The sites of a thread's sampled allocations since `from`. In live mode only samples still
+ * alive at the end count: bytes retained by the growth. In allocated mode liveness is
+ * unknown: these sites allocated most during the growth, whatever survived.
  */
 function growthSites(model: SessionModel, thread: number, from: number) {
   const liveKnown = model.samplingLiveKnown === true;
   if (model.samplingInterval === null) {
     return { liveKnown, top: [], note: 'no sampling profile was recorded: allocation sites unknown' };
   }
-  const keyOf = new Map<number, string>();
-  const siteKey = (id: number): string => {
-    let k = keyOf.get(id);
-    if (k !== undefined) return k;
-    k = '';
-    for (let s = id; s >= 0; s = model.sites[s].parent) {
-      const site = model.sites[s];
-      const o = originOf(site.url, site.functionName).origin;
-      if (o === 'user' || o === 'package') {
-        k = `${site.functionName || '(anonymous)'} ${site.url}:${site.line}`;
-        break;
-      }
-    }
-    k ||= '(node internals)';
-    keyOf.set(id, k);
-    return k;
-  };
-  const bytes = new Map<string, number>();
-  for (const s of model.samples) {
-    if (s.at < from || model.sites[s.site]?.thread !== thread) continue;
-    if (liveKnown && !s.live) continue;
-    const k = siteKey(s.site);
-    bytes.set(k, (bytes.get(k) ?? 0) + s.size);
-  }
+  const bytes = programSites(model, { thread, from, liveOnly: liveKnown });
   const top = [...bytes]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5)

@@ -187,6 +187,8 @@ export interface LeakEvidence {
   timers: { thread: number; at: number[]; count: number[] }[];
   listenerLeaks: { thread: number; at: number; emitter: string; event: string; count: number; site: string }[];
   unsafeAllocs: { thread: number; site: string; calls: number; bytes: number; largest: number }[];
+  /** Folders of memscope's own code: profile frames there are memscope's work, not the program's. */
+  ownCode: string[];
 }
 
 const NO_ALIASES: readonly AliasModel[] = Object.freeze([]);
@@ -369,6 +371,7 @@ function addLeaks(
     timers: [],
     listenerLeaks: [],
     unsafeAllocs: [],
+    ownCode: [],
   });
   const valueCount = model.values.length;
   const series = new Map<number, { value: number; at: number[]; size: number[] }>();
@@ -401,6 +404,7 @@ function addLeaks(
   }
   for (const w of l.listenerLeaks) e.listenerLeaks.push({ ...w, thread, at: at(w.at) });
   for (const u of l.unsafeAllocs) e.unsafeAllocs.push({ ...u, thread });
+  for (const o of l.ownCode) if (o && !e.ownCode.includes(o)) e.ownCode.push(o);
 }
 
 function addProfile(

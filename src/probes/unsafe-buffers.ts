@@ -11,6 +11,7 @@
  * which fill what they allocate) or memscope, the call is left out.
  */
 import { Buffer } from 'node:buffer';
+import { fileOf, frames, ownFolder } from './self.js';
 
 export interface UnsafeSite {
   /** `function url:line:column` of the caller, or a placeholder. */
@@ -25,40 +26,8 @@ const MAX_SITES = 1000;
 export const NOT_SAMPLED = '(site not sampled)';
 const OTHER = '(other sites)';
 
-interface CallSite {
-  getFileName(): string | null;
-  getLineNumber(): number | null;
-  getColumnNumber(): number | null;
-  getFunctionName(): string | null;
-}
-
-/** The folder of memscope's own code (dist/ or src/), whose calls are not the program's. */
+/** The folder of memscope's own code, whose calls are not the program's. */
 let ownRoot: string | undefined;
-
-/** The first `limit` structured frames above `skip`; the program's stack settings are restored at once. */
-function frames(limit: number, skip: (...args: never[]) => unknown): CallSite[] {
-  const E = Error as unknown as {
-    prepareStackTrace?: unknown;
-    stackTraceLimit: number;
-    captureStackTrace(o: object, f: unknown): void;
-  };
-  const hadPrepare = Object.hasOwn(E, 'prepareStackTrace');
-  const prepare = E.prepareStackTrace;
-  const stackLimit = E.stackTraceLimit;
-  try {
-    E.prepareStackTrace = (_: unknown, list: CallSite[]) => list;
-    E.stackTraceLimit = limit;
-    const holder: { stack?: CallSite[] } = {};
-    E.captureStackTrace(holder, skip);
-    return Array.isArray(holder.stack) ? holder.stack : [];
-  } finally {
-    if (hadPrepare) E.prepareStackTrace = prepare;
-    else delete E.prepareStackTrace;
-    E.stackTraceLimit = stackLimit;
-  }
-}
-
-const fileOf = (f: CallSite) => (f.getFileName() ?? '').replace(/^file:\/\//, '');
 
 /** `function file:line:column` of the direct caller of `skip`; null when it is Node or memscope. */
 function callerSite(skip: (...args: never[]) => unknown): string | null {
@@ -69,18 +38,6 @@ function callerSite(skip: (...args: never[]) => unknown): string | null {
     return `${f.getFunctionName() || '(anonymous)'} ${file}:${f.getLineNumber() ?? 0}:${f.getColumnNumber() ?? 0}`;
   } catch {
     return NOT_SAMPLED;
-  }
-}
-
-/** memscope's dist/ (or src/) folder: the last such folder in this module's own path. */
-function ownFolder(): string | undefined {
-  try {
-    const f = frames(1, ownFolder as (...args: never[]) => unknown)[0];
-    const here = f ? fileOf(f) : '';
-    const m = /^(.*[\\/](?:dist|src)[\\/])/.exec(here);
-    return m ? m[1] : undefined;
-  } catch {
-    return undefined;
   }
 }
 

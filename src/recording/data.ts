@@ -60,6 +60,8 @@ export interface LeakData {
   listenerLeaks: { at: number; emitter: string; event: string; count: number; site: string }[];
   /** Large Buffer.allocUnsafe(Slow) calls by site, summed over the recording. */
   unsafeAllocs: { site: string; calls: number; bytes: number; largest: number }[];
+  /** memscope's own folder in this thread: profile frames there are memscope's work. */
+  ownCode: string[];
 }
 
 type Col = ArrayLike<number>;
@@ -73,6 +75,7 @@ export function emptyLeakData(): LeakData {
     timers: { at: [], count: [] },
     listenerLeaks: [],
     unsafeAllocs: [],
+    ownCode: [],
   };
 }
 

@@ -36,6 +36,7 @@ export const EVENT_KINDS = [
   'listener-leak',
   'timers',
   'unsafe-alloc',
+  'own-code',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const K = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as Record<EventKind, number>;

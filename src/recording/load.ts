@@ -366,6 +366,10 @@ function buildThread(
             site: names[b.ref[i]] ?? '',
           });
           break;
+        case K['own-code']:
+          leakRows++;
+          leaks.ownCode.push(names[b.name[i]] ?? '');
+          break;
         case K['unsafe-alloc']: {
           leakRows++;
           const site = names[b.name[i]] ?? '';

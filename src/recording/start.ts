@@ -12,6 +12,7 @@ import { startGcObserver } from '../probes/gc.js';
 import { GcHeapProbe } from '../probes/gc-heap.js';
 import { startListenerProbe } from '../probes/listeners.js';
 import { Sampler } from '../probes/sampling.js';
+import { ownFolder } from '../probes/self.js';
 import { startTimeline } from '../probes/timeline.js';
 import { TimerProbe } from '../probes/timers.js';
 import { UnsafeBufferProbe } from '../probes/unsafe-buffers.js';
@@ -48,6 +49,10 @@ export function startRecording(
   const stops: (() => void)[] = [];
   let timelineTicks = 0;
   let timelineNs = 0;
+
+  // memscope's own folder: its frames in the profile are its own work, not the program's.
+  const own = ownFolder();
+  if (own) recorder.add(K['own-code'], recorder.now(), 0, -1, -1, 0, recorder.name(own));
 
   // Leak evidence on each timeline tick: sizes of tracked collections, detached buffers, timers.
   const timers = new TimerProbe();
