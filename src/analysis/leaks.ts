@@ -504,34 +504,46 @@ function growthSites(model: SessionModel, thread: number, from: number) {
   return { liveKnown, top, note: top.length > 0 ? note : 'no sampled allocation during the rise' };
 }
 
-/** Tracked binary values found detached and still alive after a settled full GC. */
+/** Tracked binary values found detached and still alive after a settled full GC, by name. */
 export function detachedBuffers(model: SessionModel, facts = new GcFacts(model)): LeakSuspect[] {
-  const out: LeakSuspect[] = [];
+  const groups = new Map<string, { thread: number; ids: number[]; bytes: number; first: number; gc: SettledGc }>();
   for (const d of model.leaks?.detached ?? []) {
     const v = model.values[d.value];
     if (!v?.alive) continue;
     const gc = facts.settledGcAfter(v.thread, d.at);
     if (!gc) continue;
-    const transfer = model.relations.find((r) => r.kind === 'transfer' && r.from === v.id);
+    const key = `${v.thread}\u0000${v.name}\u0000${v.typeName}`;
+    const g = groups.get(key);
+    if (g) {
+      g.ids.push(v.id);
+      g.bytes += d.bytes;
+      g.first = Math.min(g.first, d.at);
+    } else groups.set(key, { thread: v.thread, ids: [v.id], bytes: d.bytes, first: d.at, gc });
+  }
+  const out: LeakSuspect[] = [];
+  for (const g of groups.values()) {
+    const v = model.values[g.ids[0]];
+    const transfers = model.relations.filter((r) => r.kind === 'transfer' && g.ids.includes(r.from));
+    const ids = bySize(model, g.ids);
     out.push({
       kind: 'detached-buffer',
-      thread: v.thread,
-      title: `'${v.name}' (${v.typeName}) is detached but still referenced`,
+      thread: g.thread,
+      title: `${g.ids.length} × '${v.name}' (${v.typeName}) detached but still referenced`,
       evidence: [
-        `${formatBytes(d.bytes)} when tracked, found with byte length 0 at ${seconds(d.at)}: its memory was transferred away${transfer ? ` (to thread ${transfer.to} at ${seconds(transfer.at)})` : ''}`,
-        `still alive after a settled full GC: ${gc.how}; something keeps the empty buffer, and reads of it see nothing`,
+        `${g.ids.length} tracked value(s) named '${v.name}', ${formatBytes(g.bytes)} when tracked, found with byte length 0 (first at ${seconds(g.first)}): their memory was transferred away${transfers.length > 0 ? ` (${transfers.length} transfer(s) to thread ${transfers[0].to} recorded)` : ''}`,
+        `still alive after a settled full GC: ${g.gc.how}; something keeps the empty buffers, and reads of them see nothing`,
       ],
-      values: [v.id],
-      count: 1,
-      bytes: d.bytes,
+      values: ids.slice(0, MAX_LISTED),
+      count: g.ids.length,
+      bytes: g.bytes,
       data: {
         name: v.name,
         type: v.typeName,
-        bytes_when_tracked: d.bytes,
-        detached_seen_ns: d.at,
-        settled_gc_ns: gc.at,
+        bytes_when_tracked: g.bytes,
+        detached_seen_ns: g.first,
+        settled_gc_ns: g.gc.at,
       },
-      retainerPath: pathOf(model, [v.id]),
+      retainerPath: pathOf(model, ids),
     });
   }
   return out;

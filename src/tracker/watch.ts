@@ -123,8 +123,6 @@ export class Watchlist {
   private readonly last: number[] = [];
   private readonly free: number[] = [];
   private cursor = 0;
-  /** While set (assertNoLeak), every tracked object is also kept weakly here, up to `limit`. */
-  private capture: { limit: number; rows: number[]; refs: WeakRef<object>[] } | undefined;
 
   get size(): number {
     return this.refs.length - this.free.length;
@@ -132,11 +130,6 @@ export class Watchlist {
 
   /** Called by the tracker for each new tracked object. Cheap for the values it does not watch. */
   consider(row: number, value: object, kind: number, typeName: string): void {
-    const c = this.capture;
-    if (c && c.rows.length < c.limit) {
-      c.rows.push(row);
-      c.refs.push(new WeakRef(value));
-    }
     const how = watchOf(kind, typeName);
     if (how === 0) return;
     let last = -1;
@@ -199,35 +192,33 @@ export class Watchlist {
     }
   }
 
-  /** Current sizes of the watched collections by row (binary values excluded), without reporting. */
-  sizes(): Map<number, number> {
-    const out = new Map<number, number>();
-    for (let i = 0; i < this.refs.length; i++) {
+  /** Slots of the collections watched now (binary values left out), at most `max`. */
+  collectionSlots(max: number): Int32Array {
+    const slots: number[] = [];
+    for (let i = 0; i < this.refs.length && slots.length < max; i++) {
       const how = this.how[i];
-      if (how === Watch.Binary || how === Watch.View) continue;
-      const v = this.refs[i]?.deref();
-      if (v === undefined) continue;
-      const size = sizeOf(how, v);
-      if (size >= 0) out.set(this.rows[i], size);
+      if (this.refs[i] !== undefined && how !== Watch.Binary && how !== Watch.View) slots.push(i);
     }
-    return out;
+    return Int32Array.from(slots);
   }
 
-  /** Starts keeping weak references to every object tracked from now on (up to `limit`). */
-  startCapture(limit: number): void {
-    this.capture = { limit, rows: [], refs: [] };
+  /** The tracker row in a slot (-1 for a free slot). */
+  rowOf(slot: number): number {
+    return this.refs[slot] === undefined ? -1 : this.rows[slot];
   }
 
-  /** Stops capturing; returns the captured rows and their (weakly held) values. */
-  stopCapture(): { rows: number[]; refs: WeakRef<object>[] } {
-    const c = this.capture ?? { rows: [], refs: [] };
-    this.capture = undefined;
-    return { rows: c.rows, refs: c.refs };
+  /** Current sizes of the collections in `slots` into `out` from `offset` (NaN: collected or unreadable). Allocates nothing. */
+  readSizes(slots: Int32Array, out: Float64Array, offset: number): void {
+    for (let k = 0; k < slots.length; k++) {
+      const v = this.refs[slots[k]]?.deref();
+      const size = v === undefined ? -1 : sizeOf(this.how[slots[k]], v);
+      out[offset + k] = size >= 0 ? size : Number.NaN;
+    }
   }
 
   /** Bytes held by the watchlist (a WeakRef ~32 B, four array slots ~32 B per entry; measured estimate). */
   bytes(): number {
-    return this.refs.length * 64 + (this.capture ? this.capture.rows.length * 48 : 0);
+    return this.refs.length * 64;
   }
 }
 
