@@ -5,19 +5,21 @@
  *   await assertNoLeak(async () => { await handler(request()); }, { iterations: 10, tolerance: 1024 });
  *
  * It runs the callback `warmup` times unmeasured, then `iterations` times, forcing full GCs
- * through the inspector after each (no --expose-gc needed) until the heap settles, and reads
- * heap used + external memory each time. Memory that keeps rising by more than `tolerance`
- * bytes per iteration (a Theil–Sen slope, with a Mann–Kendall test saying the rise is
- * steady) is checked again on a second batch of iterations; only a rise in both fails, with
- * the tracked values created in the callback and still alive, the tracked collections that
- * grew, the allocation sites of what survived (a live sampling profile) and, when a heap
- * snapshot engine is available, a retainer path.
+ * after each (through the inspector, no --expose-gc needed) and reading heap used + external
+ * memory: the smallest of three readings, each after a full GC. Memory that keeps rising by
+ * more than `tolerance` bytes per iteration (a Theil–Sen slope, with a Mann–Kendall test
+ * saying the rise is steady) is checked again on a second batch of iterations; only a rise in
+ * both fails, with the tracked values created in the callback and still alive, the tracked
+ * collections that grew, the allocation sites of what survived (a live sampling profile)
+ * and, when a heap snapshot engine is available, a retainer path.
  *
- * False-positive guards: warm-up iterations (lazy initialisation, caches filling up to their
- * bound, JIT feedback and code), GC settling (full GCs repeated until two readings agree),
- * memscope's own table growth subtracted, a trend test instead of a first-to-last difference
- * (one outlier or one step cannot fail it), and the confirmation batch (a one-off step, such
- * as code optimised late, does not repeat).
+ * False-positive guards: warm-up iterations on the measured path (lazy initialisation, caches
+ * filling up to their bound, JIT feedback and code, the check's own code), GC settling (the
+ * minimum of three post-GC readings drops V8's transient bumps), memscope's own table growth
+ * subtracted, a trend over the iterations' own readings instead of a first-to-last difference
+ * (one outlier cannot fail it; the reading before the first iteration, where earlier work is
+ * freed, is left out), and the confirmation batch (a one-off step, such as code optimised
+ * late, does not repeat).
  */
 import { getHeapStatistics } from 'node:v8';
 import { median, trend } from './analysis/leaks-trend.js';
@@ -90,7 +92,7 @@ export class LeakError extends Error {
   }
 }
 
-const GC_SETTLE_ROUNDS = 6;
+const SETTLE_READINGS = 3;
 
 /** Bytes of memscope's own tables (they grow with what the callback tracks; never freed). */
 function ownBytes(t: Tracker): number {
@@ -121,18 +123,19 @@ async function fullGc(rounds: number): Promise<void> {
   }
 }
 
-/** Full GCs until two readings in a row differ by less than 0.1% (or 4 KiB); the last reading. */
+/**
+ * The settled heap: the smallest of SETTLE_READINGS readings, each right after a full GC and
+ * the turns its finalizers need. V8's post-GC heap carries transient bumps of up to a few
+ * hundred KiB (a linear allocation area, lazily swept pages) that are gone at the next GC;
+ * what a leak keeps is in every reading, so the minimum keeps the leak and drops the bumps.
+ */
 async function settle(): Promise<number> {
-  await fullGc(2);
-  let last = heapNow();
-  for (let i = 0; i < GC_SETTLE_ROUNDS; i++) {
+  let least = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < SETTLE_READINGS; i++) {
     await fullGc(1);
-    const now = heapNow();
-    const close = Math.abs(now - last) < Math.max(4096, last * 0.001);
-    last = now;
-    if (close) break;
+    least = Math.min(least, heapNow());
   }
-  return last;
+  return least;
 }
 
 interface Batch {
@@ -148,8 +151,13 @@ async function runBatch(fn: () => unknown, n: number, baseline: number, t: Track
     const m = await settle();
     samples.push(m - (ownBytes(t) - own0));
   }
-  const x = samples.map((_, i) => i);
-  const tr = trend(x, samples);
+  // The trend is taken over the iterations' own readings: the reading before the first one is
+  // where anything the previous work left (a test runner's report, late finalizers) is freed.
+  const measured = samples.slice(1);
+  const tr = trend(
+    measured.map((_, i) => i),
+    measured,
+  );
   return { samples, slope: tr.slope, p: tr.pRising };
 }
 
