@@ -1,0 +1,759 @@
+/**
+ * Streaming parser of V8 `.heapsnapshot` files (Node and Chrome write the same JSON layout).
+ *
+ * Bytes go in through write(), in chunks of any size cut anywhere. The `nodes` and `edges`
+ * arrays are tokenized by hand straight into typed arrays, one per field; strings are decoded
+ * one at a time. The file is never held as one string, so snapshots past V8's 512 MB string
+ * limit load. The field layout (node_fields, edge_fields, node_types, edge_types) is read from
+ * the file's own meta, never assumed. Every malformed input ends in a SnapshotFormatError that
+ * names the byte offset; no input can make the parser loop or allocate more than the input
+ * justifies (declared counts are checked against the input size before anything is allocated).
+ */
+import { SnapshotFormatError } from './errors.js';
+
+/** A parsed snapshot: node and edge fields in columns, indexed by node ordinal / edge ordinal. */
+export interface SnapshotData {
+  nodeCount: number;
+  edgeCount: number;
+  /** Index into nodeTypes. */
+  nodeType: Uint8Array;
+  /** Index into strings. */
+  nodeName: Uint32Array;
+  /** V8's snapshot object id, the same number HeapProfiler.getHeapObjectId returns. */
+  nodeId: Uint32Array;
+  /** Becomes a Float64Array only when some node is 4 GiB or larger. */
+  selfSize: Uint32Array | Float64Array;
+  /** Edges of node i are firstEdge[i] .. firstEdge[i + 1] - 1 (nodeCount + 1 entries). */
+  firstEdge: Uint32Array;
+  /** DOM link state (0 unknown, 1 attached, 2 detached) when the file has the field, else null. */
+  detachedness: Uint8Array | null;
+  /** Index into edgeTypes. */
+  edgeType: Uint8Array;
+  /** A string index, or an element / hidden edge's numeric index. */
+  edgeName: Uint32Array;
+  /** Target node ordinal (the file stores the target's offset in the nodes array). */
+  edgeTo: Uint32Array;
+  strings: string[];
+  nodeTypes: string[];
+  edgeTypes: string[];
+  /** Ordinal of the root node (snapshot.root_index, 0 when absent). */
+  rootIndex: number;
+  title: string;
+  /** Bytes read. */
+  bytes: number;
+}
+
+export interface ParserOptions {
+  /** Size of the whole input when known (a file): declared counts are checked against it. */
+  totalBytes?: number;
+}
+
+export interface SnapshotParser {
+  /** Feeds the next piece of the snapshot (inspector chunks are strings). */
+  write(chunk: Uint8Array | string): void;
+  /** Ends the input and returns the parsed snapshot; throws SnapshotFormatError if incomplete. */
+  end(): SnapshotData;
+  /** Bytes consumed so far. */
+  readonly bytes: number;
+}
+
+export function createSnapshotParser(options: ParserOptions = {}): SnapshotParser {
+  return new Parser(options.totalBytes);
+}
+
+// Parser states.
+const OPEN = 0; // before the top-level '{'
+const KEY_OR_CLOSE = 1; // after '{': a key or '}'
+const KEY_START = 2; // after ',': a key
+const KEY = 3; // inside a key string
+const COLON = 4;
+const VALUE = 5; // before a value: dispatch on the key
+const AFTER_VALUE = 6; // ',' or '}'
+const DONE = 7; // after the closing '}': only whitespace
+const META = 8; // capturing the "snapshot" object for JSON.parse
+const SKIP = 9; // skipping a value memscope does not use
+const NUMS = 10;
+const STRS = 11;
+const STR = 12;
+
+// Where the numbers of the current array go.
+const T_NODES = 0;
+const T_EDGES = 1;
+
+// What each node / edge field is.
+const F_SKIP = 0;
+const F_TYPE = 1;
+const F_NAME = 2;
+const F_ID = 3;
+const F_SIZE = 4;
+const F_EDGE_COUNT = 5;
+const F_DETACHED = 6;
+const F_TO = 7;
+
+const U32_MAX = 0xffffffff;
+const META_MAX_BYTES = 16 * 1024 * 1024;
+const STRING_MAX_BYTES = 0x1fffffe8; // V8's longest string
+// Without a known input size, arrays start at most this large and grow with the data.
+const UNKNOWN_SIZE_NODE_CAP = 1 << 22;
+const UNKNOWN_SIZE_EDGE_CAP = 1 << 24;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+function describe(c: number): string {
+  return c >= 33 && c < 127 ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+class Parser implements SnapshotParser {
+  private readonly totalBytes: number | undefined;
+  private state = OPEN;
+  private offset = 0; // absolute offset of the current chunk's first byte
+  private key = '';
+  private keyParts: number[] = [];
+  private seen = new Set<string>();
+
+  // Generic capture / skip of a JSON value.
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  private metaParts: Buffer[] = [];
+  private metaBytes = 0;
+  private valueStart = 0;
+
+  // Meta.
+  private haveMeta = false;
+  private nodeFieldCount = 0;
+  private edgeFieldCount = 0;
+  private nodeKinds: Uint8Array = new Uint8Array(0);
+  private edgeKinds: Uint8Array = new Uint8Array(0);
+  private nodeTypes: string[] = [];
+  private edgeTypes: string[] = [];
+  private declaredNodes = 0;
+  private declaredEdges = 0;
+  private rootNodeOffset = 0;
+  private title = '';
+  private hasDetachedness = false;
+
+  // Number arrays.
+  private target = T_NODES;
+  private num = 0;
+  private digits = 0;
+  private owesComma = false;
+  private values = 0;
+  private field = 0;
+  private n = 0; // nodes (or edges) completed in the current array
+  private nodesDone = false;
+  private edgesDone = false;
+  private nodesEnd = 0;
+  private edgesEnd = 0;
+  private edgeTotal = 0;
+
+  private nodeCap = 0;
+  private nodeType = new Uint8Array(0);
+  private nodeName = new Uint32Array(0);
+  private nodeId = new Uint32Array(0);
+  private selfSize: Uint32Array | Float64Array = new Uint32Array(0);
+  private firstEdge = new Uint32Array(1);
+  private detachedness = new Uint8Array(0);
+  private nodeCount = 0;
+
+  private edgeCap = 0;
+  private edgeType = new Uint8Array(0);
+  private edgeName = new Uint32Array(0);
+  private edgeTo = new Uint32Array(0);
+  private edgeCount = 0;
+
+  // Strings.
+  private strings: string[] = [];
+  private stringsDone = false;
+  private stringsEnd = 0;
+  private strParts: Buffer[] = [];
+  private strBytes = 0;
+  private strEscaped = false;
+  private strStart = 0;
+
+  constructor(totalBytes: number | undefined) {
+    this.totalBytes = totalBytes;
+  }
+
+  get bytes(): number {
+    return this.offset;
+  }
+
+  private fail(message: string, at: number): never {
+    throw new SnapshotFormatError(message, at);
+  }
+
+  write(chunk: Uint8Array | string): void {
+    const buf =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, 'utf8')
+        : Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const end = buf.length;
+    let i = 0;
+    while (i < end) {
+      switch (this.state) {
+        case NUMS:
+          i = this.numbers(buf, i, end);
+          break;
+        case STR:
+          i = this.stringBody(buf, i, end);
+          break;
+        case STRS:
+          i = this.betweenStrings(buf, i, end);
+          break;
+        case META:
+        case SKIP:
+          i = this.skipValue(buf, i, end);
+          break;
+        case KEY:
+          i = this.keyBody(buf, i, end);
+          break;
+        default:
+          i = this.structure(buf, i, end);
+      }
+    }
+    this.offset += end;
+  }
+
+  /** The top-level object's punctuation, one byte at a time (it is only a few bytes long). */
+  private structure(buf: Buffer, i: number, end: number): number {
+    const c = buf[i];
+    if (isSpace(c)) return i + 1;
+    const at = this.offset + i;
+    switch (this.state) {
+      case OPEN:
+        if (c !== 123) this.fail(`not a heap snapshot: expected '{', found ${describe(c)}`, at);
+        this.state = KEY_OR_CLOSE;
+        return i + 1;
+      case KEY_OR_CLOSE:
+      case KEY_START:
+        if (c === 125 && this.state === KEY_OR_CLOSE) {
+          this.state = DONE;
+          return i + 1;
+        }
+        if (c !== 34) this.fail(`not a heap snapshot: expected a key, found ${describe(c)}`, at);
+        this.keyParts = [];
+        this.valueStart = at;
+        this.state = KEY;
+        return i + 1;
+      case COLON:
+        if (c !== 58) this.fail(`expected ':' after "${this.key}", found ${describe(c)}`, at);
+        this.state = VALUE;
+        return i + 1;
+      case VALUE:
+        // Arrays start past their '['; a skipped or captured value starts at its first byte.
+        return this.beginValue(c, at) ? i + 1 : i;
+      case AFTER_VALUE:
+        if (c === 44) this.state = KEY_START;
+        else if (c === 125) this.state = DONE;
+        else this.fail(`expected ',' or '}' after "${this.key}", found ${describe(c)}`, at);
+        return i + 1;
+      default:
+        this.fail(`unexpected ${describe(c)} after the end of the snapshot`, at);
+    }
+  }
+
+  private keyBody(buf: Buffer, i: number, end: number): number {
+    for (; i < end; i++) {
+      const c = buf[i];
+      if (c === 34) {
+        this.key = String.fromCharCode(...this.keyParts);
+        if (this.seen.has(this.key)) this.fail(`duplicate key "${this.key}"`, this.offset + i);
+        this.seen.add(this.key);
+        this.state = COLON;
+        return i + 1;
+      }
+      if (c === 92 || c < 32 || this.keyParts.length > 64) {
+        this.fail('not a heap snapshot: unexpected top-level key', this.offset + i);
+      }
+      this.keyParts.push(c);
+    }
+    return i;
+  }
+
+  /** Chooses how to read the value of the current key; c is its first byte. True if c is consumed. */
+  private beginValue(c: number, at: number): boolean {
+    this.valueStart = at;
+    switch (this.key) {
+      case 'snapshot':
+        if (c !== 123) this.fail(`"snapshot" is not an object: found ${describe(c)}`, at);
+        this.metaParts = [];
+        this.metaBytes = 0;
+        this.startSkip(META);
+        return false;
+      case 'nodes':
+      case 'edges': {
+        if (!this.haveMeta) this.fail(`"${this.key}" comes before the "snapshot" meta`, at);
+        if (c !== 91) this.fail(`"${this.key}" is not an array: found ${describe(c)}`, at);
+        this.target = this.key === 'nodes' ? T_NODES : T_EDGES;
+        this.num = 0;
+        this.digits = 0;
+        this.owesComma = false;
+        this.values = 0;
+        this.field = 0;
+        this.n = 0;
+        if (this.target === T_NODES) this.allocNodes(this.declaredNodes);
+        else this.allocEdges(this.declaredEdges);
+        this.state = NUMS;
+        return true;
+      }
+      case 'strings':
+        if (c !== 91) this.fail(`"strings" is not an array: found ${describe(c)}`, at);
+        this.owesComma = false;
+        this.state = STRS;
+        return true;
+      default:
+        // locations, samples, trace_function_infos, trace_tree: not used by the engine.
+        this.startSkip(SKIP);
+        return false;
+    }
+  }
+
+  private startSkip(state: number): void {
+    this.depth = 0;
+    this.inString = false;
+    this.escape = false;
+    this.state = state;
+  }
+
+  /**
+   * Skips (SKIP) or captures (META) one JSON value, tracking nesting and strings. A container
+   * ends when its bracket closes; a scalar ends before the ',' or '}' that follows it.
+   */
+  private skipValue(buf: Buffer, i: number, end: number): number {
+    const start = i;
+    let depth = this.depth;
+    let inString = this.inString;
+    let escape = this.escape;
+    let done = false;
+    for (; i < end; i++) {
+      const c = buf[i];
+      if (inString) {
+        if (escape) escape = false;
+        else if (c === 92) escape = true;
+        else if (c === 34) inString = false;
+        continue;
+      }
+      if (c === 34) inString = true;
+      else if (c === 123 || c === 91) depth++;
+      else if (c === 125 || c === 93) {
+        if (depth === 0) {
+          done = true; // the closing brace of the top-level object: not ours
+          break;
+        }
+        if (--depth === 0) {
+          i++;
+          done = true;
+          break;
+        }
+      } else if (c === 44 && depth === 0) {
+        done = true;
+        break;
+      }
+    }
+    this.depth = depth;
+    this.inString = inString;
+    this.escape = escape;
+    if (this.state === META) {
+      this.metaBytes += i - start;
+      if (this.metaBytes > META_MAX_BYTES) this.fail('"snapshot" meta is too large', this.offset + i);
+      this.metaParts.push(Buffer.from(buf.subarray(start, i)));
+    }
+    if (done) {
+      if (this.state === META) this.readMeta();
+      this.state = AFTER_VALUE;
+    }
+    return i;
+  }
+
+  private readMeta(): void {
+    let header: any;
+    try {
+      header = JSON.parse(Buffer.concat(this.metaParts).toString('utf8'));
+    } catch (error) {
+      this.fail(`"snapshot" meta is not valid JSON (${(error as Error).message})`, this.valueStart);
+    }
+    this.metaParts = [];
+    const where = this.valueStart;
+    const meta = header?.meta;
+    if (!meta || typeof meta !== 'object') this.fail('"snapshot" has no "meta"', where);
+    const stringList = (v: unknown, what: string): string[] => {
+      if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) this.fail(`meta ${what} is not a list`, where);
+      return v as string[];
+    };
+    const nodeFields = stringList(meta.node_fields, 'node_fields');
+    const edgeFields = stringList(meta.edge_fields, 'edge_fields');
+    const field = (fields: string[], name: string, what: string): number => {
+      const i = fields.indexOf(name);
+      if (i < 0) this.fail(`meta ${what} has no "${name}"`, where);
+      return i;
+    };
+    const nodeKinds = new Uint8Array(nodeFields.length);
+    const nodeTypeField = field(nodeFields, 'type', 'node_fields');
+    nodeKinds[nodeTypeField] = F_TYPE;
+    nodeKinds[field(nodeFields, 'name', 'node_fields')] = F_NAME;
+    nodeKinds[field(nodeFields, 'id', 'node_fields')] = F_ID;
+    nodeKinds[field(nodeFields, 'self_size', 'node_fields')] = F_SIZE;
+    nodeKinds[field(nodeFields, 'edge_count', 'node_fields')] = F_EDGE_COUNT;
+    const detached = nodeFields.indexOf('detachedness');
+    if (detached >= 0) nodeKinds[detached] = F_DETACHED;
+    this.hasDetachedness = detached >= 0;
+    const edgeKinds = new Uint8Array(edgeFields.length);
+    const edgeTypeField = field(edgeFields, 'type', 'edge_fields');
+    edgeKinds[edgeTypeField] = F_TYPE;
+    edgeKinds[field(edgeFields, 'name_or_index', 'edge_fields')] = F_NAME;
+    edgeKinds[field(edgeFields, 'to_node', 'edge_fields')] = F_TO;
+    if (new Set(nodeFields).size !== nodeFields.length || new Set(edgeFields).size !== edgeFields.length) {
+      this.fail('meta lists a field twice', where);
+    }
+    this.nodeTypes = stringList(meta.node_types?.[nodeTypeField], 'node_types');
+    this.edgeTypes = stringList(meta.edge_types?.[edgeTypeField], 'edge_types');
+    if (this.nodeTypes.length > 255 || this.edgeTypes.length > 255) this.fail('meta lists too many types', where);
+    this.nodeFieldCount = nodeFields.length;
+    this.edgeFieldCount = edgeFields.length;
+    this.nodeKinds = nodeKinds;
+    this.edgeKinds = edgeKinds;
+    const count = (v: unknown, what: string): number => {
+      if (v === undefined) return 0;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.fail(`${what} is not a count: ${v}`, where);
+      return v;
+    };
+    this.declaredNodes = count(header.node_count, 'node_count');
+    this.declaredEdges = count(header.edge_count, 'edge_count');
+    this.rootNodeOffset = count(header.root_index, 'root_index');
+    if (this.rootNodeOffset % this.nodeFieldCount !== 0)
+      this.fail(`root_index ${this.rootNodeOffset} is not a node`, where);
+    this.title = typeof header.title === 'string' ? header.title : '';
+    // Each number takes at least two bytes (a digit and a comma): a count that cannot fit in
+    // the input is corrupt, and is refused before anything is allocated for it.
+    if (this.totalBytes !== undefined) {
+      const room = this.totalBytes / 2;
+      if (this.declaredNodes * this.nodeFieldCount > room) {
+        this.fail(`node_count ${this.declaredNodes} cannot fit in a file of ${this.totalBytes} bytes`, where);
+      }
+      if (this.declaredEdges * this.edgeFieldCount > room) {
+        this.fail(`edge_count ${this.declaredEdges} cannot fit in a file of ${this.totalBytes} bytes`, where);
+      }
+    }
+    this.haveMeta = true;
+  }
+
+  private allocNodes(declared: number): void {
+    const cap = Math.max(16, this.totalBytes === undefined ? Math.min(declared, UNKNOWN_SIZE_NODE_CAP) : declared);
+    this.nodeCap = cap;
+    this.nodeType = new Uint8Array(cap);
+    this.nodeName = new Uint32Array(cap);
+    this.nodeId = new Uint32Array(cap);
+    this.selfSize = new Uint32Array(cap);
+    this.firstEdge = new Uint32Array(cap + 1);
+    this.detachedness = new Uint8Array(this.hasDetachedness ? cap : 0);
+  }
+
+  private allocEdges(declared: number): void {
+    const cap = Math.max(16, this.totalBytes === undefined ? Math.min(declared, UNKNOWN_SIZE_EDGE_CAP) : declared);
+    this.edgeCap = cap;
+    this.edgeType = new Uint8Array(cap);
+    this.edgeName = new Uint32Array(cap);
+    this.edgeTo = new Uint32Array(cap);
+  }
+
+  private growNodes(): void {
+    const cap = Math.ceil(this.nodeCap * 1.5) + 1024;
+    const grow = <T extends Uint8Array | Uint32Array | Float64Array>(a: T, size: number): T => {
+      const b = new (a.constructor as any)(size) as T;
+      b.set(a);
+      return b;
+    };
+    this.nodeType = grow(this.nodeType, cap);
+    this.nodeName = grow(this.nodeName, cap);
+    this.nodeId = grow(this.nodeId, cap);
+    this.selfSize = grow(this.selfSize, cap);
+    this.firstEdge = grow(this.firstEdge, cap + 1);
+    if (this.hasDetachedness) this.detachedness = grow(this.detachedness, cap);
+    this.nodeCap = cap;
+  }
+
+  private growEdges(): void {
+    const cap = Math.ceil(this.edgeCap * 1.5) + 1024;
+    const grow = <T extends Uint8Array | Uint32Array>(a: T): T => {
+      const b = new (a.constructor as any)(cap) as T;
+      b.set(a);
+      return b;
+    };
+    this.edgeType = grow(this.edgeType);
+    this.edgeName = grow(this.edgeName);
+    this.edgeTo = grow(this.edgeTo);
+    this.edgeCap = cap;
+  }
+
+  /** The hot loop: decimal integers separated by commas, up to the closing ']'. */
+  private numbers(buf: Buffer, i: number, end: number): number {
+    let v = this.num;
+    let digits = this.digits;
+    let owesComma = this.owesComma;
+    for (; i < end; i++) {
+      const c = buf[i];
+      const d = c - 48;
+      if (d >= 0 && d <= 9) {
+        if (digits === 0 && owesComma) this.fail(`missing ',' between numbers in "${this.key}"`, this.offset + i);
+        v = v * 10 + d;
+        digits++;
+        continue;
+      }
+      if (digits !== 0) {
+        this.emit(v, this.offset + i - digits);
+        v = 0;
+        digits = 0;
+        owesComma = true;
+      }
+      if (c === 44) {
+        if (!owesComma) this.fail(`unexpected ',' in "${this.key}"`, this.offset + i);
+        owesComma = false;
+      } else if (c === 93) {
+        if (!owesComma && this.values > 0) this.fail(`unexpected ']' after ',' in "${this.key}"`, this.offset + i);
+        this.num = 0;
+        this.digits = 0;
+        this.endNumbers(this.offset + i);
+        return i + 1;
+      } else if (!isSpace(c)) {
+        this.fail(
+          `unexpected ${describe(c)} in "${this.key}" (only non-negative integers belong there)`,
+          this.offset + i,
+        );
+      }
+    }
+    this.num = v;
+    this.digits = digits;
+    this.owesComma = owesComma;
+    return i;
+  }
+
+  private emit(v: number, at: number): void {
+    this.values++;
+    if (this.field === 0 && this.n === (this.target === T_NODES ? this.nodeCap : this.edgeCap)) {
+      // More entries than declared (or than first allocated): grow by half.
+      if (this.target === T_NODES) this.growNodes();
+      else this.growEdges();
+    }
+    if (this.target === T_NODES) {
+      const n = this.n;
+      switch (this.nodeKinds[this.field]) {
+        case F_TYPE:
+          if (v >= this.nodeTypes.length) this.fail(`node type ${v} is not in meta node_types`, at);
+          this.nodeType[n] = v;
+          break;
+        case F_NAME:
+          if (v > U32_MAX) this.fail(`node name ${v} is out of range`, at);
+          this.nodeName[n] = v;
+          break;
+        case F_ID:
+          if (v > U32_MAX) this.fail(`node id ${v} is out of range`, at);
+          this.nodeId[n] = v;
+          break;
+        case F_SIZE:
+          if (v > U32_MAX) {
+            if (v > Number.MAX_SAFE_INTEGER) this.fail(`node self_size ${v} is out of range`, at);
+            if (!(this.selfSize instanceof Float64Array)) this.selfSize = Float64Array.from(this.selfSize);
+          }
+          this.selfSize[n] = v;
+          break;
+        case F_EDGE_COUNT:
+          this.edgeTotal += v;
+          if (this.edgeTotal > U32_MAX) this.fail('more than 2^32 edges', at);
+          this.firstEdge[n + 1] = this.edgeTotal;
+          break;
+        case F_DETACHED:
+          if (v > 3) this.fail(`node detachedness ${v} is out of range`, at);
+          this.detachedness[n] = v;
+          break;
+      }
+      if (++this.field === this.nodeFieldCount) {
+        this.field = 0;
+        this.n++;
+      }
+      return;
+    }
+    const e = this.n;
+    switch (this.edgeKinds[this.field]) {
+      case F_TYPE:
+        if (v >= this.edgeTypes.length) this.fail(`edge type ${v} is not in meta edge_types`, at);
+        this.edgeType[e] = v;
+        break;
+      case F_NAME:
+        if (v > U32_MAX) this.fail(`edge name_or_index ${v} is out of range`, at);
+        this.edgeName[e] = v;
+        break;
+      case F_TO: {
+        const to = v / this.nodeFieldCount;
+        if (to !== Math.floor(to)) this.fail(`edge to_node ${v} is not the start of a node`, at);
+        if (this.nodesDone && to >= this.nodeCount) {
+          this.fail(`edge to_node ${v} points outside the nodes array (${this.nodeCount} nodes)`, at);
+        }
+        this.edgeTo[e] = to;
+        break;
+      }
+    }
+    if (++this.field === this.edgeFieldCount) {
+      this.field = 0;
+      this.n++;
+    }
+  }
+
+  private endNumbers(at: number): void {
+    if (this.field !== 0) this.fail(`"${this.key}" ends in the middle of an entry`, at);
+    if (this.target === T_NODES) {
+      this.nodeCount = this.n;
+      this.nodesDone = true;
+      this.nodesEnd = at;
+    } else {
+      this.edgeCount = this.n;
+      this.edgesDone = true;
+      this.edgesEnd = at;
+    }
+    this.state = AFTER_VALUE;
+  }
+
+  private betweenStrings(buf: Buffer, i: number, end: number): number {
+    for (; i < end; i++) {
+      const c = buf[i];
+      if (isSpace(c)) continue;
+      if (c === 34) {
+        if (this.owesComma) this.fail("missing ',' between strings", this.offset + i);
+        this.strParts = [];
+        this.strBytes = 0;
+        this.strEscaped = false;
+        this.strStart = this.offset + i;
+        this.escape = false;
+        this.state = STR;
+        return i + 1;
+      }
+      if (c === 44 && this.owesComma) {
+        this.owesComma = false;
+        continue;
+      }
+      if (c === 93 && (this.owesComma || this.strings.length === 0)) {
+        this.stringsDone = true;
+        this.stringsEnd = this.offset + i;
+        this.state = AFTER_VALUE;
+        return i + 1;
+      }
+      this.fail(`unexpected ${describe(c)} in "strings"`, this.offset + i);
+    }
+    return i;
+  }
+
+  /** Inside one string of the strings array, up to its closing quote. */
+  private stringBody(buf: Buffer, i: number, end: number): number {
+    const start = i;
+    let escape = this.escape;
+    for (; i < end; i++) {
+      const c = buf[i];
+      if (escape) escape = false;
+      else if (c === 92) {
+        escape = true;
+        this.strEscaped = true;
+      } else if (c === 34) break;
+    }
+    this.escape = escape;
+    this.strBytes += i - start;
+    if (this.strBytes > STRING_MAX_BYTES) this.fail('a string is longer than V8 allows', this.strStart);
+    if (i === end) {
+      this.strParts.push(Buffer.from(buf.subarray(start, i)));
+      return i;
+    }
+    let text: string;
+    if (this.strParts.length === 0) text = buf.toString('utf8', start, i);
+    else {
+      this.strParts.push(buf.subarray(start, i));
+      text = Buffer.concat(this.strParts).toString('utf8');
+      this.strParts = [];
+    }
+    if (this.strEscaped) {
+      try {
+        text = JSON.parse(`"${text}"`);
+      } catch {
+        this.fail('a string has an invalid escape or control character', this.strStart);
+      }
+    }
+    this.strings.push(text);
+    this.owesComma = true;
+    this.state = STRS;
+    return i + 1;
+  }
+
+  end(): SnapshotData {
+    const at = this.offset;
+    if (this.state !== DONE) {
+      const where =
+        this.state === NUMS
+          ? `inside "${this.key}"`
+          : this.state === STR || this.state === STRS
+            ? 'inside "strings"'
+            : this.state === OPEN
+              ? 'before any data'
+              : 'before the end of the snapshot';
+      this.fail(`the file ends ${where} (truncated?)`, at);
+    }
+    if (!this.haveMeta) this.fail('not a heap snapshot: no "snapshot" meta', at);
+    if (!this.nodesDone) this.fail('not a heap snapshot: no "nodes" array', at);
+    if (!this.edgesDone) this.fail('not a heap snapshot: no "edges" array', at);
+    if (!this.stringsDone) this.fail('not a heap snapshot: no "strings" array', at);
+    const nodeCount = this.nodeCount;
+    const edgeCount = this.edgeCount;
+    if (this.edgeTotal !== edgeCount) {
+      this.fail(
+        `the nodes' edge_count fields add up to ${this.edgeTotal} but "edges" holds ${edgeCount}`,
+        this.edgesEnd,
+      );
+    }
+    if (nodeCount === 0) this.fail('the snapshot has no nodes', this.nodesEnd);
+    const rootIndex = this.rootNodeOffset / this.nodeFieldCount;
+    if (rootIndex >= nodeCount) this.fail(`root_index points outside the nodes array`, this.nodesEnd);
+    const edgeTo = this.edgeTo.subarray(0, edgeCount);
+    for (let e = 0; e < edgeCount; e++) {
+      // Only needed when edges came before nodes; a cheap pass otherwise.
+      if (edgeTo[e] >= nodeCount) this.fail(`edge ${e} points outside the nodes array`, this.edgesEnd);
+    }
+    // Names are string indexes, and strings come last in the file: checked here.
+    const stringCount = this.strings.length;
+    const nodeName = this.nodeName.subarray(0, nodeCount);
+    for (let i = 0; i < nodeCount; i++) {
+      if (nodeName[i] >= stringCount) {
+        this.fail(`node ${i} names string ${nodeName[i]} but there are ${stringCount} strings`, this.stringsEnd);
+      }
+    }
+    const edgeType = this.edgeType.subarray(0, edgeCount);
+    const edgeName = this.edgeName.subarray(0, edgeCount);
+    const element = this.edgeTypes.indexOf('element');
+    const hidden = this.edgeTypes.indexOf('hidden');
+    for (let e = 0; e < edgeCount; e++) {
+      const t = edgeType[e];
+      if (t !== element && t !== hidden && edgeName[e] >= stringCount) {
+        this.fail(`edge ${e} names string ${edgeName[e]} but there are ${stringCount} strings`, this.stringsEnd);
+      }
+    }
+    return {
+      nodeCount,
+      edgeCount,
+      nodeType: this.nodeType.subarray(0, nodeCount),
+      nodeName,
+      nodeId: this.nodeId.subarray(0, nodeCount),
+      selfSize: this.selfSize.subarray(0, nodeCount),
+      firstEdge: this.firstEdge.subarray(0, nodeCount + 1),
+      detachedness: this.hasDetachedness ? this.detachedness.subarray(0, nodeCount) : null,
+      edgeType,
+      edgeName,
+      edgeTo,
+      strings: this.strings,
+      nodeTypes: this.nodeTypes,
+      edgeTypes: this.edgeTypes,
+      rootIndex,
+      title: this.title,
+      bytes: this.offset,
+    };
+  }
+}
