@@ -92,13 +92,14 @@ export function pageOwnedFlags(s: HeapSnapshot, rules: DominatorRules): Uint8Arr
   const { firstEdge, edgeTo, edgeType, nodeType, nodeName, strings, rootIndex } = s;
   const { element, shortcut, weak } = s.edgeKinds;
   const synthetic = s.types.synthetic;
+  const domTrees = strings.indexOf('(Document DOM trees)');
   const flags = new Uint8Array(n);
   const stack = new Uint32Array(n);
   let top = 0;
   for (let e = firstEdge[rootIndex]; e < firstEdge[rootIndex + 1]; e++) {
     const t = edgeType[e];
     const to = edgeTo[e];
-    const isDomTrees = nodeType[to] === synthetic && strings[nodeName[to]] === '(Document DOM trees)';
+    const isDomTrees = nodeType[to] === synthetic && nodeName[to] === domTrees;
     let seed: boolean;
     if (rules === 'devtools') seed = t === shortcut || (t === element && isDomTrees);
     // MEMLAB: TraceFinder.flagReachableNodesFromWindow inverts the test: it starts from every
@@ -135,11 +136,14 @@ export function pageOwnedFlags(s: HeapSnapshot, rules: DominatorRules): Uint8Arr
  *   release it; DevTools keeps the edge from the key and drops the one from the table.
  */
 export function essentialEdges(s: HeapSnapshot, rules: DominatorRules, flags: Uint8Array): Uint8Array {
+  // One bit per edge: bit e & 7 of byte e >>> 3.
   const { firstEdge, edgeTo, edgeType, edgeName, nodeId, strings, rootIndex } = s;
   const { shortcut, weak, internal } = s.edgeKinds;
-  const essential = new Uint8Array(s.edgeCount);
-  // Table id of each internal edge name that is a WeakMap entry, parsed once per name.
-  const tableOf = new Map<number, number>();
+  const essential = new Uint8Array((s.edgeCount + 7) >>> 3);
+  // For each string used as an internal edge name: -2 not looked at yet, -1 not a WeakMap
+  // entry, else an index into tableIds. Parsed once per name.
+  const tableOf = new Int32Array(rules === 'devtools' ? strings.length : 0).fill(-2);
+  const tableIds: number[] = [];
   for (let v = 0; v < s.nodeCount; v++) {
     const vOwned = flags[v] & PAGE_OBJECT;
     for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
@@ -154,15 +158,15 @@ export function essentialEdges(s: HeapSnapshot, rules: DominatorRules, flags: Ui
       // MEMLAB: memlab has no WeakMap rule; the table edge counts too.
       if (t === internal && rules === 'devtools') {
         const name = edgeName[e];
-        let table = tableOf.get(name);
-        if (table === undefined) {
-          const m = strings[name].endsWith(')') ? EPHEMERON.exec(strings[name]) : null;
-          table = m ? Number(m.groups!.table) : -1;
-          tableOf.set(name, table);
+        let table = tableOf[name];
+        if (table === -2) {
+          const m = strings.lastByte(name) === 41 /* ) */ ? EPHEMERON.exec(strings.get(name)) : null;
+          table = m ? tableIds.push(Number(m.groups!.table)) - 1 : -1;
+          tableOf[name] = table;
         }
-        if (table === nodeId[v]) continue;
+        if (table >= 0 && tableIds[table] === nodeId[v]) continue;
       }
-      essential[e] = 1;
+      essential[e >>> 3] |= 1 << (e & 7);
     }
   }
   return essential;
@@ -171,23 +175,24 @@ export function essentialEdges(s: HeapSnapshot, rules: DominatorRules, flags: Ui
 function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): DominatorTree {
   const n = s.nodeCount;
   const { firstEdge, edgeTo, edgeType, selfSize } = s;
-  const flags = pageOwnedFlags(s, rules);
-  const essential = essentialEdges(s, rules, flags);
+  const essential = essentialEdges(s, rules, pageOwnedFlags(s, rules));
+  const isEssential = (e: number) => (essential[e >>> 3] & (1 << (e & 7))) !== 0;
 
-  // Essential retainers of each node (predecessors in the graph the algorithm sees).
+  // Essential retainers of each node (its predecessors in the graph the algorithm sees):
+  // count, turn counts into end offsets, then fill each range from its end.
   const firstRetainer = new Uint32Array(n + 1);
-  for (let e = 0; e < s.edgeCount; e++) if (essential[e]) firstRetainer[edgeTo[e] + 1]++;
-  for (let i = 0; i < n; i++) firstRetainer[i + 1] += firstRetainer[i];
+  for (let e = 0; e < s.edgeCount; e++) if (isEssential(e)) firstRetainer[edgeTo[e]]++;
+  for (let i = 1; i < n; i++) firstRetainer[i] += firstRetainer[i - 1];
+  firstRetainer[n] = n > 0 ? firstRetainer[n - 1] : 0;
   const retainer = new Uint32Array(firstRetainer[n]);
-  const fill = firstRetainer.slice(0, n);
   for (let v = 0; v < n; v++) {
     for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
-      if (essential[e]) retainer[fill[edgeTo[e]]++] = v;
+      if (isEssential(e)) retainer[--firstRetainer[edgeTo[e]]] = v;
     }
   }
 
   // An orphan has no retainer that could keep it alive: DFS starts from it in step 2.
-  let orphan: (v: number) => boolean;
+  let orphan: (ordinal: number) => boolean;
   if (rules === 'devtools') {
     // DevTools' hasOnlyWeakRetainers: no essential retainer.
     orphan = (ordinal) => firstRetainer[ordinal] === firstRetainer[ordinal + 1];
@@ -204,11 +209,12 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   }
 
   // Lengauer–Tarjan numbers vertices 1..n and uses 0 as "none": vertex v is node v - 1.
+  // parent and label share one buffer that holds the retained sizes at the end.
   const size = n + 1;
-  const parent = new Uint32Array(size);
-  const ancestor = new Uint32Array(size);
+  const work = new ArrayBuffer(8 * size);
+  const parent = new Uint32Array(work, 0, size);
+  const label = new Uint32Array(work, 4 * size, size);
   const vertex = new Uint32Array(size);
-  const label = new Uint32Array(size);
   const semi = new Uint32Array(size);
   const nextEdge = new Uint32Array(size);
   let count = 0;
@@ -224,17 +230,18 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
       }
       let next = parent[v];
       const o = v - 1;
-      for (const end = firstEdge[o + 1]; nextEdge[o] < end; nextEdge[o]++) {
-        const e = nextEdge[o];
-        if (!essential[e]) continue;
+      for (let e = nextEdge[o], end = firstEdge[o + 1]; e < end; e++) {
+        if (!isEssential(e)) continue;
         const w = edgeTo[e] + 1;
         if (semi[w] === 0) {
           parent[w] = v;
           nextEdge[w - 1] = firstEdge[w - 1];
+          nextEdge[o] = e + 1;
           next = w;
           break;
         }
       }
+      if (next === parent[v]) nextEdge[o] = firstEdge[o + 1];
       v = next;
     }
   };
@@ -264,13 +271,23 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     }
   }
 
-  // eval/link with path compression (iterative: the ancestor chain can be as long as the heap).
-  const stack = new Uint32Array(size);
+  // The forest of eval/link. ancestor[w] is parent[w] once w is linked (the paper's link sets
+  // exactly that), and a vertex's parent is never read again after it is linked, so the two
+  // share an array; `linked` tells a forest root from a linked vertex.
+  const ancestor = parent;
+  const linked = new Uint8Array(size);
+  let stack = new Uint32Array(1024);
+  // eval with path compression, iterative (the ancestor chain can be as long as the heap).
   const evaluate = (v: number): number => {
-    if (ancestor[v] === 0) return v;
+    if (!linked[v]) return v;
     let top = 0;
     let x = v;
-    while (ancestor[ancestor[x]] !== 0) {
+    while (linked[ancestor[x]]) {
+      if (top + 1 === stack.length) {
+        const bigger = new Uint32Array(stack.length * 2);
+        bigger.set(stack);
+        stack = bigger;
+      }
       stack[++top] = x;
       x = ancestor[x];
     }
@@ -282,7 +299,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     return label[v];
   };
 
-  // Buckets as linked lists in typed arrays (each vertex sits in one bucket at most once).
+  // Buckets as linked lists in typed arrays (each vertex enters one bucket, once).
   const bucketHead = new Uint32Array(size);
   const bucketNext = nextEdge; // the DFS is over: reuse its array
   bucketNext.fill(0);
@@ -304,7 +321,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     bucketNext[w] = bucketHead[sd];
     bucketHead[sd] = w;
     const p = parent[w];
-    ancestor[w] = p; // link(parent[w], w)
+    linked[w] = 1; // link(parent[w], w): ancestor[w] is already parent[w]
     for (let v = bucketHead[p]; v !== 0; v = bucketNext[v]) {
       const u = evaluate(v);
       dom[v] = semi[u] < semi[v] ? u : p;
@@ -323,7 +340,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   // up the tree in reverse DFS order so each node is complete before its dominator takes it.
   const dominator = dom.subarray(1);
   for (let i = 0; i < n; i++) dominator[i] -= 1;
-  const retained = new Float64Array(n);
+  const retained = new Float64Array(work, 0, n); // parent and label are no longer needed
   for (let i = 0; i < n; i++) retained[i] = selfSize[i];
   for (let i = count; i > 1; i--) {
     const node = vertex[i] - 1;

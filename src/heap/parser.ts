@@ -10,6 +10,7 @@
  * justifies (declared counts are checked against the input size before anything is allocated).
  */
 import { SnapshotFormatError } from './errors.js';
+import { StringTable } from './strings.js';
 
 /** A parsed snapshot: node and edge fields in columns, indexed by node ordinal / edge ordinal. */
 export interface SnapshotData {
@@ -25,7 +26,7 @@ export interface SnapshotData {
   selfSize: Uint32Array | Float64Array;
   /** Edges of node i are firstEdge[i] .. firstEdge[i + 1] - 1 (nodeCount + 1 entries). */
   firstEdge: Uint32Array;
-  /** DOM link state (0 unknown, 1 attached, 2 detached) when the file has the field, else null. */
+  /** DOM link state (0 unknown, 1 attached, 2 detached); null when the file has none but 0. */
   detachedness: Uint8Array | null;
   /** Index into edgeTypes. */
   edgeType: Uint8Array;
@@ -33,7 +34,7 @@ export interface SnapshotData {
   edgeName: Uint32Array;
   /** Target node ordinal (the file stores the target's offset in the nodes array). */
   edgeTo: Uint32Array;
-  strings: string[];
+  strings: StringTable;
   nodeTypes: string[];
   edgeTypes: string[];
   /** Ordinal of the root node (snapshot.root_index, 0 when absent). */
@@ -80,22 +81,19 @@ const STR = 12;
 const T_NODES = 0;
 const T_EDGES = 1;
 
-// What each node / edge field is.
-const F_SKIP = 0;
-const F_TYPE = 1;
-const F_NAME = 2;
-const F_ID = 3;
-const F_SIZE = 4;
-const F_EDGE_COUNT = 5;
-const F_DETACHED = 6;
-const F_TO = 7;
-
 const U32_MAX = 0xffffffff;
 const META_MAX_BYTES = 16 * 1024 * 1024;
 const STRING_MAX_BYTES = 0x1fffffe8; // V8's longest string
 // Without a known input size, arrays start at most this large and grow with the data.
 const UNKNOWN_SIZE_NODE_CAP = 1 << 22;
 const UNKNOWN_SIZE_EDGE_CAP = 1 << 24;
+
+/** A copy of `a` with room for `size` entries. */
+function grow<T extends Uint8Array | Uint32Array | Float64Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a.subarray(0, Math.min(a.length, size)) as any);
+  return b;
+}
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
@@ -125,29 +123,39 @@ class Parser implements SnapshotParser {
   private haveMeta = false;
   private nodeFieldCount = 0;
   private edgeFieldCount = 0;
-  private nodeKinds: Uint8Array = new Uint8Array(0);
-  private edgeKinds: Uint8Array = new Uint8Array(0);
   private nodeTypes: string[] = [];
   private edgeTypes: string[] = [];
   private declaredNodes = 0;
   private declaredEdges = 0;
   private rootNodeOffset = 0;
   private title = '';
-  private hasDetachedness = false;
 
-  // Number arrays.
+  // Number arrays: values of the current node or edge are staged in `row` (with their byte
+  // offsets, for error messages) and stored in the columns once the entry is complete.
   private target = T_NODES;
   private num = 0;
   private digits = 0;
   private owesComma = false;
   private values = 0;
   private field = 0;
-  private n = 0; // nodes (or edges) completed in the current array
+  private row = new Float64Array(0);
+  private rowStart = 0; // byte offset of the current row, for error messages
   private nodesDone = false;
   private edgesDone = false;
   private nodesEnd = 0;
   private edgesEnd = 0;
+  private edgesBeforeNodes = false;
   private edgeTotal = 0;
+  // Field positions in a row.
+  private nodeTypeAt = 0;
+  private nodeNameAt = 0;
+  private nodeIdAt = 0;
+  private nodeSizeAt = 0;
+  private nodeEdgesAt = 0;
+  private nodeDetachedAt = -1;
+  private edgeTypeAt = 0;
+  private edgeNameAt = 0;
+  private edgeToAt = 0;
 
   private nodeCap = 0;
   private nodeType = new Uint8Array(0);
@@ -155,7 +163,7 @@ class Parser implements SnapshotParser {
   private nodeId = new Uint32Array(0);
   private selfSize: Uint32Array | Float64Array = new Uint32Array(0);
   private firstEdge = new Uint32Array(1);
-  private detachedness = new Uint8Array(0);
+  private detachedness: Uint8Array | null = null;
   private nodeCount = 0;
 
   private edgeCap = 0;
@@ -164,14 +172,16 @@ class Parser implements SnapshotParser {
   private edgeTo = new Uint32Array(0);
   private edgeCount = 0;
 
-  // Strings.
-  private strings: string[] = [];
+  // Strings: their bytes as written, end offsets, and whether each holds an escape.
+  private strBytes = Buffer.alloc(0);
+  private strLength = 0;
+  private strEnds = new Float64Array(0);
+  private strEscaped = new Uint8Array(0);
+  private stringCount = 0;
   private stringsDone = false;
   private stringsEnd = 0;
-  private strParts: Buffer[] = [];
-  private strBytes = 0;
-  private strEscaped = false;
   private strStart = 0;
+  private strHasEscape = false;
 
   constructor(totalBytes: number | undefined) {
     this.totalBytes = totalBytes;
@@ -295,7 +305,8 @@ class Parser implements SnapshotParser {
         this.owesComma = false;
         this.values = 0;
         this.field = 0;
-        this.n = 0;
+        const fields = this.target === T_NODES ? this.nodeFieldCount : this.edgeFieldCount;
+        this.row = new Float64Array(fields);
         if (this.target === T_NODES) this.allocNodes(this.declaredNodes);
         else this.allocEdges(this.declaredEdges);
         this.state = NUMS;
@@ -304,6 +315,7 @@ class Parser implements SnapshotParser {
       case 'strings':
         if (c !== 91) this.fail(`"strings" is not an array: found ${describe(c)}`, at);
         this.owesComma = false;
+        this.allocStrings(at);
         this.state = STRS;
         return true;
       default:
@@ -392,21 +404,17 @@ class Parser implements SnapshotParser {
       if (i < 0) this.fail(`meta ${what} has no "${name}"`, where);
       return i;
     };
-    const nodeKinds = new Uint8Array(nodeFields.length);
     const nodeTypeField = field(nodeFields, 'type', 'node_fields');
-    nodeKinds[nodeTypeField] = F_TYPE;
-    nodeKinds[field(nodeFields, 'name', 'node_fields')] = F_NAME;
-    nodeKinds[field(nodeFields, 'id', 'node_fields')] = F_ID;
-    nodeKinds[field(nodeFields, 'self_size', 'node_fields')] = F_SIZE;
-    nodeKinds[field(nodeFields, 'edge_count', 'node_fields')] = F_EDGE_COUNT;
-    const detached = nodeFields.indexOf('detachedness');
-    if (detached >= 0) nodeKinds[detached] = F_DETACHED;
-    this.hasDetachedness = detached >= 0;
-    const edgeKinds = new Uint8Array(edgeFields.length);
+    this.nodeTypeAt = nodeTypeField;
+    this.nodeNameAt = field(nodeFields, 'name', 'node_fields');
+    this.nodeIdAt = field(nodeFields, 'id', 'node_fields');
+    this.nodeSizeAt = field(nodeFields, 'self_size', 'node_fields');
+    this.nodeEdgesAt = field(nodeFields, 'edge_count', 'node_fields');
+    this.nodeDetachedAt = nodeFields.indexOf('detachedness');
     const edgeTypeField = field(edgeFields, 'type', 'edge_fields');
-    edgeKinds[edgeTypeField] = F_TYPE;
-    edgeKinds[field(edgeFields, 'name_or_index', 'edge_fields')] = F_NAME;
-    edgeKinds[field(edgeFields, 'to_node', 'edge_fields')] = F_TO;
+    this.edgeTypeAt = edgeTypeField;
+    this.edgeNameAt = field(edgeFields, 'name_or_index', 'edge_fields');
+    this.edgeToAt = field(edgeFields, 'to_node', 'edge_fields');
     if (new Set(nodeFields).size !== nodeFields.length || new Set(edgeFields).size !== edgeFields.length) {
       this.fail('meta lists a field twice', where);
     }
@@ -415,8 +423,6 @@ class Parser implements SnapshotParser {
     if (this.nodeTypes.length > 255 || this.edgeTypes.length > 255) this.fail('meta lists too many types', where);
     this.nodeFieldCount = nodeFields.length;
     this.edgeFieldCount = edgeFields.length;
-    this.nodeKinds = nodeKinds;
-    this.edgeKinds = edgeKinds;
     const count = (v: unknown, what: string): number => {
       if (v === undefined) return 0;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.fail(`${what} is not a count: ${v}`, where);
@@ -450,7 +456,6 @@ class Parser implements SnapshotParser {
     this.nodeId = new Uint32Array(cap);
     this.selfSize = new Uint32Array(cap);
     this.firstEdge = new Uint32Array(cap + 1);
-    this.detachedness = new Uint8Array(this.hasDetachedness ? cap : 0);
   }
 
   private allocEdges(declared: number): void {
@@ -463,158 +468,192 @@ class Parser implements SnapshotParser {
 
   private growNodes(): void {
     const cap = Math.ceil(this.nodeCap * 1.5) + 1024;
-    const grow = <T extends Uint8Array | Uint32Array | Float64Array>(a: T, size: number): T => {
-      const b = new (a.constructor as any)(size) as T;
-      b.set(a);
-      return b;
-    };
     this.nodeType = grow(this.nodeType, cap);
     this.nodeName = grow(this.nodeName, cap);
     this.nodeId = grow(this.nodeId, cap);
     this.selfSize = grow(this.selfSize, cap);
     this.firstEdge = grow(this.firstEdge, cap + 1);
-    if (this.hasDetachedness) this.detachedness = grow(this.detachedness, cap);
+    if (this.detachedness) this.detachedness = grow(this.detachedness, cap);
     this.nodeCap = cap;
   }
 
   private growEdges(): void {
     const cap = Math.ceil(this.edgeCap * 1.5) + 1024;
-    const grow = <T extends Uint8Array | Uint32Array>(a: T): T => {
-      const b = new (a.constructor as any)(cap) as T;
-      b.set(a);
-      return b;
-    };
-    this.edgeType = grow(this.edgeType);
-    this.edgeName = grow(this.edgeName);
-    this.edgeTo = grow(this.edgeTo);
+    this.edgeType = grow(this.edgeType, cap);
+    this.edgeName = grow(this.edgeName, cap);
+    this.edgeTo = grow(this.edgeTo, cap);
     this.edgeCap = cap;
   }
 
-  /** The hot loop: decimal integers separated by commas, up to the closing ']'. */
+  /**
+   * The hot loop: decimal integers separated by commas, up to the closing ']'. Each node or
+   * edge is staged in `row`, then checked and stored; edges (three quarters of the numbers)
+   * are stored inline.
+   */
   private numbers(buf: Buffer, i: number, end: number): number {
+    const row = this.row;
+    const rowLength = row.length;
+    const base = this.offset;
+    const isNodes = this.target === T_NODES;
     let v = this.num;
     let digits = this.digits;
     let owesComma = this.owesComma;
-    for (; i < end; i++) {
-      const c = buf[i];
-      const d = c - 48;
-      if (d >= 0 && d <= 9) {
-        if (digits === 0 && owesComma) this.fail(`missing ',' between numbers in "${this.key}"`, this.offset + i);
-        v = v * 10 + d;
-        digits++;
-        continue;
-      }
-      if (digits !== 0) {
-        this.emit(v, this.offset + i - digits);
+    let f = this.field;
+    let values = this.values;
+    // Edge columns and layout, in locals for the inline store.
+    let edgeType = this.edgeType;
+    let edgeName = this.edgeName;
+    let edgeTo = this.edgeTo;
+    let e = this.edgeCount;
+    const edgeTypeCount = this.edgeTypes.length;
+    const { edgeTypeAt, edgeNameAt, edgeToAt, nodeFieldCount, nodesDone, nodeCount } = this;
+    while (i < end) {
+      let c = buf[i];
+      if ((c >= 48 && c <= 57) || digits !== 0) {
+        // A number, or the rest of one that began in the previous chunk.
+        if (digits === 0 && owesComma) this.fail(`missing ',' between numbers in "${this.key}"`, base + i);
+        while (c >= 48 && c <= 57) {
+          v = v * 10 + (c - 48);
+          digits++;
+          if (++i === end) break;
+          c = buf[i];
+        }
+        if (i === end) break; // the number may go on in the next chunk
+        if (f === 0) this.rowStart = base + i - digits;
+        row[f] = v;
+        if (++f === rowLength) {
+          f = 0;
+          if (isNodes) this.storeNode();
+          else {
+            if (e === this.edgeCap) {
+              this.edgeCount = e;
+              this.growEdges();
+              edgeType = this.edgeType;
+              edgeName = this.edgeName;
+              edgeTo = this.edgeTo;
+            }
+            const type = row[edgeTypeAt];
+            const name = row[edgeNameAt];
+            const to = row[edgeToAt] / nodeFieldCount;
+            if (type >= edgeTypeCount || name > U32_MAX || to !== Math.floor(to) || (nodesDone && to >= nodeCount)) {
+              this.badEdge();
+            }
+            edgeType[e] = type;
+            edgeName[e] = name;
+            edgeTo[e] = to;
+            e++;
+          }
+        }
+        values++;
         v = 0;
         digits = 0;
         owesComma = true;
+        continue;
       }
       if (c === 44) {
-        if (!owesComma) this.fail(`unexpected ',' in "${this.key}"`, this.offset + i);
+        if (!owesComma) this.fail(`unexpected ',' in "${this.key}"`, base + i);
         owesComma = false;
       } else if (c === 93) {
-        if (!owesComma && this.values > 0) this.fail(`unexpected ']' after ',' in "${this.key}"`, this.offset + i);
+        if (!owesComma && values > 0) this.fail(`unexpected ']' after ',' in "${this.key}"`, base + i);
+        if (f !== 0) this.fail(`"${this.key}" ends in the middle of an entry`, base + i);
         this.num = 0;
         this.digits = 0;
-        this.endNumbers(this.offset + i);
+        this.field = 0;
+        this.values = values;
+        this.edgeCount = e;
+        this.endNumbers(base + i);
         return i + 1;
       } else if (!isSpace(c)) {
-        this.fail(
-          `unexpected ${describe(c)} in "${this.key}" (only non-negative integers belong there)`,
-          this.offset + i,
-        );
+        this.fail(`unexpected ${describe(c)} in "${this.key}" (only non-negative integers belong there)`, base + i);
       }
+      i++;
     }
     this.num = v;
     this.digits = digits;
     this.owesComma = owesComma;
+    this.field = f;
+    this.values = values;
+    this.edgeCount = e;
     return i;
   }
 
-  private emit(v: number, at: number): void {
-    this.values++;
-    if (this.field === 0 && this.n === (this.target === T_NODES ? this.nodeCap : this.edgeCap)) {
-      // More entries than declared (or than first allocated): grow by half.
-      if (this.target === T_NODES) this.growNodes();
-      else this.growEdges();
+  /** Says what is wrong with the edge in `row`. */
+  private badEdge(): never {
+    const { row, rowStart } = this;
+    const type = row[this.edgeTypeAt];
+    if (type >= this.edgeTypes.length) this.fail(`edge type ${type} is not in meta edge_types`, rowStart);
+    const name = row[this.edgeNameAt];
+    if (name > U32_MAX) this.fail(`edge name_or_index ${name} is out of range`, rowStart);
+    const offset = row[this.edgeToAt];
+    if (offset % this.nodeFieldCount !== 0) this.fail(`edge to_node ${offset} is not the start of a node`, rowStart);
+    this.fail(`edge to_node ${offset} points outside the nodes array (${this.nodeCount} nodes)`, rowStart);
+  }
+
+  /** A complete node row: check each field's range and store it. */
+  private storeNode(): void {
+    const { row, rowStart } = this;
+    const n = this.nodeCount;
+    if (n === this.nodeCap) this.growNodes();
+    const type = row[this.nodeTypeAt];
+    if (type >= this.nodeTypes.length) this.fail(`node type ${type} is not in meta node_types`, rowStart);
+    this.nodeType[n] = type;
+    const name = row[this.nodeNameAt];
+    if (name > U32_MAX) this.fail(`node name ${name} is out of range`, rowStart);
+    this.nodeName[n] = name;
+    const id = row[this.nodeIdAt];
+    if (id > U32_MAX) this.fail(`node id ${id} is out of range`, rowStart);
+    this.nodeId[n] = id;
+    const size = row[this.nodeSizeAt];
+    if (size > U32_MAX) {
+      if (size > Number.MAX_SAFE_INTEGER) this.fail(`node self_size ${size} is out of range`, rowStart);
+      if (!(this.selfSize instanceof Float64Array)) this.selfSize = Float64Array.from(this.selfSize);
     }
-    if (this.target === T_NODES) {
-      const n = this.n;
-      switch (this.nodeKinds[this.field]) {
-        case F_TYPE:
-          if (v >= this.nodeTypes.length) this.fail(`node type ${v} is not in meta node_types`, at);
-          this.nodeType[n] = v;
-          break;
-        case F_NAME:
-          if (v > U32_MAX) this.fail(`node name ${v} is out of range`, at);
-          this.nodeName[n] = v;
-          break;
-        case F_ID:
-          if (v > U32_MAX) this.fail(`node id ${v} is out of range`, at);
-          this.nodeId[n] = v;
-          break;
-        case F_SIZE:
-          if (v > U32_MAX) {
-            if (v > Number.MAX_SAFE_INTEGER) this.fail(`node self_size ${v} is out of range`, at);
-            if (!(this.selfSize instanceof Float64Array)) this.selfSize = Float64Array.from(this.selfSize);
-          }
-          this.selfSize[n] = v;
-          break;
-        case F_EDGE_COUNT:
-          this.edgeTotal += v;
-          if (this.edgeTotal > U32_MAX) this.fail('more than 2^32 edges', at);
-          this.firstEdge[n + 1] = this.edgeTotal;
-          break;
-        case F_DETACHED:
-          if (v > 3) this.fail(`node detachedness ${v} is out of range`, at);
-          this.detachedness[n] = v;
-          break;
-      }
-      if (++this.field === this.nodeFieldCount) {
-        this.field = 0;
-        this.n++;
-      }
-      return;
-    }
-    const e = this.n;
-    switch (this.edgeKinds[this.field]) {
-      case F_TYPE:
-        if (v >= this.edgeTypes.length) this.fail(`edge type ${v} is not in meta edge_types`, at);
-        this.edgeType[e] = v;
-        break;
-      case F_NAME:
-        if (v > U32_MAX) this.fail(`edge name_or_index ${v} is out of range`, at);
-        this.edgeName[e] = v;
-        break;
-      case F_TO: {
-        const to = v / this.nodeFieldCount;
-        if (to !== Math.floor(to)) this.fail(`edge to_node ${v} is not the start of a node`, at);
-        if (this.nodesDone && to >= this.nodeCount) {
-          this.fail(`edge to_node ${v} points outside the nodes array (${this.nodeCount} nodes)`, at);
-        }
-        this.edgeTo[e] = to;
-        break;
+    this.selfSize[n] = size;
+    this.edgeTotal += row[this.nodeEdgesAt];
+    if (this.edgeTotal > U32_MAX) this.fail('the nodes declare more than 2^32 edges', rowStart);
+    this.firstEdge[n + 1] = this.edgeTotal;
+    if (this.nodeDetachedAt >= 0) {
+      const state = row[this.nodeDetachedAt];
+      if (state > 3) this.fail(`node detachedness ${state} is out of range`, rowStart);
+      if (state !== 0) {
+        // Only Chrome's DOM nodes have a state: the column exists once one does.
+        this.detachedness ??= new Uint8Array(this.nodeCap);
+        this.detachedness[n] = state;
       }
     }
-    if (++this.field === this.edgeFieldCount) {
-      this.field = 0;
-      this.n++;
-    }
+    this.nodeCount = n + 1;
   }
 
   private endNumbers(at: number): void {
-    if (this.field !== 0) this.fail(`"${this.key}" ends in the middle of an entry`, at);
     if (this.target === T_NODES) {
-      this.nodeCount = this.n;
       this.nodesDone = true;
       this.nodesEnd = at;
     } else {
-      this.edgeCount = this.n;
       this.edgesDone = true;
       this.edgesEnd = at;
+      this.edgesBeforeNodes = !this.nodesDone;
     }
     this.state = AFTER_VALUE;
+  }
+
+  /**
+   * Room for the strings' bytes: when the input size is known, what is left of it (strings come
+   * last in V8's files, so this is barely more than they need); otherwise it grows.
+   */
+  private allocStrings(at: number): void {
+    const left = this.totalBytes === undefined ? 1 << 20 : Math.max(this.totalBytes - at, 16);
+    this.strBytes = Buffer.allocUnsafe(left);
+    this.strEnds = new Float64Array(Math.max(16, Math.min(left >> 3, 1 << 18)));
+    this.strEscaped = new Uint8Array(this.strEnds.length);
+  }
+
+  /** Makes room for `more` string bytes (only needed when the input size is unknown). */
+  private reserveStringBytes(more: number): void {
+    const needed = this.strLength + more;
+    if (needed <= this.strBytes.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(needed, Math.ceil(this.strBytes.length * 1.5)));
+    this.strBytes.copy(bigger, 0, 0, this.strLength);
+    this.strBytes = bigger;
   }
 
   private betweenStrings(buf: Buffer, i: number, end: number): number {
@@ -623,9 +662,7 @@ class Parser implements SnapshotParser {
       if (isSpace(c)) continue;
       if (c === 34) {
         if (this.owesComma) this.fail("missing ',' between strings", this.offset + i);
-        this.strParts = [];
-        this.strBytes = 0;
-        this.strEscaped = false;
+        this.strHasEscape = false;
         this.strStart = this.offset + i;
         this.escape = false;
         this.state = STR;
@@ -635,7 +672,7 @@ class Parser implements SnapshotParser {
         this.owesComma = false;
         continue;
       }
-      if (c === 93 && (this.owesComma || this.strings.length === 0)) {
+      if (c === 93 && (this.owesComma || this.stringCount === 0)) {
         this.stringsDone = true;
         this.stringsEnd = this.offset + i;
         this.state = AFTER_VALUE;
@@ -646,43 +683,50 @@ class Parser implements SnapshotParser {
     return i;
   }
 
-  /** Inside one string of the strings array, up to its closing quote. */
+  /** Inside one string of the strings array, up to its closing quote: its bytes are copied as they are. */
   private stringBody(buf: Buffer, i: number, end: number): number {
-    const start = i;
-    let escape = this.escape;
+    this.reserveStringBytes(end - i);
+    const out = this.strBytes;
+    let length = this.strLength;
+    let escaping = this.escape;
+    let hasEscape = false;
     for (; i < end; i++) {
       const c = buf[i];
-      if (escape) escape = false;
+      if (escaping) escaping = false;
       else if (c === 92) {
-        escape = true;
-        this.strEscaped = true;
+        escaping = true;
+        hasEscape = true;
       } else if (c === 34) break;
+      else if (c < 32) this.fail('a string holds a raw control character', this.offset + i);
+      out[length++] = c;
     }
-    this.escape = escape;
-    this.strBytes += i - start;
-    if (this.strBytes > STRING_MAX_BYTES) this.fail('a string is longer than V8 allows', this.strStart);
-    if (i === end) {
-      this.strParts.push(Buffer.from(buf.subarray(start, i)));
-      return i;
+    this.escape = escaping;
+    this.strLength = length;
+    if (hasEscape) this.strHasEscape = true;
+    const k = this.stringCount;
+    const stringBytes = length - (k === 0 ? 0 : this.strEnds[k - 1]);
+    if (stringBytes > STRING_MAX_BYTES) this.fail('a string is longer than V8 allows', this.strStart);
+    if (i === end) return i;
+    if (this.strHasEscape) this.checkEscapes(length - stringBytes, length);
+    if (k === this.strEnds.length) {
+      this.strEnds = grow(this.strEnds, k * 2);
+      this.strEscaped = grow(this.strEscaped, k * 2);
     }
-    let text: string;
-    if (this.strParts.length === 0) text = buf.toString('utf8', start, i);
-    else {
-      this.strParts.push(buf.subarray(start, i));
-      text = Buffer.concat(this.strParts).toString('utf8');
-      this.strParts = [];
-    }
-    if (this.strEscaped) {
-      try {
-        text = JSON.parse(`"${text}"`);
-      } catch {
-        this.fail('a string has an invalid escape or control character', this.strStart);
-      }
-    }
-    this.strings.push(text);
+    this.strEnds[k] = length;
+    this.strEscaped[k] = this.strHasEscape ? 1 : 0;
+    this.stringCount = k + 1;
     this.owesComma = true;
     this.state = STRS;
     return i + 1;
+  }
+
+  /** A string with escapes is decoded once here, so that a bad escape is found while loading. */
+  private checkEscapes(start: number, end: number): void {
+    try {
+      JSON.parse(`"${this.strBytes.toString('utf8', start, end)}"`);
+    } catch {
+      this.fail('a string has an invalid escape', this.strStart);
+    }
   }
 
   end(): SnapshotData {
@@ -714,12 +758,13 @@ class Parser implements SnapshotParser {
     const rootIndex = this.rootNodeOffset / this.nodeFieldCount;
     if (rootIndex >= nodeCount) this.fail(`root_index points outside the nodes array`, this.nodesEnd);
     const edgeTo = this.edgeTo.subarray(0, edgeCount);
-    for (let e = 0; e < edgeCount; e++) {
-      // Only needed when edges came before nodes; a cheap pass otherwise.
-      if (edgeTo[e] >= nodeCount) this.fail(`edge ${e} points outside the nodes array`, this.edgesEnd);
+    if (this.edgesBeforeNodes) {
+      for (let e = 0; e < edgeCount; e++) {
+        if (edgeTo[e] >= nodeCount) this.fail(`edge ${e} points outside the nodes array`, this.edgesEnd);
+      }
     }
     // Names are string indexes, and strings come last in the file: checked here.
-    const stringCount = this.strings.length;
+    const stringCount = this.stringCount;
     const nodeName = this.nodeName.subarray(0, nodeCount);
     for (let i = 0; i < nodeCount; i++) {
       if (nodeName[i] >= stringCount) {
@@ -744,11 +789,11 @@ class Parser implements SnapshotParser {
       nodeId: this.nodeId.subarray(0, nodeCount),
       selfSize: this.selfSize.subarray(0, nodeCount),
       firstEdge: this.firstEdge.subarray(0, nodeCount + 1),
-      detachedness: this.hasDetachedness ? this.detachedness.subarray(0, nodeCount) : null,
+      detachedness: this.detachedness ? this.detachedness.subarray(0, nodeCount) : null,
       edgeType,
       edgeName,
       edgeTo,
-      strings: this.strings,
+      strings: new StringTable(this.strBytes.subarray(0, this.strLength), this.strEnds, this.strEscaped, stringCount),
       nodeTypes: this.nodeTypes,
       edgeTypes: this.edgeTypes,
       rootIndex,

@@ -48,9 +48,15 @@ function computePaths(s: HeapSnapshot): ShortestPaths {
 
   // Per-name verdicts, computed once for each string index involved.
   const skipFromContext = strings.indexOf('sloppy_function_map');
-  const isContext = (v: number) => nodeType[v] === s.types.hidden && strings[nodeName[v]] === 'system / NativeContext';
-  const isDescriptors = (v: number) => nodeType[v] === s.types.array && strings[nodeName[v]] === '(map descriptors)';
-  const ephemeronPart = new Map<number, string | null>();
+  const contextName = strings.indexOf('system / NativeContext');
+  const descriptorsName = strings.indexOf('(map descriptors)');
+  const domTrees = strings.indexOf('(Document DOM trees)');
+  const isContext = (v: number) => nodeName[v] === contextName && nodeType[v] === s.types.hidden;
+  const isDescriptors = (v: number) => nodeName[v] === descriptorsName && nodeType[v] === s.types.array;
+  // For each string used as an internal edge name: -2 not looked at, -1 not a WeakMap entry,
+  // else an index into parts (the text shared by the pair of edges of one entry).
+  const partOf = new Int32Array(strings.length).fill(-2);
+  const parts: string[] = [];
   const pendingEphemerons = new Set<string>();
 
   const follow = (v: number, e: number): boolean => {
@@ -60,19 +66,19 @@ function computePaths(s: HeapSnapshot): ShortestPaths {
     if (named && edgeName[e] === skipFromContext && isContext(v)) return false;
     if (isDescriptors(v)) {
       // [0] count, [1] enum cache, then (key, details, value) triples from [2]: skip the values.
-      const index = named ? Number.parseInt(strings[edgeName[e]], 10) : edgeName[e];
+      const index = named ? Number.parseInt(strings.get(edgeName[e]), 10) : edgeName[e];
       return index < 2 || index % 3 !== 1;
     }
     if (t === internal) {
       const name = edgeName[e];
-      let part = ephemeronPart.get(name);
-      if (part === undefined) {
-        const m = strings[name].endsWith(')') ? EPHEMERON_PART.exec(strings[name]) : null;
-        part = m ? m[1] : null;
-        ephemeronPart.set(name, part);
+      let part = partOf[name];
+      if (part === -2) {
+        const m = strings.lastByte(name) === 41 /* ) */ ? EPHEMERON_PART.exec(strings.get(name)) : null;
+        part = m ? parts.push(m[1]) - 1 : -1;
+        partOf[name] = part;
       }
-      if (part !== null && !pendingEphemerons.delete(part)) {
-        pendingEphemerons.add(part);
+      if (part >= 0 && !pendingEphemerons.delete(parts[part])) {
+        pendingEphemerons.add(parts[part]);
         return false;
       }
     }
@@ -98,7 +104,7 @@ function computePaths(s: HeapSnapshot): ShortestPaths {
   // User roots first.
   for (let e = firstEdge[rootIndex]; e < firstEdge[rootIndex + 1]; e++) {
     const w = edgeTo[e];
-    const userRoot = nodeType[w] !== synthetic || strings[nodeName[w]] === '(Document DOM trees)';
+    const userRoot = nodeType[w] !== synthetic || nodeName[w] === domTrees;
     if (!userRoot || distance[w] !== NO_DISTANCE) continue;
     distance[w] = 1;
     viaEdge[w] = e;

@@ -5,6 +5,7 @@
  * firstEdge[i] .. firstEdge[i + 1] - 1.
  */
 import type { SnapshotData } from './parser.js';
+import type { StringTable } from './strings.js';
 
 /** Index of each node / edge type in the file's type lists, -1 when the file has no such type. */
 export interface TypeIndexes {
@@ -45,7 +46,7 @@ export class HeapSnapshot {
   readonly edgeType: Uint8Array;
   readonly edgeName: Uint32Array;
   readonly edgeTo: Uint32Array;
-  readonly strings: string[];
+  readonly strings: StringTable;
   readonly nodeTypes: string[];
   readonly edgeTypes: string[];
   readonly rootIndex: number;
@@ -111,7 +112,7 @@ export class HeapSnapshot {
   }
 
   name(node: number): string {
-    return this.strings[this.nodeName[node]];
+    return this.strings.get(this.nodeName[node]);
   }
 
   id(node: number): number {
@@ -122,7 +123,7 @@ export class HeapSnapshot {
   edgeNameOf(edge: number): string | number {
     const t = this.edgeType[edge];
     if (t === this.edgeKinds.element || t === this.edgeKinds.hidden) return this.edgeName[edge];
-    return this.strings[this.edgeName[edge]];
+    return this.strings.get(this.edgeName[edge]);
   }
 
   edgeTypeName(edge: number): string {
@@ -196,7 +197,7 @@ export class HeapSnapshot {
       const key = nodeName[i] * 256 + t;
       let c = byTypeAndName.get(key);
       if (c === undefined) {
-        c = idOf(shortenElementName(strings[nodeName[i]]));
+        c = idOf(shortenElementName(strings.get(nodeName[i])));
         byTypeAndName.set(key, c);
       }
       classOf[i] = c;
