@@ -87,14 +87,18 @@ export function dominatorOrder(s: HeapSnapshot, rules: DominatorRules = 'devtool
  * "user roots") and from its element edges to '(Document DOM trees)', then follow every
  * non-weak edge.
  */
-export function pageOwnedFlags(s: HeapSnapshot, rules: DominatorRules): Uint8Array {
+export function pageOwnedFlags(
+  s: HeapSnapshot,
+  rules: DominatorRules,
+  scratch: Uint32Array = new Uint32Array(s.nodeCount),
+): Uint8Array {
   const n = s.nodeCount;
   const { firstEdge, edgeTo, edgeType, nodeType, nodeName, strings, rootIndex } = s;
   const { element, shortcut, weak } = s.edgeKinds;
   const synthetic = s.types.synthetic;
   const domTrees = strings.indexOf('(Document DOM trees)');
   const flags = new Uint8Array(n);
-  const stack = new Uint32Array(n);
+  const stack = scratch; // at least n entries
   let top = 0;
   for (let e = firstEdge[rootIndex]; e < firstEdge[rootIndex + 1]; e++) {
     const t = edgeType[e];
@@ -135,7 +139,12 @@ export function pageOwnedFlags(s: HeapSnapshot, rules: DominatorRules): Uint8Arr
  * - a WeakMap value is retained by its key and its table together, and either alone could
  *   release it; DevTools keeps the edge from the key and drops the one from the table.
  */
-export function essentialEdges(s: HeapSnapshot, rules: DominatorRules, flags: Uint8Array): Uint8Array {
+export function essentialEdges(
+  s: HeapSnapshot,
+  rules: DominatorRules,
+  flags: Uint8Array,
+  retainerCount?: Uint32Array,
+): Uint8Array {
   // One bit per edge: bit e & 7 of byte e >>> 3.
   const { firstEdge, edgeTo, edgeType, edgeName, nodeId, strings, rootIndex } = s;
   const { shortcut, weak, internal } = s.edgeKinds;
@@ -167,6 +176,7 @@ export function essentialEdges(s: HeapSnapshot, rules: DominatorRules, flags: Ui
         if (table >= 0 && tableIds[table] === nodeId[v]) continue;
       }
       essential[e >>> 3] |= 1 << (e & 7);
+      if (retainerCount) retainerCount[w]++;
     }
   }
   return essential;
@@ -175,13 +185,14 @@ export function essentialEdges(s: HeapSnapshot, rules: DominatorRules, flags: Ui
 function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): DominatorTree {
   const n = s.nodeCount;
   const { firstEdge, edgeTo, edgeType, selfSize } = s;
-  const essential = essentialEdges(s, rules, pageOwnedFlags(s, rules));
-  const isEssential = (e: number) => (essential[e >>> 3] & (1 << (e & 7))) !== 0;
-
   // Essential retainers of each node (its predecessors in the graph the algorithm sees):
-  // count, turn counts into end offsets, then fill each range from its end.
+  // count (while marking essential edges), turn counts into end offsets, then fill each range
+  // from its end.
   const firstRetainer = new Uint32Array(n + 1);
-  for (let e = 0; e < s.edgeCount; e++) if (isEssential(e)) firstRetainer[edgeTo[e]]++;
+  const size = n + 1;
+  const nextEdge = new Uint32Array(size); // scratch first, the DFS's edge cursors next
+  const essential = essentialEdges(s, rules, pageOwnedFlags(s, rules, nextEdge), firstRetainer);
+  const isEssential = (e: number) => (essential[e >>> 3] & (1 << (e & 7))) !== 0;
   for (let i = 1; i < n; i++) firstRetainer[i] += firstRetainer[i - 1];
   firstRetainer[n] = n > 0 ? firstRetainer[n - 1] : 0;
   const retainer = new Uint32Array(firstRetainer[n]);
@@ -210,13 +221,11 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
 
   // Lengauer–Tarjan numbers vertices 1..n and uses 0 as "none": vertex v is node v - 1.
   // parent and label share one buffer that holds the retained sizes at the end.
-  const size = n + 1;
   const work = new ArrayBuffer(8 * size);
   const parent = new Uint32Array(work, 0, size);
   const label = new Uint32Array(work, 4 * size, size);
   const vertex = new Uint32Array(size);
   const semi = new Uint32Array(size);
-  const nextEdge = new Uint32Array(size);
   let count = 0;
 
   // Iterative DFS over essential edges; nextEdge[v] remembers where v's edge scan stopped.
@@ -231,7 +240,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
       let next = parent[v];
       const o = v - 1;
       for (let e = nextEdge[o], end = firstEdge[o + 1]; e < end; e++) {
-        if (!isEssential(e)) continue;
+        if ((essential[e >>> 3] & (1 << (e & 7))) === 0) continue;
         const w = edgeTo[e] + 1;
         if (semi[w] === 0) {
           parent[w] = v;
@@ -299,16 +308,21 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     return label[v];
   };
 
-  // Buckets as linked lists in typed arrays (each vertex enters one bucket, once).
-  const bucketHead = new Uint32Array(size);
+  // Buckets as linked lists in typed arrays (each vertex enters one bucket, once). A vertex's
+  // bucket is only used before the vertex is processed (its members are its descendants, and
+  // the bucket is emptied when its first child is processed) and its dom entry only after, so
+  // the two share one array; a bucket left over in a malformed graph is dropped when its vertex
+  // is processed, as the loop would never have read it again.
+  const dom = new Uint32Array(size);
+  const bucketHead = dom;
   const bucketNext = nextEdge; // the DFS is over: reuse its array
   bucketNext.fill(0);
-  const dom = new Uint32Array(size);
 
   // Main loop: vertices in decreasing DFS number.
   for (let i = count; i >= 2; i--) {
     const w = vertex[i];
     const o = w - 1;
+    bucketHead[w] = 0;
     let hasRetainer = false;
     for (let k = firstRetainer[o], end = firstRetainer[o + 1]; k < end; k++) {
       hasRetainer = true;

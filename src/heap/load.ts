@@ -12,9 +12,9 @@ export interface LoadOptions {
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
 }
 
-const CHUNK_BYTES = 8 * 1024 * 1024;
+const CHUNK_BYTES = 2 * 1024 * 1024;
 
-/** Reads a .heapsnapshot file in 8 MB chunks; throws SnapshotFormatError on bad input. */
+/** Reads a .heapsnapshot file in 2 MB chunks; throws SnapshotFormatError on bad input. */
 export async function loadSnapshotFile(path: string, options: LoadOptions = {}): Promise<HeapSnapshot> {
   const file = await open(path, 'r');
   try {

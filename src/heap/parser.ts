@@ -175,7 +175,7 @@ class Parser implements SnapshotParser {
   // Strings: their bytes as written, end offsets, and whether each holds an escape.
   private strBytes = Buffer.alloc(0);
   private strLength = 0;
-  private strEnds = new Float64Array(0);
+  private strEnds: Uint32Array | Float64Array = new Uint32Array(0);
   private strEscaped = new Uint8Array(0);
   private stringCount = 0;
   private stringsDone = false;
@@ -643,7 +643,7 @@ class Parser implements SnapshotParser {
   private allocStrings(at: number): void {
     const left = this.totalBytes === undefined ? 1 << 20 : Math.max(this.totalBytes - at, 16);
     this.strBytes = Buffer.allocUnsafe(left);
-    this.strEnds = new Float64Array(Math.max(16, Math.min(left >> 3, 1 << 18)));
+    this.strEnds = new Uint32Array(Math.max(16, Math.min(left >> 3, 1 << 18)));
     this.strEscaped = new Uint8Array(this.strEnds.length);
   }
 
@@ -712,6 +712,7 @@ class Parser implements SnapshotParser {
       this.strEnds = grow(this.strEnds, k * 2);
       this.strEscaped = grow(this.strEscaped, k * 2);
     }
+    if (length > U32_MAX && !(this.strEnds instanceof Float64Array)) this.strEnds = Float64Array.from(this.strEnds);
     this.strEnds[k] = length;
     this.strEscaped[k] = this.strHasEscape ? 1 : 0;
     this.stringCount = k + 1;

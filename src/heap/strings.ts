@@ -7,12 +7,12 @@
 export class StringTable {
   private readonly bytes: Buffer;
   /** End of string i in `bytes`; string i starts where string i - 1 ends. */
-  private readonly ends: Float64Array;
+  private readonly ends: Uint32Array | Float64Array;
   /** 1 when string i holds a JSON escape (\n, \", \uXXXX...) and must go through JSON.parse. */
   private readonly escaped: Uint8Array;
   readonly length: number;
 
-  constructor(bytes: Buffer, ends: Float64Array, escaped: Uint8Array, count: number) {
+  constructor(bytes: Buffer, ends: Uint32Array | Float64Array, escaped: Uint8Array, count: number) {
     this.bytes = bytes;
     this.ends = ends;
     this.escaped = escaped;
@@ -57,18 +57,5 @@ export class StringTable {
   lastByte(i: number): number {
     const end = this.ends[i];
     return end > (i === 0 ? 0 : this.ends[i - 1]) ? this.bytes[end - 1] : -1;
-  }
-
-  static from(strings: readonly string[]): StringTable {
-    const parts = strings.map((s) => Buffer.from(JSON.stringify(s).slice(1, -1), 'utf8'));
-    const ends = new Float64Array(strings.length);
-    const escaped = new Uint8Array(strings.length);
-    let end = 0;
-    parts.forEach((p, i) => {
-      end += p.length;
-      ends[i] = end;
-      escaped[i] = p.includes(92) ? 1 : 0;
-    });
-    return new StringTable(Buffer.concat(parts), ends, escaped, strings.length);
   }
 }
