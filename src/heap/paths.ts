@@ -172,7 +172,9 @@ export function formatStep(step: PathStep): string {
       return `[${name}]`;
     case 'property':
     case 'shortcut':
-      return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+      if (/^[A-Za-z_$][\w$]*$/.test(name)) return `.${name}`;
+      // DevTools shows a numeric shortcut name as an index.
+      return step.edgeType === 'shortcut' && /^\d+$/.test(name) ? `[${name}]` : `[${JSON.stringify(name)}]`;
     default:
       return `{${name}}`;
   }

@@ -149,7 +149,8 @@ export class HeapSnapshot {
    * '(<type>)' such as '(string)' or '(array)'.
    */
   className(node: number): string {
-    return this.classNameList[this.classIds()[node]];
+    const id = this.classIds()[node]; // computes the list on first use
+    return this.classNameList[id];
   }
 
   /** Class id of every node (an index into classNames()). */
