@@ -223,14 +223,14 @@ class Parser implements SnapshotParser {
           i = this.keyBody(buf, i, end);
           break;
         default:
-          i = this.structure(buf, i, end);
+          i = this.structure(buf, i);
       }
     }
     this.offset += end;
   }
 
   /** The top-level object's punctuation, one byte at a time (it is only a few bytes long). */
-  private structure(buf: Buffer, i: number, end: number): number {
+  private structure(buf: Buffer, i: number): number {
     const c = buf[i];
     if (isSpace(c)) return i + 1;
     const at = this.offset + i;
@@ -340,13 +340,13 @@ class Parser implements SnapshotParser {
     const start = i;
     let depth = this.depth;
     let inString = this.inString;
-    let escape = this.escape;
+    let escaping = this.escape;
     let done = false;
     for (; i < end; i++) {
       const c = buf[i];
       if (inString) {
-        if (escape) escape = false;
-        else if (c === 92) escape = true;
+        if (escaping) escaping = false;
+        else if (c === 92) escaping = true;
         else if (c === 34) inString = false;
         continue;
       }
@@ -369,7 +369,7 @@ class Parser implements SnapshotParser {
     }
     this.depth = depth;
     this.inString = inString;
-    this.escape = escape;
+    this.escape = escaping;
     if (this.state === META) {
       this.metaBytes += i - start;
       if (this.metaBytes > META_MAX_BYTES) this.fail('"snapshot" meta is too large', this.offset + i);
