@@ -332,8 +332,12 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     // A node with no essential retainer is treated as retained by the root alone.
     if (!hasRetainer) semi[w] = semi[r];
     const sd = vertex[semi[w]];
-    bucketNext[w] = bucketHead[sd];
-    bucketHead[sd] = w;
+    // sd === w only for a node of an unreachable cycle (step 3), whose parent is not a real
+    // retainer: its own bucket would never be read again, so it is not filled.
+    if (sd !== w) {
+      bucketNext[w] = bucketHead[sd];
+      bucketHead[sd] = w;
+    }
     const p = parent[w];
     linked[w] = 1; // link(parent[w], w): ancestor[w] is already parent[w]
     for (let v = bucketHead[p]; v !== 0; v = bucketNext[v]) {

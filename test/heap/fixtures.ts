@@ -167,3 +167,42 @@ export function propertyTarget(s: HeapSnapshot, node: number, name: string): num
   }
   return -1;
 }
+
+/**
+ * The structures the known-structure tests check, built in a child process, with two
+ * snapshots: `before` and `after` (the same process after 1000 Leak objects were made).
+ */
+export const KNOWN_STRUCTURES = `
+class Holder { constructor(a, b) { this.a = a; this.b = b; } }
+class Leak { constructor(i) { this.i = i; } }
+const shared = new ArrayBuffer(5_000_000);
+const detached = new ArrayBuffer(4096);
+structuredClone(detached, { transfer: [detached] });
+globalThis.fixture = {
+  holder: new Holder(new ArrayBuffer(1_000_000), new ArrayBuffer(2_000_000)),
+  other1: new Holder(shared, null),
+  other2: new Holder(shared, null),
+  list: Array.from({ length: 1000 }, () => new ArrayBuffer(1000)),
+  detached,
+  weak: new WeakMap(),
+  key: { role: 'key' },
+};
+fixture.weak.set(fixture.key, { payload: new ArrayBuffer(3_000_000) });
+snap(process.argv.at(-2));
+globalThis.leaks = Array.from({ length: 1000 }, (_, i) => new Leak(i));
+snap(process.argv.at(-1));
+`;
+
+export function knownSnapshots(dir: string): { before: string; after: string } {
+  const before = join(dir, 'before.heapsnapshot');
+  const after = join(dir, 'after.heapsnapshot');
+  const prelude =
+    "import { writeHeapSnapshot } from 'node:v8';\nconst snap = (file) => { globalThis.gc?.(); writeHeapSnapshot(file); };\n";
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--input-type=module', '-e', prelude + KNOWN_STRUCTURES, before, after],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`child failed (${r.status}): ${r.stderr}`);
+  return { before, after };
+}
