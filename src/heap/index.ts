@@ -24,7 +24,7 @@ export {
 } from './dominators.js';
 export { SnapshotFormatError } from './errors.js';
 export { type ArrayBufferSummary, arrayBuffers, externalSizes } from './external.js';
-export { heapObjectIds, takeHeapSnapshot } from './inspector.js';
+export { heapObjectIds, takeHeapSnapshot, takeHeapSnapshotWithIds } from './inspector.js';
 export { type ChunkSource, type LoadOptions, loadSnapshotFile, loadSnapshotFromChunks } from './load.js';
 export { createSnapshotParser, type ParserOptions, type SnapshotData, type SnapshotParser } from './parser.js';
 export { formatStep, NO_DISTANCE, type PathStep, type ShortestPaths, shortestPaths } from './paths.js';
@@ -40,6 +40,17 @@ export interface HeapNodeRef {
 export function findNodeById(snapshot: HeapSnapshot, heapObjectId: number | string): HeapNodeRef | undefined {
   const index = snapshot.nodeById(Number(heapObjectId));
   return index < 0 ? undefined : { snapshot, index };
+}
+
+/** The node a node's named edge (property, internal, context...) leads to, or -1. */
+export function propertyOf(snapshot: HeapSnapshot, node: number, name: string): number {
+  const { firstEdge, edgeTo, edgeType } = snapshot;
+  const { element, hidden } = snapshot.edgeKinds;
+  for (let e = firstEdge[node]; e < firstEdge[node + 1]; e++) {
+    const t = edgeType[e];
+    if (t !== element && t !== hidden && snapshot.strings.get(snapshot.edgeName[e]) === name) return edgeTo[e];
+  }
+  return -1;
 }
 
 /** Bytes freed if the node were unreachable: its own size plus all it alone keeps alive. */

@@ -48,35 +48,52 @@ const HANDOFF = '__memscopeHeapIdHandoff';
 const GROUP = 'memscope-heap-ids';
 
 /**
- * Snapshot object ids of live values (the `id` of their node in any later snapshot of this
- * thread); null for primitives, which have no identity. The values are handed to the inspector
- * through a global that is removed before returning, and the inspector's handles are released,
- * so neither shows up as a retainer in the next snapshot.
+ * Snapshot object ids of live values: the `id` of their node in the snapshot last taken on
+ * this session (null for primitives, which have no identity). V8 hands out ids when a snapshot
+ * is taken and forgets them all when a session disables the heap profiler, so call this after
+ * takeHeapSnapshot, on the same session, before disconnecting it (or use
+ * takeHeapSnapshotWithIds). The values reach the inspector through a global that is removed
+ * before returning, and the inspector's handles are released.
  */
-export function heapObjectIds(values: readonly unknown[], session?: Session): Promise<(number | null)[]> {
-  return withSession(session, async (s) => {
-    await post(s, 'HeapProfiler.enable');
-    const g = globalThis as Record<string, unknown>;
-    g[HANDOFF] = values;
-    try {
-      const ids: (number | null)[] = [];
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if ((typeof v !== 'object' && typeof v !== 'function') || v === null) {
-          ids.push(null);
-          continue;
-        }
-        const { result } = await post(s, 'Runtime.evaluate', {
-          expression: `globalThis.${HANDOFF}[${i}]`,
-          objectGroup: GROUP,
-        });
-        const { heapSnapshotObjectId } = await post(s, 'HeapProfiler.getHeapObjectId', { objectId: result.objectId });
-        ids.push(Number(heapSnapshotObjectId));
+export async function heapObjectIds(values: readonly unknown[], session: Session): Promise<(number | null)[]> {
+  const g = globalThis as Record<string, unknown>;
+  g[HANDOFF] = values;
+  try {
+    const ids: (number | null)[] = [];
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null) {
+        ids.push(null);
+        continue;
       }
-      return ids;
-    } finally {
-      delete g[HANDOFF];
-      await post(s, 'Runtime.releaseObjectGroup', { objectGroup: GROUP }).catch(() => {});
+      const { result } = await post(session, 'Runtime.evaluate', {
+        expression: `globalThis.${HANDOFF}[${i}]`,
+        objectGroup: GROUP,
+      });
+      const { heapSnapshotObjectId } = await post(session, 'HeapProfiler.getHeapObjectId', {
+        objectId: result.objectId,
+      });
+      const id = Number(heapSnapshotObjectId);
+      ids.push(id > 0 ? id : null); // 0: V8 has no id for it (no snapshot taken on this session)
     }
+    return ids;
+  } finally {
+    delete g[HANDOFF];
+    await post(session, 'Runtime.releaseObjectGroup', { objectGroup: GROUP }).catch(() => {});
+  }
+}
+
+/**
+ * A snapshot of this thread and the snapshot object ids of `values` in it (null for
+ * primitives), through one session: what memscope needs to put exact retained sizes and
+ * retainer paths beside its estimates.
+ */
+export function takeHeapSnapshotWithIds(
+  values: readonly unknown[],
+  session?: Session,
+): Promise<{ snapshot: HeapSnapshot; ids: (number | null)[] }> {
+  return withSession(session, async (s) => {
+    const snapshot = await takeHeapSnapshot(s);
+    return { snapshot, ids: await heapObjectIds(values, s) };
   });
 }
