@@ -43,10 +43,13 @@ export function addHeapCommand(program: Command): Command {
     .description('compare two snapshots of one process: new objects by class, classes that grew')
     .argument('<a>', 'the earlier snapshot')
     .argument('<b>', 'the later snapshot')
-    .option('--top <n>', 'rows in each table', '20')
+    .option('--top <n>', 'rows in each table (default: 20)')
     .option('--json', 'print JSON instead of tables')
-    .action(async (a: string, b: string, opts: { top: string; json?: boolean }) => {
-      await userErrors('heap diff', () => runDiff(a, b, opts));
+    .action(async (a: string, b: string, own: { top?: string; json?: boolean }) => {
+      // Options written after `diff` may be parsed by `heap` (the program does not use
+      // positional options): take them from either.
+      const opts = { ...heap.opts(), ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) };
+      await userErrors('heap diff', () => runDiff(a, b, opts as { top: string; json?: boolean }));
     });
   return heap;
 }
