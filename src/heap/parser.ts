@@ -500,6 +500,7 @@ class Parser implements SnapshotParser {
     let owesComma = this.owesComma;
     let f = this.field;
     let values = this.values;
+    let rowStart = this.rowStart;
     // Edge columns and layout, in locals for the inline store.
     let edgeType = this.edgeType;
     let edgeName = this.edgeName;
@@ -519,12 +520,14 @@ class Parser implements SnapshotParser {
           c = buf[i];
         }
         if (i === end) break; // the number may go on in the next chunk
-        if (f === 0) this.rowStart = base + i - digits;
+        if (f === 0) rowStart = base + i - digits;
         row[f] = v;
         if (++f === rowLength) {
           f = 0;
-          if (isNodes) this.storeNode();
-          else {
+          if (isNodes) {
+            this.rowStart = rowStart;
+            this.storeNode();
+          } else {
             if (e === this.edgeCap) {
               this.edgeCount = e;
               this.growEdges();
@@ -536,6 +539,7 @@ class Parser implements SnapshotParser {
             const name = row[edgeNameAt];
             const to = row[edgeToAt] / nodeFieldCount;
             if (type >= edgeTypeCount || name > U32_MAX || to !== Math.floor(to) || (nodesDone && to >= nodeCount)) {
+              this.rowStart = rowStart;
               this.badEdge();
             }
             edgeType[e] = type;
@@ -547,7 +551,11 @@ class Parser implements SnapshotParser {
         values++;
         v = 0;
         digits = 0;
-        owesComma = true;
+        // The usual separator is consumed here, saving a turn of the loop.
+        if (c === 44) {
+          i++;
+          owesComma = false;
+        } else owesComma = true;
         continue;
       }
       if (c === 44) {
@@ -574,6 +582,7 @@ class Parser implements SnapshotParser {
     this.field = f;
     this.values = values;
     this.edgeCount = e;
+    this.rowStart = rowStart;
     return i;
   }
 
