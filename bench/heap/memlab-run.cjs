@@ -10,11 +10,13 @@ const TraceFinder = require(join(dirname(require.resolve('@memlab/core')), 'path
 const file = process.argv[2];
 core.config.muteConsole = true;
 (async () => {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const heap = await core.utils.getSnapshotFromFile(file, { buildNodeIdIndex: true });
   const t1 = performance.now();
   new TraceFinder().calculateAllNodesRetainedSizes(heap);
   const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   let rootRetained = 0;
   heap.nodes.forEach((node) => {
     if (node.nodeIndex === 0) rootRetained = node.retainedSize;
@@ -24,6 +26,7 @@ core.config.muteConsole = true;
       parseMs: t1 - t0,
       dominatorsMs: t2 - t1,
       totalMs: t2 - t0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
       nodes: heap.nodes.length,
       rootRetained,

@@ -5,7 +5,7 @@
 // Snapshots are made by bench/heap/make-snapshot.mjs when missing (bench/out is git-ignored).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -41,9 +41,13 @@ const results = [];
 for (const size of sizes) {
   const file = `${out}/heap-${size}.heapsnapshot`;
   if (!existsSync(file)) {
-    execFileSync(process.execPath, ['--max-old-space-size=16000', `${root}bench/heap/make-snapshot.mjs`, String(size), file], {
-      stdio: 'inherit',
-    });
+    execFileSync(
+      process.execPath,
+      ['--max-old-space-size=16000', `${root}bench/heap/make-snapshot.mjs`, String(size), file],
+      {
+        stdio: 'inherit',
+      },
+    );
   }
   const mb = statSync(file).size / 1e6;
   const ours = [];
@@ -59,6 +63,7 @@ for (const size of sizes) {
     memscope: {
       runs: ours.map((r) => Math.round(r.totalMs)),
       medianMs: median(ours.map((r) => r.totalMs)),
+      medianCpuMs: median(ours.map((r) => r.cpuMs)),
       bestMs: best.totalMs,
       parseMs: best.parseMs,
       dominatorsMs: best.dominatorsMs,
@@ -66,6 +71,7 @@ for (const size of sizes) {
     },
     memlab: memlab && {
       totalMs: memlab.totalMs,
+      cpuMs: memlab.cpuMs,
       parseMs: memlab.parseMs,
       dominatorsMs: memlab.dominatorsMs,
       maxRssMb: memlab.maxRssBytes / 1e6,
@@ -76,21 +82,27 @@ for (const size of sizes) {
   console.error(JSON.stringify(row));
 }
 
-const machine = `${cpus().length} cores (${cpus()[0].model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const machine = `load average ${loadavg()
+  .map((x) => x.toFixed(1))
+  .join(
+    ' ',
+  )} at the end; ${cpus().length} cores (${cpus()[0].model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 writeFileSync(`${out}/heap-bench.json`, JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2));
 const f = (x, d = 0) => x.toFixed(d);
 console.log(`Machine: ${machine}\n`);
-console.log('| snapshot | nodes / edges | memscope parse + dominators (median of runs) | MB/s | peak RSS (× file) | memlab | ratio |');
+console.log(
+  '| snapshot | nodes / edges | memscope: parse + dominators, median of runs (CPU) | MB/s | peak RSS (× file) | memlab, same run (CPU) | ratio wall (CPU) |',
+);
 console.log('|---|---|---|---|---|---|---|');
 for (const r of results) {
   const m = r.memscope;
   const l = r.memlab;
   console.log(
     `| ${f(r.mb, 1)} MB | ${(r.nodes / 1e6).toFixed(2)} M / ${(r.edges / 1e6).toFixed(2)} M | ` +
-      `${f(m.medianMs / 1000, 2)} s (parse ${f(m.parseMs / 1000, 2)} s, dominators ${f(m.dominatorsMs / 1000, 2)} s; runs ${m.runs.join(', ')} ms) | ` +
+      `${f(m.medianMs / 1000, 2)} s (${f(m.medianCpuMs / 1000, 2)} s CPU; best run: parse ${f(m.parseMs / 1000, 2)} s, dominators ${f(m.dominatorsMs / 1000, 2)} s; runs ${m.runs.join(', ')} ms) | ` +
       `${f(r.mb / (m.medianMs / 1000))} | ${f(m.maxRssMb)} MB (${f(m.maxRssMb / r.mb, 2)}×) | ` +
       (l
-        ? `${f(l.totalMs / 1000, 1)} s (parse ${f(l.parseMs / 1000, 1)} s, dominators ${f(l.dominatorsMs / 1000, 1)} s), ${f(l.maxRssMb)} MB | ${f(l.totalMs / m.medianMs, 1)}× |`
+        ? `${f(l.totalMs / 1000, 1)} s (${f(l.cpuMs / 1000, 1)} s CPU; parse ${f(l.parseMs / 1000, 1)} s, dominators ${f(l.dominatorsMs / 1000, 1)} s), ${f(l.maxRssMb)} MB (${f(l.maxRssMb / r.mb, 1)}×) | ${f(l.totalMs / m.medianMs, 1)}× (${f(l.cpuMs / m.medianCpuMs, 1)}×) |`
         : 'not run | |'),
   );
 }
