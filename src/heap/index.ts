@@ -24,7 +24,14 @@ export {
 } from './dominators.js';
 export { SnapshotFormatError } from './errors.js';
 export { type ArrayBufferSummary, arrayBuffers, externalSizes } from './external.js';
-export { heapObjectIds, takeHeapSnapshot, takeHeapSnapshotWithIds } from './inspector.js';
+export {
+  heapObjectIds,
+  heapObjectIdsSync,
+  takeHeapSnapshot,
+  takeHeapSnapshotSync,
+  takeHeapSnapshotWithIds,
+  takeHeapSnapshotWithIdsSync,
+} from './inspector.js';
 export { type ChunkSource, type LoadOptions, loadSnapshotFile, loadSnapshotFromChunks } from './load.js';
 export { createSnapshotParser, type ParserOptions, type SnapshotData, type SnapshotParser } from './parser.js';
 export { formatStep, NO_DISTANCE, type PathStep, type ShortestPaths, shortestPaths } from './paths.js';

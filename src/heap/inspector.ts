@@ -1,47 +1,66 @@
 /**
- * Heap snapshots of the current process through node:inspector, streamed into the parser
- * chunk by chunk (the text of the snapshot is never held whole), and snapshot object ids of
- * live values, to find them in the snapshot.
+ * Heap snapshots of the current thread through node:inspector, parsed chunk by chunk as V8
+ * writes them (the snapshot's text is never held whole), and snapshot object ids of live
+ * values, to find them in the snapshot. A same-thread inspector session answers synchronously,
+ * so everything here also has a synchronous form, usable in a process 'exit' handler.
  */
 import { Session } from 'node:inspector';
-import { loadSnapshotFromChunks } from './load.js';
-import type { HeapSnapshot } from './snapshot.js';
+import { createSnapshotParser } from './parser.js';
+import { HeapSnapshot } from './snapshot.js';
 
-function post<T = any>(session: Session, method: string, params?: object): Promise<T> {
-  return new Promise((resolve, reject) => {
-    session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T)));
+function postSync<T = any>(session: Session, method: string, params: object = {}): T {
+  let answered = false;
+  let failure: Error | null = null;
+  let result: unknown;
+  session.post(method, params, (error, value) => {
+    answered = true;
+    failure = error;
+    result = value;
   });
+  if (!answered) throw new Error(`inspector: ${method} did not answer synchronously`);
+  if (failure) throw failure;
+  return result as T;
 }
 
 /** Runs `fn` with a connected session: the one given, or a new one closed afterwards. */
-async function withSession<T>(session: Session | undefined, fn: (s: Session) => Promise<T>): Promise<T> {
+function withSession<T>(session: Session | undefined, fn: (s: Session) => T): T {
   if (session) return fn(session);
   const own = new Session();
   own.connect();
   try {
-    return await fn(own);
+    return fn(own);
   } finally {
     own.disconnect();
   }
 }
 
-/**
- * Takes a heap snapshot of this thread's isolate (HeapProfiler.takeHeapSnapshot) and parses it
- * as it streams in.
- */
-export function takeHeapSnapshot(session?: Session): Promise<HeapSnapshot> {
-  return withSession(session, (s) =>
-    loadSnapshotFromChunks(async (write) => {
-      const onChunk = (message: { params: { chunk: string } }) => write(message.params.chunk);
-      s.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+/** Takes a heap snapshot of this thread's isolate (HeapProfiler.takeHeapSnapshot), parsing it as it streams. */
+export function takeHeapSnapshotSync(session?: Session): HeapSnapshot {
+  return withSession(session, (s) => {
+    const parser = createSnapshotParser();
+    let failure: unknown;
+    const onChunk = (message: { params: { chunk: string } }) => {
+      if (failure) return;
       try {
-        await post(s, 'HeapProfiler.enable');
-        await post(s, 'HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-      } finally {
-        s.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+        parser.write(message.params.chunk);
+      } catch (error) {
+        failure = error; // V8 goes on sending chunks; the error is thrown once it is done
       }
-    }),
-  );
+    };
+    s.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    try {
+      postSync(s, 'HeapProfiler.enable');
+      postSync(s, 'HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    } finally {
+      s.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    }
+    if (failure) throw failure;
+    return new HeapSnapshot(parser.end());
+  });
+}
+
+export async function takeHeapSnapshot(session?: Session): Promise<HeapSnapshot> {
+  return takeHeapSnapshotSync(session);
 }
 
 const HANDOFF = '__memscopeHeapIdHandoff';
@@ -49,38 +68,40 @@ const GROUP = 'memscope-heap-ids';
 
 /**
  * Snapshot object ids of live values: the `id` of their node in the snapshot last taken on
- * this session (null for primitives, which have no identity). V8 hands out ids when a snapshot
- * is taken and forgets them all when a session disables the heap profiler, so call this after
- * takeHeapSnapshot, on the same session, before disconnecting it (or use
- * takeHeapSnapshotWithIds). The values reach the inspector through a global that is removed
- * before returning, and the inspector's handles are released.
+ * this session (null for primitives, which have no identity, and for values V8 has no id for).
+ * V8 hands out ids when a snapshot is taken and forgets them all when a session disables the
+ * heap profiler, so call this after takeHeapSnapshot, on the same session, before
+ * disconnecting it (or use takeHeapSnapshotWithIds). The values reach the inspector through a
+ * global that is removed before returning, and the inspector's handles are released.
  */
-export async function heapObjectIds(values: readonly unknown[], session: Session): Promise<(number | null)[]> {
+export function heapObjectIdsSync(values: readonly unknown[], session: Session): (number | null)[] {
   const g = globalThis as Record<string, unknown>;
   g[HANDOFF] = values;
   try {
-    const ids: (number | null)[] = [];
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if ((typeof v !== 'object' && typeof v !== 'function') || v === null) {
-        ids.push(null);
-        continue;
-      }
-      const { result } = await post(session, 'Runtime.evaluate', {
+    return values.map((v, i) => {
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return null;
+      const { result } = postSync(session, 'Runtime.evaluate', {
         expression: `globalThis.${HANDOFF}[${i}]`,
         objectGroup: GROUP,
       });
-      const { heapSnapshotObjectId } = await post(session, 'HeapProfiler.getHeapObjectId', {
+      const { heapSnapshotObjectId } = postSync(session, 'HeapProfiler.getHeapObjectId', {
         objectId: result.objectId,
       });
       const id = Number(heapSnapshotObjectId);
-      ids.push(id > 0 ? id : null); // 0: V8 has no id for it (no snapshot taken on this session)
-    }
-    return ids;
+      return id > 0 ? id : null; // 0: no snapshot was taken on this session
+    });
   } finally {
     delete g[HANDOFF];
-    await post(session, 'Runtime.releaseObjectGroup', { objectGroup: GROUP }).catch(() => {});
+    try {
+      postSync(session, 'Runtime.releaseObjectGroup', { objectGroup: GROUP });
+    } catch {
+      // nothing to release
+    }
   }
+}
+
+export async function heapObjectIds(values: readonly unknown[], session: Session): Promise<(number | null)[]> {
+  return heapObjectIdsSync(values, session);
 }
 
 /**
@@ -88,12 +109,19 @@ export async function heapObjectIds(values: readonly unknown[], session: Session
  * primitives), through one session: what memscope needs to put exact retained sizes and
  * retainer paths beside its estimates.
  */
-export function takeHeapSnapshotWithIds(
+export function takeHeapSnapshotWithIdsSync(
+  values: readonly unknown[],
+  session?: Session,
+): { snapshot: HeapSnapshot; ids: (number | null)[] } {
+  return withSession(session, (s) => {
+    const snapshot = takeHeapSnapshotSync(s);
+    return { snapshot, ids: heapObjectIdsSync(values, s) };
+  });
+}
+
+export async function takeHeapSnapshotWithIds(
   values: readonly unknown[],
   session?: Session,
 ): Promise<{ snapshot: HeapSnapshot; ids: (number | null)[] }> {
-  return withSession(session, async (s) => {
-    const snapshot = await takeHeapSnapshot(s);
-    return { snapshot, ids: await heapObjectIds(values, s) };
-  });
+  return takeHeapSnapshotWithIdsSync(values, session);
 }

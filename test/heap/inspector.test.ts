@@ -1,6 +1,7 @@
 // An in-process snapshot through node:inspector, streamed into the parser, and a live object
 // found in it through HeapProfiler.getHeapObjectId.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { Session } from 'node:inspector';
 import { test } from 'node:test';
 import {
@@ -58,4 +59,28 @@ test('a caller-owned session works and stays usable', async () => {
   } finally {
     session.disconnect();
   }
+});
+
+test('synchronously, in an exit handler, in a child process', () => {
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `import { takeHeapSnapshotWithIdsSync, findNodeById, retainedSize } from './src/heap/index.ts';
+       const kept = [new ArrayBuffer(2_000_000), new ArrayBuffer(10)];
+       process.on('exit', () => {
+         const { snapshot, ids } = takeHeapSnapshotWithIdsSync([kept[0]]);
+         const node = findNodeById(snapshot, ids[0]);
+         console.log(JSON.stringify({ cls: snapshot.className(node.index), retained: retainedSize(node), self: snapshot.selfSize[node.index] }));
+       });`,
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.cls, 'ArrayBuffer');
+  assert.equal(out.retained, out.self + 2_000_000);
 });
