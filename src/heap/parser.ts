@@ -52,10 +52,39 @@ export interface ParserOptions {
 export interface SnapshotParser {
   /** Feeds the next piece of the snapshot (inspector chunks are strings). */
   write(chunk: Uint8Array | string): void;
+  /** The field layout, once the meta has been read; null before. */
+  readonly layout: SnapshotLayout | null;
+  /**
+   * Says that the edges array, whose values start at byte `start`, is parsed elsewhere (a
+   * worker): this parser only skips it, and gets the columns through attachEdges.
+   */
+  edgesElsewhere(start: number): void;
+  attachEdges(edges: ParsedEdges): void;
   /** Ends the input and returns the parsed snapshot; throws SnapshotFormatError if incomplete. */
   end(): SnapshotData;
   /** Bytes consumed so far. */
   readonly bytes: number;
+}
+
+export interface SnapshotLayout {
+  nodeFieldCount: number;
+  edgeFieldCount: number;
+  edgeTypeAt: number;
+  edgeNameAt: number;
+  edgeToAt: number;
+  edgeTypes: string[];
+  declaredNodes: number;
+  declaredEdges: number;
+}
+
+/** Edge columns parsed elsewhere, with what the final checks need. */
+export interface ParsedEdges {
+  edgeCount: number;
+  edgeType: Uint8Array;
+  edgeName: Uint32Array;
+  edgeTo: Uint32Array;
+  maxTo: number;
+  maxStringName: number;
 }
 
 export function createSnapshotParser(options: ParserOptions = {}): SnapshotParser {
@@ -76,6 +105,7 @@ const SKIP = 9; // skipping a value memscope does not use
 const NUMS = 10;
 const STRS = 11;
 const STR = 12;
+const SKIP_NUMS = 13; // an edges array parsed elsewhere
 
 // Where the numbers of the current array go.
 const T_NODES = 0;
@@ -87,6 +117,9 @@ const STRING_MAX_BYTES = 0x1fffffe8; // V8's longest string
 // Without a known input size, arrays start at most this large and grow with the data.
 const UNKNOWN_SIZE_NODE_CAP = 1 << 22;
 const UNKNOWN_SIZE_EDGE_CAP = 1 << 24;
+
+/** The edges array is not where the loader found it: the file is laid out unusually. */
+export class EdgesMoved extends Error {}
 
 /** A copy of `a` with room for `size` entries. */
 function grow<T extends Uint8Array | Uint32Array | Float64Array>(a: T, size: number): T {
@@ -145,6 +178,8 @@ class Parser implements SnapshotParser {
   private nodesEnd = 0;
   private edgesEnd = 0;
   private edgesBeforeNodes = false;
+  private externalEdgesAt = -1;
+  private external: ParsedEdges | null = null;
   private edgeTotal = 0;
   // Field positions in a row.
   private nodeTypeAt = 0;
@@ -167,9 +202,9 @@ class Parser implements SnapshotParser {
   private nodeCount = 0;
 
   private edgeCap = 0;
-  private edgeType = new Uint8Array(0);
-  private edgeName = new Uint32Array(0);
-  private edgeTo = new Uint32Array(0);
+  private edgeType: Uint8Array = new Uint8Array(0);
+  private edgeName: Uint32Array = new Uint32Array(0);
+  private edgeTo: Uint32Array = new Uint32Array(0);
   private edgeCount = 0;
 
   // Strings: their bytes as written, end offsets, and whether each holds an escape.
@@ -218,6 +253,9 @@ class Parser implements SnapshotParser {
         case META:
         case SKIP:
           i = this.skipValue(buf, i, end);
+          break;
+        case SKIP_NUMS:
+          i = this.skipNumbers(buf, i);
           break;
         case KEY:
           i = this.keyBody(buf, i, end);
@@ -300,6 +338,11 @@ class Parser implements SnapshotParser {
         if (!this.haveMeta) this.fail(`"${this.key}" comes before the "snapshot" meta`, at);
         if (c !== 91) this.fail(`"${this.key}" is not an array: found ${describe(c)}`, at);
         this.target = this.key === 'nodes' ? T_NODES : T_EDGES;
+        if (this.target === T_EDGES && this.externalEdgesAt >= 0) {
+          if (at + 1 !== this.externalEdgesAt) throw new EdgesMoved();
+          this.state = SKIP_NUMS;
+          return true;
+        }
         this.num = 0;
         this.digits = 0;
         this.owesComma = false;
@@ -323,6 +366,42 @@ class Parser implements SnapshotParser {
         this.startSkip(SKIP);
         return false;
     }
+  }
+
+  /** Skips an array of numbers parsed elsewhere: it holds no ']' before its end. */
+  private skipNumbers(buf: Buffer, i: number): number {
+    const close = buf.indexOf(93, i);
+    if (close < 0) return buf.length;
+    this.edgesDone = true;
+    this.edgesEnd = this.offset + close;
+    this.state = AFTER_VALUE;
+    return close + 1;
+  }
+
+  get layout(): SnapshotLayout | null {
+    if (!this.haveMeta) return null;
+    return {
+      nodeFieldCount: this.nodeFieldCount,
+      edgeFieldCount: this.edgeFieldCount,
+      edgeTypeAt: this.edgeTypeAt,
+      edgeNameAt: this.edgeNameAt,
+      edgeToAt: this.edgeToAt,
+      edgeTypes: this.edgeTypes,
+      declaredNodes: this.declaredNodes,
+      declaredEdges: this.declaredEdges,
+    };
+  }
+
+  edgesElsewhere(start: number): void {
+    this.externalEdgesAt = start;
+  }
+
+  attachEdges(edges: ParsedEdges): void {
+    this.external = edges;
+    this.edgeType = edges.edgeType;
+    this.edgeName = edges.edgeName;
+    this.edgeTo = edges.edgeTo;
+    this.edgeCount = edges.edgeCount;
   }
 
   private startSkip(state: number): void {
@@ -743,7 +822,7 @@ class Parser implements SnapshotParser {
     const at = this.offset;
     if (this.state !== DONE) {
       const where =
-        this.state === NUMS
+        this.state === NUMS || this.state === SKIP_NUMS
           ? `inside "${this.key}"`
           : this.state === STR || this.state === STRS
             ? 'inside "strings"'
@@ -768,6 +847,9 @@ class Parser implements SnapshotParser {
     const rootIndex = this.rootNodeOffset / this.nodeFieldCount;
     if (rootIndex >= nodeCount) this.fail(`root_index points outside the nodes array`, this.nodesEnd);
     const edgeTo = this.edgeTo.subarray(0, edgeCount);
+    if (this.external && this.external.maxTo >= nodeCount) {
+      this.fail(`an edge points outside the nodes array (node ${this.external.maxTo} of ${nodeCount})`, this.edgesEnd);
+    }
     if (this.edgesBeforeNodes) {
       for (let e = 0; e < edgeCount; e++) {
         if (edgeTo[e] >= nodeCount) this.fail(`edge ${e} points outside the nodes array`, this.edgesEnd);
@@ -785,7 +867,13 @@ class Parser implements SnapshotParser {
     const edgeName = this.edgeName.subarray(0, edgeCount);
     const element = this.edgeTypes.indexOf('element');
     const hidden = this.edgeTypes.indexOf('hidden');
-    for (let e = 0; e < edgeCount; e++) {
+    if (this.external && this.external.maxStringName >= stringCount) {
+      this.fail(
+        `an edge names string ${this.external.maxStringName} but there are ${stringCount} strings`,
+        this.stringsEnd,
+      );
+    }
+    for (let e = 0; this.external === null && e < edgeCount; e++) {
       const t = edgeType[e];
       if (t !== element && t !== hidden && edgeName[e] >= stringCount) {
         this.fail(`edge ${e} names string ${edgeName[e]} but there are ${stringCount} strings`, this.stringsEnd);

@@ -2,10 +2,10 @@
 // chunks of every size; the meta's field layout; strings with escapes; and bad input, which
 // must end in a SnapshotFormatError naming the byte offset, never a hang or another error.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { createSnapshotParser, SnapshotFormatError } from '../../src/heap/index.js';
+import { createSnapshotParser, loadSnapshotFile, SnapshotFormatError } from '../../src/heap/index.js';
 import { parseText, runChild, snapshotText, tempDir } from './fixtures.js';
 
 const tmp = tempDir();
@@ -240,4 +240,56 @@ test('without a known size, a lying node_count allocates no more than the data n
   const data = parser.end();
   assert.equal(data.nodeCount, 1);
   assert.ok(process.memoryUsage().arrayBuffers - before < 200e6, 'bounded allocation');
+});
+
+test('with the edges parsed in a worker thread, a file loads to the same columns', async () => {
+  const one = await loadSnapshotFile(realFile, { parallel: false });
+  const two = await loadSnapshotFile(realFile, { parallel: true });
+  assert.equal(two.edgeCount, truth.edges.length / 3);
+  assert.deepEqual(two.edgeTo, one.edgeTo);
+  assert.deepEqual(two.edgeName, one.edgeName);
+  assert.deepEqual(two.edgeType, one.edgeType);
+  assert.deepEqual(two.firstEdge, one.firstEdge);
+});
+
+test('in a worker too, a bad edge is reported with its byte offset', async () => {
+  const nodes = [
+    { name: '', type: 'synthetic', edges: [{ to: 1 }] },
+    { name: 'A', edges: [{ to: 0 }] },
+  ];
+  // Blank space in the nodes array keeps the edges beyond the first reads, as in a real file.
+  const good = snapshotText(nodes).replace('"nodes":[', `"nodes":[${' '.repeat(20000)}`);
+  const cases: [string, RegExp][] = [
+    [good.replace('"edges":[2,1,7,', '"edges":[2,1,700,'), /an edge points outside the nodes array/],
+    [good.replace('"edges":[2,1,7,', '"edges":[2,1,8,'), /edge to_node 8 is not the start of a node/],
+    [good.replace('"edges":[2,1,7,', '"edges":[9,1,7,'), /edge type 9 is not in meta edge_types/],
+    [good.replace('"edges":[2,1,7,', '"edges":[2,1,7,2,1,7,'), /"edges" holds more than the declared edge_count/],
+    [good.replace('"edges":[2,1,7,', '"edges":[2,x1,7,'), /unexpected 'x' in "edges"/],
+    [good.slice(0, good.indexOf('"edges":[') + 12), /ends inside "edges"/],
+  ];
+  for (const [text, message] of cases) {
+    const file = join(tmp.dir, 'bad-edges.heapsnapshot');
+    writeFileSync(file, text);
+    await assert.rejects(loadSnapshotFile(file, { parallel: true }), (error: unknown) => {
+      assert.ok(error instanceof SnapshotFormatError, String(error));
+      assert.match(error.message, message);
+      assert.ok(error.offset > text.indexOf('"edges"') && error.offset <= text.length, error.message);
+      return true;
+    });
+  }
+});
+
+test('a file laid out unusually (a nested "edges" key first) loads in one thread instead', async () => {
+  const good = snapshotText([
+    { name: '', type: 'synthetic', edges: [{ to: 1 }] },
+    { name: 'A', edges: [{ to: 0 }] },
+  ]);
+  const file = join(tmp.dir, 'unusual.heapsnapshot');
+  const text = good
+    .replace('"nodes":[', `"nodes":[${' '.repeat(20000)}`)
+    .replace('"edges":[', '"extra":{"edges":[5,5,5,5]},\n"edges":[');
+  writeFileSync(file, text);
+  const s = await loadSnapshotFile(file, { parallel: true });
+  assert.equal(s.edgeCount, 2);
+  assert.deepEqual([...s.edgeTo], [1, 0]);
 });
