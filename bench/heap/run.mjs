@@ -54,7 +54,11 @@ for (const size of sizes) {
   for (let r = 0; r < runs; r++) ours.push(child([`${root}bench/heap/engine-run.mjs`, bundle, file]));
   const best = ours.reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
   let memlab = null;
-  if (mb <= memlabMaxMb) memlab = child([`${root}bench/heap/memlab-run.cjs`, file]);
+  let memlabFull = null;
+  if (mb <= memlabMaxMb) {
+    memlab = child([`${root}bench/heap/memlab-run.cjs`, file]);
+    memlabFull = child([`${root}bench/heap/memlab-run.cjs`, file, '--full']);
+  }
   const row = {
     file: `heap-${size}.heapsnapshot`,
     mb,
@@ -76,6 +80,7 @@ for (const size of sizes) {
       dominatorsMs: memlab.dominatorsMs,
       maxRssMb: memlab.maxRssBytes / 1e6,
       sameTotal: memlab.rootRetained === best.rootRetained,
+      full: memlabFull,
     },
   };
   results.push(row);
@@ -91,9 +96,9 @@ writeFileSync(`${out}/heap-bench.json`, JSON.stringify({ machine, date: new Date
 const f = (x, d = 0) => x.toFixed(d);
 console.log(`Machine: ${machine}\n`);
 console.log(
-  '| snapshot | nodes / edges | memscope: parse + dominators, median of runs (CPU) | MB/s | peak RSS (× file) | memlab, same run (CPU) | ratio wall (CPU) |',
+  '| snapshot | nodes / edges | memscope: parse + dominators, median of runs (CPU) | MB/s | peak RSS (× file) | memlab parse + dominators, same run (CPU) | ratio wall (CPU) | memlab getFullHeapFromFile (CPU), peak RSS | ratio wall (CPU) |',
 );
-console.log('|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const m = r.memscope;
   const l = r.memlab;
@@ -102,7 +107,8 @@ for (const r of results) {
       `${f(m.medianMs / 1000, 2)} s (${f(m.medianCpuMs / 1000, 2)} s CPU; best run: parse ${f(m.parseMs / 1000, 2)} s, dominators ${f(m.dominatorsMs / 1000, 2)} s; runs ${m.runs.join(', ')} ms) | ` +
       `${f(r.mb / (m.medianMs / 1000))} | ${f(m.maxRssMb)} MB (${f(m.maxRssMb / r.mb, 2)}×) | ` +
       (l
-        ? `${f(l.totalMs / 1000, 1)} s (${f(l.cpuMs / 1000, 1)} s CPU; parse ${f(l.parseMs / 1000, 1)} s, dominators ${f(l.dominatorsMs / 1000, 1)} s), ${f(l.maxRssMb)} MB (${f(l.maxRssMb / r.mb, 1)}×) | ${f(l.totalMs / m.medianMs, 1)}× (${f(l.cpuMs / m.medianCpuMs, 1)}×) |`
-        : 'not run | |'),
+        ? `${f(l.totalMs / 1000, 1)} s (${f(l.cpuMs / 1000, 1)} s CPU; parse ${f(l.parseMs / 1000, 1)} s, dominators ${f(l.dominatorsMs / 1000, 1)} s), ${f(l.maxRssMb)} MB (${f(l.maxRssMb / r.mb, 1)}×) | ${f(l.totalMs / m.medianMs, 1)}× (${f(l.cpuMs / m.medianCpuMs, 1)}×) | ` +
+          `${f(l.full.totalMs / 1000, 1)} s (${f(l.full.cpuMs / 1000, 1)} s CPU), ${f(l.full.maxRssBytes / 1e6)} MB | ${f(l.full.totalMs / m.medianMs, 1)}× (${f(l.full.cpuMs / m.medianCpuMs, 1)}×) |`
+        : 'not run | | | |'),
   );
 }
