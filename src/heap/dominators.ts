@@ -14,6 +14,10 @@
  * `rules: 'memlab'` reproduces @memlab/core's TraceFinder instead, which differs from DevTools in
  * two places (both marked MEMLAB below); it exists so that the test suite can compare every
  * node's retained size with memlab's exactly.
+ *
+ * Self sizes are V8's, as memlab keeps them. DevTools first moves the size of each array or
+ * hidden node owned by a single object into that owner (calculateShallowSizes) to make its
+ * Summary read better; that changes the owned nodes' own figures, not what their owners retain.
  */
 import type { HeapSnapshot } from './snapshot.js';
 

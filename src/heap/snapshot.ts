@@ -146,7 +146,9 @@ export class HeapSnapshot {
    * Class name of a node, by DevTools' rules (HeapSnapshot.calculateObjectNames): objects and
    * native objects by their constructor name ('<div id="a">' shortens to '<div>'), hidden nodes
    * '(system)', code '(compiled code)', closures 'Function', regexps 'RegExp', any other type
-   * '(<type>)' such as '(string)' or '(array)'.
+   * '(<type>)' such as '(string)' or '(array)'. Not done here: DevTools also renames plain
+   * objects after their properties ('{a, b}'), splits same-named constructors by source location,
+   * and prefixes detached DOM nodes with 'Detached ' after propagating DOM state (Chrome only).
    */
   className(node: number): string {
     const id = this.classIds()[node]; // computes the list on first use
