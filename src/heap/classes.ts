@@ -32,19 +32,26 @@ export function aggregateByClass(s: HeapSnapshot, rules: DominatorRules = 'devto
   const { first, nodes } = dominatedNodes(s, rules);
   const open = new Uint32Array(names.length);
   const EXIT = 0x80000000;
-  const stack = new Uint32Array(s.nodeCount * 2 + 1);
+  // The stack holds the nodes still to visit and an exit mark per open node; it grows as needed.
+  let stack = new Uint32Array(1 << 16);
   let top = 0;
   stack[top++] = s.rootIndex;
   while (top > 0) {
     const x = stack[--top];
     if (x & EXIT) {
-      open[classOf[x & ~EXIT & 0x7fffffff]]--;
+      open[classOf[(x & ~EXIT) >>> 0]]--;
       continue;
+    }
+    const children = first[x + 1] - first[x];
+    if (top + children + 1 > stack.length) {
+      const bigger = new Uint32Array(Math.max(stack.length * 2, top + children + 1));
+      bigger.set(stack.subarray(0, top));
+      stack = bigger;
     }
     const c = classOf[x];
     if (selfSize[x]) {
       if (open[c] === 0) retainedByClass[c] += retained[x];
-      if (first[x] !== first[x + 1]) {
+      if (children > 0) {
         open[c]++;
         stack[top++] = (x | EXIT) >>> 0;
       }

@@ -57,12 +57,13 @@ export function dominatedNodes(
   if (result) return result;
   const { dominator } = dominatorTree(s, rules);
   const n = s.nodeCount;
+  // Count, turn counts into end offsets, fill each range from its end (no second array).
   const first = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) if (i !== s.rootIndex) first[dominator[i] + 1]++;
-  for (let i = 0; i < n; i++) first[i + 1] += first[i];
+  for (let i = 0; i < n; i++) if (i !== s.rootIndex) first[dominator[i]]++;
+  for (let i = 1; i < n; i++) first[i] += first[i - 1];
+  first[n] = n > 0 ? first[n - 1] : 0;
   const nodes = new Uint32Array(first[n]);
-  const fill = first.slice(0, n);
-  for (let i = 0; i < n; i++) if (i !== s.rootIndex) nodes[fill[dominator[i]]++] = i;
+  for (let i = n - 1; i >= 0; i--) if (i !== s.rootIndex) nodes[--first[dominator[i]]] = i;
   result = { first, nodes };
   s.cache.set(key, result);
   return result;

@@ -3,7 +3,7 @@
 // with the expected dominator worked out by hand.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dominatorTree, type HeapSnapshot, retainerPath } from '../../src/heap/index.js';
+import { aggregateByClass, dominatorTree, type HeapSnapshot, retainerPath } from '../../src/heap/index.js';
 import { type GNode, parseText, snapshotText } from './fixtures.js';
 
 /** Immediate dominators by brute force over the edges `counts` accepts. */
@@ -222,4 +222,35 @@ test('nodes unreachable from the root hang from the root: weakly held ones and c
   assert.equal(t.retained[2], 50);
   assert.equal(t.unreachable, 4);
   assert.equal(retainerPath({ snapshot: s, index: 2 }), null, 'no strong path');
+});
+
+test("a class's retained size counts nested objects of the class once", () => {
+  // root → Link 1 → Link 2 → Link 3, and Link 2 → Data: the class retains what Link 1 does.
+  const nodes: GNode[] = [
+    { name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'element', name: 1 }] },
+    { name: 'Link', size: 10, edges: [{ to: 2, name: 'next' }] },
+    {
+      name: 'Link',
+      size: 20,
+      edges: [
+        { to: 3, name: 'next' },
+        { to: 4, name: 'data' },
+      ],
+    },
+    { name: 'Link', size: 30 },
+    { name: 'Data', size: 500 },
+  ];
+  const s = parseText(snapshotText(nodes));
+  const classes = aggregateByClass(s);
+  const link = classes.find((c) => c.className === 'Link')!;
+  assert.deepEqual(link, { className: 'Link', count: 3, selfSize: 60, retainedSize: 560 });
+  assert.deepEqual(
+    classes.find((c) => c.className === 'Data'),
+    {
+      className: 'Data',
+      count: 1,
+      selfSize: 500,
+      retainedSize: 500,
+    },
+  );
 });
