@@ -1,0 +1,127 @@
+/**
+ * Heap snapshots of the current thread through node:inspector, parsed chunk by chunk as V8
+ * writes them (the snapshot's text is never held whole), and snapshot object ids of live
+ * values, to find them in the snapshot. A same-thread inspector session answers synchronously,
+ * so everything here also has a synchronous form, usable in a process 'exit' handler.
+ */
+import { Session } from 'node:inspector';
+import { createSnapshotParser } from './parser.js';
+import { HeapSnapshot } from './snapshot.js';
+
+function postSync<T = any>(session: Session, method: string, params: object = {}): T {
+  let answered = false;
+  let failure: Error | null = null;
+  let result: unknown;
+  session.post(method, params, (error, value) => {
+    answered = true;
+    failure = error;
+    result = value;
+  });
+  if (!answered) throw new Error(`inspector: ${method} did not answer synchronously`);
+  if (failure) throw failure;
+  return result as T;
+}
+
+/** Runs `fn` with a connected session: the one given, or a new one closed afterwards. */
+function withSession<T>(session: Session | undefined, fn: (s: Session) => T): T {
+  if (session) return fn(session);
+  const own = new Session();
+  own.connect();
+  try {
+    return fn(own);
+  } finally {
+    own.disconnect();
+  }
+}
+
+/** Takes a heap snapshot of this thread's isolate (HeapProfiler.takeHeapSnapshot), parsing it as it streams. */
+export function takeHeapSnapshotSync(session?: Session): HeapSnapshot {
+  return withSession(session, (s) => {
+    const parser = createSnapshotParser();
+    let failure: unknown;
+    const onChunk = (message: { params: { chunk: string } }) => {
+      if (failure) return;
+      try {
+        parser.write(message.params.chunk);
+      } catch (error) {
+        failure = error; // V8 goes on sending chunks; the error is thrown once it is done
+      }
+    };
+    s.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    try {
+      postSync(s, 'HeapProfiler.enable');
+      postSync(s, 'HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    } finally {
+      s.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    }
+    if (failure) throw failure;
+    return new HeapSnapshot(parser.end());
+  });
+}
+
+export async function takeHeapSnapshot(session?: Session): Promise<HeapSnapshot> {
+  return takeHeapSnapshotSync(session);
+}
+
+const HANDOFF = '__memscopeHeapIdHandoff';
+const GROUP = 'memscope-heap-ids';
+
+/**
+ * Snapshot object ids of live values: the `id` of their node in the snapshot last taken on
+ * this session (null for primitives, which have no identity, and for values V8 has no id for).
+ * V8 hands out ids when a snapshot is taken and forgets them all when a session disables the
+ * heap profiler, so call this after takeHeapSnapshot, on the same session, before
+ * disconnecting it (or use takeHeapSnapshotWithIds). The values reach the inspector through a
+ * global that is removed before returning, and the inspector's handles are released.
+ */
+export function heapObjectIdsSync(values: readonly unknown[], session: Session): (number | null)[] {
+  const g = globalThis as Record<string, unknown>;
+  g[HANDOFF] = values;
+  try {
+    return values.map((v, i) => {
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return null;
+      const { result } = postSync(session, 'Runtime.evaluate', {
+        expression: `globalThis.${HANDOFF}[${i}]`,
+        objectGroup: GROUP,
+      });
+      const { heapSnapshotObjectId } = postSync(session, 'HeapProfiler.getHeapObjectId', {
+        objectId: result.objectId,
+      });
+      const id = Number(heapSnapshotObjectId);
+      return id > 0 ? id : null; // 0: no snapshot was taken on this session
+    });
+  } finally {
+    delete g[HANDOFF];
+    try {
+      postSync(session, 'Runtime.releaseObjectGroup', { objectGroup: GROUP });
+    } catch {
+      // nothing to release
+    }
+  }
+}
+
+export async function heapObjectIds(values: readonly unknown[], session: Session): Promise<(number | null)[]> {
+  return heapObjectIdsSync(values, session);
+}
+
+/**
+ * A snapshot of this thread and the snapshot object ids of `values` in it (null for
+ * primitives), through one session: what memscope needs to put exact retained sizes and
+ * retainer paths beside its estimates.
+ */
+export function takeHeapSnapshotWithIdsSync(
+  values: readonly unknown[],
+  session?: Session,
+): { snapshot: HeapSnapshot; ids: (number | null)[] } {
+  return withSession(session, (s) => {
+    const snapshot = takeHeapSnapshotSync(s);
+    return { snapshot, ids: heapObjectIdsSync(values, s) };
+  });
+}
+
+export async function takeHeapSnapshotWithIds(
+  values: readonly unknown[],
+  session?: Session,
+): Promise<{ snapshot: HeapSnapshot; ids: (number | null)[] }> {
+  return takeHeapSnapshotWithIdsSync(values, session);
+}
