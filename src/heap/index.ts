@@ -69,3 +69,4 @@ export function retainedSize(node: HeapNodeRef, rules: DominatorRules = 'devtool
 export function retainerPath(node: HeapNodeRef): PathStep[] | null {
   return retainerPathOf(node.snapshot, node.index);
 }
+export { locateHeld, snapshotHoldingSync } from './held.js';

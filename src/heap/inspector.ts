@@ -23,7 +23,7 @@ function postSync<T = any>(session: Session, method: string, params: object = {}
 }
 
 /** Runs `fn` with a connected session: the one given, or a new one closed afterwards. */
-function withSession<T>(session: Session | undefined, fn: (s: Session) => T): T {
+export function withSession<T>(session: Session | undefined, fn: (s: Session) => T): T {
   if (session) return fn(session);
   const own = new Session();
   own.connect();
@@ -34,27 +34,36 @@ function withSession<T>(session: Session | undefined, fn: (s: Session) => T): T 
   }
 }
 
-/** Takes a heap snapshot of this thread's isolate (HeapProfiler.takeHeapSnapshot), parsing it as it streams. */
+/**
+ * Streams a heap snapshot of this thread's isolate (HeapProfiler.takeHeapSnapshot) to
+ * `onChunk` as V8 writes it. An error thrown by `onChunk` is rethrown once V8 is done (it
+ * goes on sending chunks regardless).
+ */
+export function streamHeapSnapshotSync(session: Session, onChunk: (chunk: string) => void): void {
+  let failure: unknown;
+  const listener = (message: { params: { chunk: string } }) => {
+    if (failure) return;
+    try {
+      onChunk(message.params.chunk);
+    } catch (error) {
+      failure = error;
+    }
+  };
+  session.on('HeapProfiler.addHeapSnapshotChunk', listener);
+  try {
+    postSync(session, 'HeapProfiler.enable');
+    postSync(session, 'HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  } finally {
+    session.off('HeapProfiler.addHeapSnapshotChunk', listener);
+  }
+  if (failure) throw failure;
+}
+
+/** Takes a heap snapshot of this thread's isolate, parsing it as it streams. */
 export function takeHeapSnapshotSync(session?: Session): HeapSnapshot {
   return withSession(session, (s) => {
     const parser = createSnapshotParser();
-    let failure: unknown;
-    const onChunk = (message: { params: { chunk: string } }) => {
-      if (failure) return;
-      try {
-        parser.write(message.params.chunk);
-      } catch (error) {
-        failure = error; // V8 goes on sending chunks; the error is thrown once it is done
-      }
-    };
-    s.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
-    try {
-      postSync(s, 'HeapProfiler.enable');
-      postSync(s, 'HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-    } finally {
-      s.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
-    }
-    if (failure) throw failure;
+    streamHeapSnapshotSync(s, (chunk) => parser.write(chunk));
     return new HeapSnapshot(parser.end());
   });
 }
