@@ -1,0 +1,129 @@
+/**
+ * Allocations by size and time: the power-of-two size buckets, the heatmap (size × time) and
+ * the size histogram of the memory analysis report.
+ *
+ * The source is the sampling heap profile when one was recorded (every sampled allocation of
+ * the program, with its size and when it was seen), otherwise the tracked values (estimated
+ * size, time tracked). `source` says which, so a report can say what it counts.
+ */
+import type { SessionModel } from './model.js';
+
+export interface AllocationPoints {
+  source: 'samples' | 'values' | 'none';
+  sizes: Float64Array;
+  times: Float64Array;
+}
+
+export function allocationPoints(model: SessionModel): AllocationPoints {
+  if (model.samples.length > 0) {
+    const n = model.samples.length;
+    const sizes = new Float64Array(n);
+    const times = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      sizes[i] = model.samples[i].size;
+      times[i] = model.samples[i].at;
+    }
+    return { source: 'samples', sizes, times };
+  }
+  const n = model.values.length;
+  const sizes = new Float64Array(n);
+  const times = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    sizes[i] = model.values[i].size;
+    times[i] = model.values[i].trackedAt;
+  }
+  return { source: n > 0 ? 'values' : 'none', sizes, times };
+}
+
+/**
+ * `count` size buckets with power-of-two edges. Bucket 0 holds everything below `lower[1]`
+ * (including 0), the last everything from `lower[count-1]` up; between them bucket i is
+ * [lower[i], 2 × lower[i]). The window starts at the smallest size; when the sizes span more
+ * than `count` powers of two it ends at the largest instead, so large allocations stay apart.
+ */
+export interface SizeBuckets {
+  /** Lower edge of each bucket (lower[0] is 0). */
+  lower: number[];
+  /** Exponent of lower[1] minus one: bucket i ≥ 1 starts at 2^(base + i). */
+  base: number;
+}
+
+export function sizeBuckets(sizes: ArrayLike<number>, count = 20): SizeBuckets {
+  let min = Number.POSITIVE_INFINITY;
+  let max = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    const s = sizes[i];
+    if (s > 0 && s < min) min = s;
+    if (s > max) max = s;
+  }
+  if (!(max > 0)) min = max = 1;
+  const lo = floorLog2(min);
+  const hi = floorLog2(max);
+  // Bucket 0 is open below 2^(base+1); bucket count-1 starts at 2^(base+count-1).
+  const base = hi - lo + 1 <= count - 1 ? lo - 1 : hi - count + 1;
+  const lower = [0];
+  for (let i = 1; i < count; i++) lower.push(2 ** (base + i));
+  return { lower, base };
+}
+
+export function floorLog2(v: number): number {
+  if (!(v >= 1)) return 0;
+  let e = Math.floor(Math.log2(v));
+  // Math.log2 may be off by one ulp near powers of two.
+  if (2 ** (e + 1) <= v) e++;
+  else if (2 ** e > v) e--;
+  return e;
+}
+
+export function bucketOf(b: SizeBuckets, size: number): number {
+  const n = b.lower.length;
+  if (!(size >= b.lower[1])) return 0;
+  return Math.min(n - 1, floorLog2(size) - b.base);
+}
+
+export interface Heatmap {
+  source: AllocationPoints['source'];
+  buckets: SizeBuckets;
+  /** Start of each time row in ns; the last row ends at `end`. */
+  rowStart: number[];
+  end: number;
+  /** counts[row][column]. */
+  counts: number[][];
+  max: number;
+  total: number;
+}
+
+/** Allocation counts in `rows` equal time slices of [0, end] × `columns` size buckets. */
+export function allocationHeatmap(points: AllocationPoints, end: number, columns = 20, rows = 8): Heatmap {
+  const buckets = sizeBuckets(points.sizes, columns);
+  const span = end > 0 ? end : 1;
+  const counts = Array.from({ length: rows }, () => new Array<number>(columns).fill(0));
+  let max = 0;
+  for (let i = 0; i < points.sizes.length; i++) {
+    const r = Math.min(rows - 1, Math.max(0, Math.floor((points.times[i] / span) * rows)));
+    const c = bucketOf(buckets, points.sizes[i]);
+    const v = ++counts[r][c];
+    if (v > max) max = v;
+  }
+  const rowStart = Array.from({ length: rows }, (_, r) => (span * r) / rows);
+  return { source: points.source, buckets, rowStart, end: span, counts, max, total: points.sizes.length };
+}
+
+export interface SizeHistogram {
+  buckets: SizeBuckets;
+  counts: number[];
+  bytes: number[];
+}
+
+/** Count and bytes per size bucket. */
+export function sizeHistogram(points: AllocationPoints, buckets: SizeBuckets): SizeHistogram {
+  const n = buckets.lower.length;
+  const counts = new Array<number>(n).fill(0);
+  const bytes = new Array<number>(n).fill(0);
+  for (let i = 0; i < points.sizes.length; i++) {
+    const b = bucketOf(buckets, points.sizes[i]);
+    counts[b]++;
+    bytes[b] += points.sizes[i];
+  }
+  return { buckets, counts, bytes };
+}
