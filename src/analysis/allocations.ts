@@ -78,7 +78,8 @@ export function floorLog2(v: number): number {
 export function bucketOf(b: SizeBuckets, size: number): number {
   const n = b.lower.length;
   if (!(size >= b.lower[1])) return 0;
-  return Math.min(n - 1, floorLog2(size) - b.base);
+  if (size >= b.lower[n - 1]) return n - 1;
+  return floorLog2(size) - b.base;
 }
 
 export interface Heatmap {

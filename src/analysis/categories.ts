@@ -1,6 +1,6 @@
 /** Tracked values per category: bytes, counts, how many are alive, and the largest names. */
 import type { ValueModel } from './model.js';
-import { topK } from './order.js';
+import { type NameIndex, nameIndex, topNamesByGroup } from './names.js';
 
 export interface CategorySummary {
   name: string;
@@ -12,32 +12,33 @@ export interface CategorySummary {
   nameCount: number;
 }
 
-export function categorySummaries(values: readonly ValueModel[], namesPerCategory = 3): CategorySummary[] {
-  const acc = new Map<string, { s: CategorySummary; names: Map<string, { bytes: number; count: number }> }>();
-  for (const v of values) {
-    let a = acc.get(v.category);
-    if (!a) {
-      a = { s: { name: v.category, bytes: 0, count: 0, alive: 0, names: [], nameCount: 0 }, names: new Map() };
-      acc.set(v.category, a);
-    }
-    a.s.bytes += v.size;
-    a.s.count++;
-    if (v.alive) a.s.alive++;
-    const n = a.names.get(v.name);
-    if (n) {
-      n.bytes += v.size;
-      n.count++;
-    } else a.names.set(v.name, { bytes: v.size, count: 1 });
-  }
+export function categorySummaries(
+  values: readonly ValueModel[],
+  namesPerCategory = 3,
+  names: NameIndex = nameIndex(values),
+): CategorySummary[] {
+  const index = new Map<string, number>();
   const out: CategorySummary[] = [];
-  for (const { s, names } of acc.values()) {
-    const list = [...names];
-    s.names = topK(list.length, (i) => list[i][1].bytes, namesPerCategory).map((i) => ({
-      name: list[i][0],
-      ...list[i][1],
-    }));
-    s.nameCount = list.length;
-    out.push(s);
+  const group = new Int32Array(values.length);
+  const sizes = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    let c = index.get(v.category);
+    if (c === undefined) {
+      c = out.length;
+      index.set(v.category, c);
+      out.push({ name: v.category, bytes: 0, count: 0, alive: 0, names: [], nameCount: 0 });
+    }
+    group[i] = c;
+    sizes[i] = v.size;
+    out[c].bytes += v.size;
+    out[c].count++;
+    if (v.alive) out[c].alive++;
   }
+  const top = topNamesByGroup(group, out.length, names, sizes, namesPerCategory);
+  out.forEach((s, c) => {
+    s.names = top[c].top.map((x) => ({ name: names.names[x.id], bytes: x.bytes, count: x.count }));
+    s.nameCount = top[c].distinct;
+  });
   return out.sort((a, b) => b.bytes - a.bytes || b.count - a.count || a.name.localeCompare(b.name));
 }

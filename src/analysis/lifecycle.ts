@@ -4,6 +4,7 @@
  * axis, and the largest values.
  */
 import type { SessionModel, ValueModel } from './model.js';
+import { type NameIndex, nameIndex, topNamesByGroup } from './names.js';
 import { topK } from './order.js';
 
 export interface ScopeRow {
@@ -43,12 +44,14 @@ export interface ScopeGroup {
  * Groups of scopes by name with their tracked values, the groups holding the most memory
  * first; `maxGroups` groups with `maxRows` rows each. Also returns how many groups exist.
  */
-export function scopeGroups(model: SessionModel, maxGroups = 9, maxRows = 6): { groups: ScopeGroup[]; total: number } {
-  type Acc = ScopeGroup & {
-    byName: Map<string, ScopeRow & { typeCounts: Map<string, number> }>;
-    threadSet: Set<number>;
-  };
-  const groups = new Map<string | null, Acc>();
+export function scopeGroups(
+  model: SessionModel,
+  maxGroups = 9,
+  maxRows = 6,
+  names: NameIndex = nameIndex(model.values),
+): { groups: ScopeGroup[]; total: number } {
+  type Acc = Omit<ScopeGroup, 'rows' | 'more'> & { threadSet: Set<number> };
+  const all: Acc[] = [];
   const make = (name: string | null, at: number): Acc => ({
     name,
     instances: 0,
@@ -58,83 +61,102 @@ export function scopeGroups(model: SessionModel, maxGroups = 9, maxRows = 6): { 
     bytes: 0,
     count: 0,
     alive: 0,
-    rows: [],
-    more: { rows: 0, count: 0, bytes: 0 },
     threads: [],
-    byName: new Map(),
     threadSet: new Set(),
   });
-  const groupOfScope = new Array<Acc>(model.scopes.length);
+  const byName = new Map<string, number>();
+  const groupOfScope = new Int32Array(model.scopes.length);
   for (const s of model.scopes) {
-    let g = groups.get(s.name);
-    if (!g) groups.set(s.name, (g = make(s.name, s.enteredAt)));
-    g.instances++;
-    if (s.durationNs === null) g.open++;
-    else g.durations.push(s.durationNs);
-    g.firstEnteredAt = Math.min(g.firstEnteredAt, s.enteredAt);
-    g.threadSet.add(s.thread);
+    let g = byName.get(s.name);
+    if (g === undefined) {
+      g = all.length;
+      byName.set(s.name, g);
+      all.push(make(s.name, s.enteredAt));
+    }
+    const a = all[g];
+    a.instances++;
+    if (s.durationNs === null) a.open++;
+    else a.durations.push(s.durationNs);
+    a.firstEnteredAt = Math.min(a.firstEnteredAt, s.enteredAt);
+    a.threadSet.add(s.thread);
     groupOfScope[s.id] = g;
   }
-  for (const v of model.values) {
-    let g = v.scope >= 0 ? groupOfScope[v.scope] : groups.get(null);
-    if (!g) groups.set(null, (g = make(null, 0)));
-    g.bytes += v.size;
-    g.count++;
-    if (v.alive) g.alive++;
-    g.threadSet.add(v.thread);
-    let row = g.byName.get(v.name);
-    if (!row) {
-      row = {
-        name: v.name,
-        typeName: v.typeName,
-        types: 0,
-        category: v.category,
-        subcategory: v.subcategory,
-        count: 0,
-        bytes: 0,
-        alive: 0,
-        typeCounts: new Map(),
-      };
-      g.byName.set(v.name, row);
+  let topLevel = -1;
+  const values = model.values;
+  const groupOf = new Int32Array(values.length);
+  const sizes = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    let g: number;
+    if (v.scope >= 0) g = groupOfScope[v.scope];
+    else {
+      if (topLevel < 0) {
+        topLevel = all.length;
+        all.push(make(null, 0));
+      }
+      g = topLevel;
+      all[g].threadSet.add(v.thread);
     }
-    row.count++;
-    row.bytes += v.size;
-    if (v.alive) row.alive++;
-    row.typeCounts.set(v.typeName, (row.typeCounts.get(v.typeName) ?? 0) + 1);
+    groupOf[i] = g;
+    sizes[i] = v.size;
+    const a = all[g];
+    a.bytes += v.size;
+    a.count++;
+    if (v.alive) a.alive++;
   }
-  const all = [...groups.values()].filter((g) => g.count > 0 || g.name !== null);
-  const chosen = topK(all.length, (i) => all[i].bytes, maxGroups).map((i) => all[i]);
-  const result = chosen.map((g): ScopeGroup => {
-    const entries = [...g.byName.values()];
-    const top = topK(entries.length, (i) => entries[i].bytes, maxRows).map((i) => entries[i]);
-    const rows = top.map(({ typeCounts, ...r }) => {
-      let best = r.typeName;
-      let bestCount = 0;
-      for (const [t, c] of typeCounts) if (c > bestCount || (c === bestCount && t < best)) [best, bestCount] = [t, c];
-      return { ...r, typeName: best, types: typeCounts.size };
+  const chosen = topK(all.length, (i) => all[i].bytes, maxGroups);
+  // Rows: the largest names of each chosen group.
+  const slot = new Int32Array(all.length).fill(-1);
+  chosen.forEach((g, k) => {
+    slot[g] = k;
+  });
+  const chosenOf = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) chosenOf[i] = slot[groupOf[i]];
+  const top = topNamesByGroup(chosenOf, chosen.length, names, sizes, maxRows);
+  // Alive counts and types of the rows shown, in one more pass.
+  const stride = names.names.length + 1;
+  const rowOf = new Map<number, { alive: number; types: Map<string, number>; first: ValueModel }>();
+  top.forEach((t, k) => {
+    for (const r of t.top) rowOf.set(k * stride + r.id, { alive: 0, types: new Map(), first: values[0] });
+  });
+  for (let i = 0; i < values.length; i++) {
+    if (chosenOf[i] < 0) continue;
+    const row = rowOf.get(chosenOf[i] * stride + names.ids[i]);
+    if (!row) continue;
+    const v = values[i];
+    if (row.types.size === 0) row.first = v;
+    if (v.alive) row.alive++;
+    row.types.set(v.typeName, (row.types.get(v.typeName) ?? 0) + 1);
+  }
+  const groups = chosen.map((g, k): ScopeGroup => {
+    const { threadSet, ...a } = all[g];
+    const rows = top[k].top.map((r): ScopeRow => {
+      const info = rowOf.get(k * stride + r.id) as { alive: number; types: Map<string, number>; first: ValueModel };
+      let typeName = info.first.typeName;
+      let best = 0;
+      for (const [t, c] of info.types) if (c > best || (c === best && t < typeName)) [typeName, best] = [t, c];
+      return {
+        name: names.names[r.id],
+        typeName,
+        types: info.types.size,
+        category: info.first.category,
+        subcategory: info.first.subcategory,
+        count: r.count,
+        bytes: r.bytes,
+        alive: info.alive,
+      };
     });
-    let restCount = 0;
-    let restBytes = 0;
-    for (const r of top) {
-      restCount += r.count;
-      restBytes += r.bytes;
-    }
-    g.durations.sort((a, b) => a - b);
+    const shownCount = rows.reduce((x, r) => x + r.count, 0);
+    const shownBytes = rows.reduce((x, r) => x + r.bytes, 0);
     return {
-      name: g.name,
-      instances: g.instances,
-      open: g.open,
-      durations: g.durations,
-      firstEnteredAt: g.firstEnteredAt,
-      bytes: g.bytes,
-      count: g.count,
-      alive: g.alive,
+      ...a,
+      durations: a.durations.sort((x, y) => x - y),
+      threads: [...threadSet].sort((x, y) => x - y),
       rows,
-      more: { rows: entries.length - rows.length, count: g.count - restCount, bytes: g.bytes - restBytes },
-      threads: [...g.threadSet].sort((a, b) => a - b),
+      more: { rows: top[k].distinct - rows.length, count: a.count - shownCount, bytes: a.bytes - shownBytes },
     };
   });
-  return { groups: result, total: all.length };
+  return { groups, total: all.length };
 }
 
 export interface Lane {

@@ -27,22 +27,26 @@ export function trackedMemory(model: SessionModel, bins = 240): TrackedMemory {
   const n = values.length;
   const catIndex = new Map<string, number>();
   const cat = new Uint8Array(n);
+  const size = new Float64Array(n);
   const starts = new Float64Array(n);
-  const endKeys: number[] = [];
-  const endRows: number[] = [];
+  // NaN (still alive) sorts last and is never reached.
+  const ends = new Float64Array(n);
+  let ended = 0;
+  let sorted = true;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     let c = catIndex.get(v.category);
     if (c === undefined) catIndex.set(v.category, (c = catIndex.size));
     cat[i] = c;
+    size[i] = v.size;
     starts[i] = v.trackedAt;
-    if (v.endedAt !== null) {
-      endKeys.push(v.endedAt);
-      endRows.push(i);
-    }
+    if (i > 0 && starts[i] < starts[i - 1]) sorted = false;
+    ends[i] = v.endedAt ?? Number.NaN;
+    if (v.endedAt !== null) ended++;
   }
-  const startOrder = argsortFloat64(starts);
-  const endOrder = argsortFloat64(endKeys);
+  // Values are usually already in tracking order (one thread appends in time order).
+  const startOrder = sorted ? null : argsortFloat64(starts);
+  const endOrder = argsortFloat64(ends);
   const categories = [...catIndex.keys()];
   const k = categories.length;
   const end = Math.max(model.durationNs, 1);
@@ -62,17 +66,16 @@ export function trackedMemory(model: SessionModel, bins = 240): TrackedMemory {
   let s = 0;
   let e = 0;
   let bin = 0;
-  // Each bin starts with the state carried in from the previous one (see advanceTo).
-  const record = (b: number, t: number) => {
-    if (total > out.total[b]) {
-      out.at[b] = t;
-      out.total[b] = total;
-      out.count[b] = count;
-      for (let c = 0; c < k; c++) out.byCategory[c][b] = live[c];
-    }
-  };
-  const binOf = (t: number) => Math.min(bins - 1, Math.max(0, Math.floor((t / end) * bins)));
-  const advanceTo = (b: number) => {
+  const scale = bins / end;
+  while (s < n || e < ended) {
+    // An end at the same instant as a start is applied first, as in analysis/stats peaks().
+    const nextEnd = e < ended ? ends[endOrder[e]] : Number.POSITIVE_INFINITY;
+    const row = s < n ? (startOrder ? startOrder[s] : s) : -1;
+    const nextStart = row >= 0 ? starts[row] : Number.POSITIVE_INFINITY;
+    const isEnd = nextEnd <= nextStart;
+    const t = isEnd ? nextEnd : nextStart;
+    const b = Math.min(bins - 1, Math.max(0, Math.floor(t * scale)));
+    // Each new bin starts with the state carried in from the previous one.
     while (bin < b) {
       bin++;
       out.at[bin] = (bin * end) / bins;
@@ -80,28 +83,31 @@ export function trackedMemory(model: SessionModel, bins = 240): TrackedMemory {
       out.count[bin] = count;
       for (let c = 0; c < k; c++) out.byCategory[c][bin] = live[c];
     }
-  };
-  while (s < n || e < endOrder.length) {
-    // An end at the same instant as a start is applied first, as in analysis/stats peaks().
-    const nextEnd = e < endOrder.length ? endKeys[endOrder[e]] : Number.POSITIVE_INFINITY;
-    const nextStart = s < n ? starts[startOrder[s]] : Number.POSITIVE_INFINITY;
-    if (nextEnd <= nextStart) {
-      advanceTo(binOf(nextEnd));
-      const row = endRows[endOrder[e++]];
-      total -= values[row].size;
-      live[cat[row]] -= values[row].size;
+    if (isEnd) {
+      const r = endOrder[e++];
+      total -= size[r];
+      live[cat[r]] -= size[r];
       count--;
-      record(bin, nextEnd);
     } else {
-      advanceTo(binOf(nextStart));
-      const row = startOrder[s++];
-      total += values[row].size;
-      live[cat[row]] += values[row].size;
+      s++;
+      total += size[row];
+      live[cat[row]] += size[row];
       count++;
-      record(bin, nextStart);
-      if (total > out.peak.bytes) out.peak = { bytes: total, count, at: nextStart };
+      if (total > out.peak.bytes) out.peak = { bytes: total, count, at: t };
+    }
+    if (total > out.total[bin]) {
+      out.at[bin] = t;
+      out.total[bin] = total;
+      out.count[bin] = count;
+      for (let c = 0; c < k; c++) out.byCategory[c][bin] = live[c];
     }
   }
-  advanceTo(bins - 1);
+  while (bin < bins - 1) {
+    bin++;
+    out.at[bin] = (bin * end) / bins;
+    out.total[bin] = total;
+    out.count[bin] = count;
+    for (let c = 0; c < k; c++) out.byCategory[c][bin] = live[c];
+  }
   return out;
 }

@@ -5,6 +5,7 @@
  * analysis/hierarchy (same values, same grouping), computed without sorting every value.
  */
 import type { ValueModel } from './model.js';
+import { type NameIndex, nameIndex, topNamesByGroup } from './names.js';
 import { topK } from './order.js';
 
 export interface TypeLeaf {
@@ -40,36 +41,42 @@ export interface TypeTree {
   categories: TypeTreeCategory[];
 }
 
-export function typeTree(values: readonly ValueModel[], maxTypes = 40, namesPerType = 6): TypeTree {
-  type Acc = {
-    category: string;
-    subcategory: string;
-    typeName: string;
-    size: number;
-    count: number;
-    names: Map<string, number>;
-  };
-  const byType = new Map<string, Acc>();
-  for (const v of values) {
-    // Types are grouped within their subcategory, as in analysis/hierarchy.
-    const key = `${v.category}\u0000${v.subcategory}\u0000${v.typeName}`;
-    let t = byType.get(key);
-    if (!t) {
-      t = {
-        category: v.category,
-        subcategory: v.subcategory,
-        typeName: v.typeName,
-        size: 0,
-        count: 0,
-        names: new Map(),
-      };
-      byType.set(key, t);
+export function typeTree(
+  values: readonly ValueModel[],
+  maxTypes = 40,
+  namesPerType = 6,
+  names: NameIndex = nameIndex(values),
+): TypeTree {
+  type Acc = { category: string; subcategory: string; typeName: string; size: number; count: number };
+  const all: Acc[] = [];
+  // Types are grouped within their subcategory, as in analysis/hierarchy; the composite key is
+  // only built for a type name seen under two subcategories.
+  const byName = new Map<string, number>();
+  const byKey = new Map<string, number>();
+  const typeOf = new Int32Array(values.length);
+  const sizes = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    let t = byName.get(v.typeName);
+    if (t === undefined) {
+      t = all.length;
+      byName.set(v.typeName, t);
+      all.push({ category: v.category, subcategory: v.subcategory, typeName: v.typeName, size: 0, count: 0 });
+    } else if (all[t].category !== v.category || all[t].subcategory !== v.subcategory) {
+      const key = `${v.category}\u0000${v.subcategory}\u0000${v.typeName}`;
+      t = byKey.get(key);
+      if (t === undefined) {
+        t = all.length;
+        byKey.set(key, t);
+        all.push({ category: v.category, subcategory: v.subcategory, typeName: v.typeName, size: 0, count: 0 });
+      }
     }
-    t.size += v.size;
-    t.count++;
-    t.names.set(v.name, (t.names.get(v.name) ?? 0) + v.size);
+    typeOf[i] = t;
+    sizes[i] = v.size;
+    all[t].size += v.size;
+    all[t].count++;
   }
-  const all = [...byType.values()];
+  const topNames = topNamesByGroup(typeOf, all.length, names, sizes, namesPerType);
   const keep = new Set(topK(all.length, (i) => all[i].size, maxTypes));
   const cats = new Map<string, Map<string, TypeTreeSub>>();
   const subOf = (c: string, s: string) => {
@@ -85,23 +92,19 @@ export function typeTree(values: readonly ValueModel[], maxTypes = 40, namesPerT
     sub.size += t.size;
     sub.count += t.count;
     if (keep.has(i)) {
-      const names = [...t.names];
       sub.types.push({
         typeName: t.typeName,
         size: t.size,
         count: t.count,
-        names: topK(names.length, (k) => names[k][1], namesPerType).map((k) => ({
-          name: names[k][0],
-          size: names[k][1],
-        })),
-        nameCount: names.length,
+        names: topNames[i].top.map((x) => ({ name: names.names[x.id], size: x.bytes })),
+        nameCount: topNames[i].distinct,
       });
     } else {
       let m = merged.get(sub);
       if (!m) merged.set(sub, (m = { typeName: '', size: 0, count: 0, names: [], nameCount: 0, merged: 0 }));
       m.size += t.size;
       m.count += t.count;
-      m.nameCount += t.names.size;
+      m.nameCount += topNames[i].distinct;
       m.merged = (m.merged ?? 0) + 1;
     }
   });

@@ -15,6 +15,8 @@ export interface SyntheticOptions {
   scopes?: number;
   /** Fraction of values still alive at the end. */
   alive?: number;
+  /** Every value ends (collected, or with its scope): two lifecycle events per value. */
+  allEnd?: boolean;
   timeline?: boolean;
   profile?: boolean;
   relations?: boolean;
@@ -125,7 +127,7 @@ export function syntheticData(o: SyntheticOptions): SessionData {
     scopes.name[s] = intern(o.names?.scope?.(s) ?? SCOPE_NAMES[s % SCOPE_NAMES.length]);
     scopes.parent[s] = -1;
     scopes.enteredAt[s] = s * slot + slot * 0.02;
-    scopes.exitedAt[s] = s === sc - 1 ? Number.NaN : s * slot + slot * (0.5 + 0.4 * rand());
+    scopes.exitedAt[s] = s === sc - 1 && !o.allEnd ? Number.NaN : s * slot + slot * (0.5 + 0.4 * rand());
     scopes.asyncId[s] = s + 1;
   }
 
@@ -143,8 +145,14 @@ export function syntheticData(o: SyntheticOptions): SessionData {
   const aliveFraction = o.alive ?? 0.2;
   for (let i = 0; i < n; i++) {
     const [kind, types, primitive] = KINDS[Math.floor(rand() ** 1.6 * KINDS.length)];
-    const t = ((i + rand() * 0.5) / Math.max(1, n)) * durationNs * 0.96;
-    const s = sc > 0 && rand() < 0.85 ? Math.min(sc - 1, Math.floor((t / durationNs) * sc)) : -1;
+    let t = ((i + rand() * 0.5) / Math.max(1, n)) * durationNs * 0.96;
+    let s = sc > 0 && (o.allEnd || rand() < 0.85) ? Math.min(sc - 1, Math.floor((t / durationNs) * sc)) : -1;
+    // A value tracked after its slot's scope exited is outside it (or, when all must end, moved inside).
+    if (s >= 0 && !Number.isNaN(scopes.exitedAt[s]) && t >= scopes.exitedAt[s]) {
+      if (o.allEnd) t = scopes.enteredAt[s] + (scopes.exitedAt[s] - scopes.enteredAt[s]) * rand();
+      else s = -1;
+    }
+    if (s >= 0 && t < scopes.enteredAt[s]) t = scopes.enteredAt[s];
     const name = o.names?.value?.(i) ?? `${VALUE_NAMES[i % VALUE_NAMES.length]}${n > 12 ? `_${i}` : ''}`;
     values.name[i] = intern(name);
     values.type[i] = intern(o.names?.type?.(i) ?? types[i % types.length]);
@@ -157,11 +165,11 @@ export function syntheticData(o: SyntheticOptions): SessionData {
     let flags = primitive ? ValueFlag.Primitive : 0;
     const exit = s >= 0 ? scopes.exitedAt[s] : Number.NaN;
     if (primitive) {
-      if (s >= 0 && !Number.isNaN(exit) && exit > t) {
-        values.endedAt[i] = exit;
+      if (s >= 0 && !Number.isNaN(exit) && (exit > t || o.allEnd)) {
+        values.endedAt[i] = Math.max(exit, t);
         flags |= ValueFlag.ScopeEnded;
       } else values.endedAt[i] = Number.NaN;
-    } else if (rand() < aliveFraction) values.endedAt[i] = Number.NaN;
+    } else if (!o.allEnd && rand() < aliveFraction) values.endedAt[i] = Number.NaN;
     else {
       values.endedAt[i] = Math.min(durationNs, t + durationNs * 0.2 * rand() ** 3 + 1e5);
       flags |= ValueFlag.Collected;

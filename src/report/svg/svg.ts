@@ -30,6 +30,15 @@ export interface TextOptions {
   cls?: string;
 }
 
+const TITLE_MAX = 300;
+
+/** `s` cut to `max` code points, with an ellipsis when cut. */
+export function capLength(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const chars = Array.from(s.slice(0, max * 2));
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max).join('')}…`;
+}
+
 export function num(v: number): string {
   return String(Math.round(v * 10) / 10);
 }
@@ -79,9 +88,9 @@ export class SvgWriter {
     return this.el('path', { d, ...a });
   }
 
-  /** A tooltip for the enclosing element. */
+  /** A tooltip for the enclosing element (at most TITLE_MAX characters: a name can be huge). */
   title(s: string): this {
-    this.parts.push(`<title>${escapeXml(s)}</title>`);
+    this.parts.push(`<title>${escapeXml(capLength(s, TITLE_MAX))}</title>`);
     return this;
   }
 

@@ -101,7 +101,7 @@ function drawSpaces(w: SvgWriter, box: Box, s: { spaces: SpaceFigures[]; at: num
   w.text(barX, hy, 'used of size', { size: 10, fill: C.muted });
   rows.forEach((sp, i) => {
     const y = body.y + 18 + i * SPACE_ROW + 12;
-    w.open('g', { 'data-space': sp.name });
+    w.open('g');
     w.text(body.x, y, sp.name.replace(/_space$/, ''), { size: 10.5, face: 'mono', fill: C.ink, maxWidth: nameW });
     w.rect(barX, y - 8, barW, 8, { rx: 2, fill: C.track });
     w.rect(barX, y - 8, barW * Math.min(1, sp.used / sp.size), 8, { rx: 2, fill: '#5E9FDB' });

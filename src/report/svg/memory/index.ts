@@ -8,6 +8,7 @@ import { allocationHeatmap, allocationPoints, sizeHistogram } from '../../../ana
 import { callTreeView } from '../../../analysis/call-tree.js';
 import { categorySummaries } from '../../../analysis/categories.js';
 import type { SessionModel } from '../../../analysis/model.js';
+import { nameIndex } from '../../../analysis/names.js';
 import { lastSpaces } from '../../../analysis/series.js';
 import { computeMetrics, computeStats, type Stats } from '../../../analysis/stats.js';
 import { trackedMemory } from '../../../analysis/tracked-memory.js';
@@ -40,6 +41,7 @@ export function renderMemoryAnalysis(model: SessionModel, options: MemoryAnalysi
   const points = allocationPoints(model);
   const heat = allocationHeatmap(points, model.durationNs, 20, 8);
   const hist = sizeHistogram(points, heat.buckets);
+  const names = nameIndex(model.values);
 
   const w = new SvgWriter();
   const full = MEMORY_WIDTH - 2 * PAD;
@@ -80,12 +82,12 @@ export function renderMemoryAnalysis(model: SessionModel, options: MemoryAnalysi
   row(340, ['heatmap', full, (b) => drawHeatmap(w, b, heat, model.samplingInterval)]);
   row(
     440,
-    ['treemap', 716, (b) => drawTreemap(w, b, typeTree(model.values, 40, 6))],
+    ['treemap', 716, (b) => drawTreemap(w, b, typeTree(model.values, 40, 6, names))],
     ['fragmentation', full - 716 - GAP, (b) => drawFragmentation(w, b, hist, points.source, lastSpaces(model))],
   );
   row(
     400,
-    ['categories', 500, (b) => drawCategories(w, b, categorySummaries(model.values, 3))],
+    ['categories', 500, (b) => drawCategories(w, b, categorySummaries(model.values, 3, names))],
     ['call-stack', full - 500 - GAP, (b) => drawCallStack(w, b, model, callTreeView(model, 10, 15))],
   );
   row(300, [
@@ -94,7 +96,8 @@ export function renderMemoryAnalysis(model: SessionModel, options: MemoryAnalysi
     (b) => drawTrackedTimeline(w, b, trackedMemory(model, 280), model.values.length),
   ]);
   row(186, ['legend', full, (b) => drawLegend(w, b)]);
-  row(64 + summaryLines(model, stats).length * 20, ['summary', full, (b) => drawSummary(w, b, model, stats)]);
+  const summary = summaryLines(model, stats);
+  row(64 + summary.length * 20, ['summary', full, (b) => drawSummary(w, b, summary)]);
 
   const height = y - GAP + PAD;
   return svgDocument(

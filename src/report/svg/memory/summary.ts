@@ -85,9 +85,8 @@ export function summaryLines(model: SessionModel, stats: Stats): [string, string
   return lines;
 }
 
-export function drawSummary(w: SvgWriter, box: Box, model: SessionModel, stats: Stats): void {
+export function drawSummary(w: SvgWriter, box: Box, lines: [string, string][]): void {
   const inner = card(w, box, 'Summary');
-  const lines = summaryLines(model, stats);
   const row = Math.min(20, inner.h / lines.length);
   const labelW = 150;
   lines.forEach(([label, value], i) => {

@@ -54,7 +54,7 @@ export function drawTrackedTimeline(w: SvgWriter, box: Box, tm: TrackedMemory, v
       const xb1 = num(plot.x + (tm.bins - 1 - b) * bw);
       lower += `L${xb0} ${yb}L${xb1} ${yb}`;
     }
-    w.path(`${upper}${lower}Z`, { fill: categoryColor(name), 'fill-opacity': 0.8, 'data-category': name });
+    w.path(`${upper}${lower}Z`, { fill: categoryColor(name), 'fill-opacity': 0.8 });
     for (let b = 0; b < tm.bins; b++) below[b] += series[b];
   }
   // The exact peak.

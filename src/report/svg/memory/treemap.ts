@@ -73,13 +73,21 @@ export function drawTreemap(w: SvgWriter, box: Box, tree: TypeTree): void {
       .sort((a, b) => (b.value ?? 0) - (a.value ?? 0)),
   );
   const pct = (n: Node) => share(n.size, tree.size);
+  // Leaves are numbered in the type tree's order (names never go into attributes).
+  const leafIndex = new Map(
+    tree.categories.flatMap((c) => c.subcategories.flatMap((s) => s.types)).map((t, i) => [t, i]),
+  );
+  let tiny = 0;
   for (const node of layout.descendants()) {
     if (node.depth === 0) continue;
     const x = inner.x + node.x0;
     const y = inner.y + node.y0;
     const bw = node.x1 - node.x0;
     const bh = node.y1 - node.y0;
-    if (bw < 1 || bh < 1) continue;
+    if (bw < 1 || bh < 1) {
+      if (node.depth === 3 && node.data.size > 0) tiny++;
+      continue;
+    }
     const d = node.data;
     const color = categoryColor(d.category);
     if (node.depth === 1) {
@@ -97,8 +105,16 @@ export function drawTreemap(w: SvgWriter, box: Box, tree: TypeTree): void {
         { text: pct(d), size: 10, color: C.ink2 },
       ]);
     } else {
-      drawLeaf(w, node, x, y, bw, bh, color, pct(d));
+      drawLeaf(w, node, x, y, bw, bh, color, pct(d), leafIndex.get(d.leaf as TypeLeaf) ?? -1);
     }
+  }
+  if (tiny > 0) {
+    w.text(box.x + box.w - 18, box.y + 27, `${formatCount(tiny)} ${tiny === 1 ? 'type' : 'types'} too small to draw`, {
+      size: 11,
+      fill: C.muted,
+      anchor: 'end',
+      cls: 'tiny-types',
+    });
   }
 }
 
@@ -131,6 +147,7 @@ function drawLeaf(
   bh: number,
   color: string,
   pct: string,
+  index: number,
 ): void {
   const d = node.data;
   const t = d.leaf as TypeLeaf;
@@ -139,7 +156,7 @@ function drawLeaf(
     : tint(color, 0.12 + 0.12 * ((node.parent?.children?.indexOf(node) ?? 0) % 3));
   const ink = darkBackground(fill) ? '#FFFFFF' : C.ink;
   const ink2 = darkBackground(fill) ? 'rgba(255,255,255,0.85)' : C.ink2;
-  w.open('g', { 'data-type': d.name });
+  w.open('g', { 'data-leaf': index });
   w.title(`${d.name}: ${formatBytes(d.size)} (${pct}) in ${formatCount(d.count)} values`);
   w.rect(x, y, bw, bh, { rx: 3, fill });
   const room = bw - 10;
