@@ -107,7 +107,9 @@ for (const n of [1, 10, 1000]) {
     const view = callTreeView(model, 10, 15);
     const sites = byAttr(byId(root, 'call-stack'), 'data-site');
     assert.equal(sites.length, Math.min(view.nodes.length, 15));
-    sites.forEach((g, i) => assert.ok(texts(g).includes(formatBytes(view.nodes[i].totalBytes))));
+    sites.forEach((g, i) => {
+      assert.ok(texts(g).includes(formatBytes(view.nodes[i].totalBytes)));
+    });
 
     // Tracked memory: the peak equals the statistics' peak.
     const tracked = texts(byAttr(root, 'data-peak', 'tracked')[0])[0];
