@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { largestValues, lifecycleLanes, scopeGroups } from '../../src/analysis/lifecycle.js';
-import { formatBytes, formatCount } from '../../src/report/svg/format.js';
+import { formatBytes, formatCount, formatValueSize } from '../../src/report/svg/format.js';
 import { renderLifecycleTimeline } from '../../src/report/svg/index.js';
 import { MAX_LANES, MAX_ROWS, MAX_SCOPES } from '../../src/report/svg/lifecycle/index.js';
 import { TOP_LEVEL } from '../../src/report/svg/lifecycle/scopes.js';
@@ -49,7 +49,7 @@ for (const n of [1, 10, 1000, 100_000]) {
     assert.ok(drawn.length + classed(root, 'alias-lane').length <= MAX_LANES);
     assert.deepEqual(
       drawn.map((g) => textOf(classed(g, 'lane-size')[0])),
-      lanes.map((l) => formatBytes(l.value.size)),
+      lanes.map((l) => formatValueSize(l.value)),
     );
     const live = drawn.filter((g) => classed(g, 'live').length > 0).length;
     assert.equal(live, lanes.filter((l) => l.value.alive && !l.value.lifetimeUnknown).length);
@@ -65,7 +65,7 @@ for (const n of [1, 10, 1000, 100_000]) {
     const top = largestValues(model, 3);
     assert.deepEqual(
       classed(byId(root, 'top3'), 'top-size').map(textOf),
-      top.map((v) => formatBytes(v.size)),
+      top.map((v) => formatValueSize(v)),
     );
     for (const kind of ['alias', 'move', 'clone', 'transfer'] as const) {
       const count = model.relations.filter((r) => r.kind === kind).length;

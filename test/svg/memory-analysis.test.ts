@@ -5,7 +5,7 @@ import { callTreeView } from '../../src/analysis/call-tree.js';
 import { categorySummaries } from '../../src/analysis/categories.js';
 import { computeMetrics, computeStats } from '../../src/analysis/stats.js';
 import { typeTree } from '../../src/analysis/type-tree.js';
-import { formatBytes, formatCount, formatDuration, formatPercent, share } from '../../src/report/svg/format.js';
+import { formatBytes, formatCount, formatDuration, formatPercent, plural, share } from '../../src/report/svg/format.js';
 import { renderMemoryAnalysis } from '../../src/report/svg/index.js';
 import { leafName } from '../../src/report/svg/memory/treemap.js';
 import { syntheticModel } from './synthetic.js';
@@ -77,7 +77,7 @@ for (const n of [1, 10, 1000]) {
     cells.forEach((c, i) => {
       if (/^[\d,]+$/.test(c)) assert.equal(Number(c.replaceAll(',', '')), expected[i]);
     });
-    assert.ok(texts(byId(root, 'heatmap')).includes(`${formatCount(h.total)} allocations`));
+    assert.ok(texts(byId(root, 'heatmap')).includes(plural(h.total, 'allocation')));
 
     // Treemap leaves: the types of the type tree, with their sizes.
     const tree = typeTree(model.values, 40, 6);

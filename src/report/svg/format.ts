@@ -21,7 +21,16 @@ export function formatBytes(bytes: number): string {
     v /= 1024;
     u++;
   }
-  return `${sign}${v >= 100 ? Math.round(v) : v.toFixed(1)} ${BYTE_UNITS[u]}`;
+  return `${sign}${v >= 100 ? formatCount(Math.round(v)) : v.toFixed(1)} ${BYTE_UNITS[u]}`;
+}
+
+/**
+ * A tracked value's estimated size: "unknown" when the estimator gave up before counting
+ * anything, "≥ 1.2 KiB" when it stopped at its budget (a lower bound).
+ */
+export function formatValueSize(v: { size: number; sizePartial: boolean }): string {
+  if (v.sizePartial) return v.size > 0 ? `≥ ${formatBytes(v.size)}` : 'unknown';
+  return formatBytes(v.size);
 }
 
 /** A byte figure that may be unknown. */
@@ -60,6 +69,11 @@ export function formatTimeRange(fromNs: number, toNs: number): string {
   ];
   const [div, unit] = units.find(([d]) => Math.abs(toNs) >= d) ?? units[units.length - 1];
   return `${fromNs === 0 ? '0' : trim(fromNs / div)} – ${trim(toNs / div)} ${unit}`;
+}
+
+/** "1 value", "2 values", "1,000 allocations". */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${formatCount(n)} ${n === 1 ? word : many}`;
 }
 
 /** 1,234,567 (integers; other numbers keep up to two decimals). */

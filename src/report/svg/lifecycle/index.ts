@@ -60,7 +60,7 @@ export function renderLifecycleTimeline(model: SessionModel): string {
   });
   y += matricesH + 56 + 14 + GAP;
 
-  const lifeH = model.values.length === 0 ? 90 : lifespansHeight(lanes);
+  const lifeH = model.values.length === 0 ? 90 : lifespansHeight(lanes, hidden);
   section('lifespans', { x: PAD, y, w: full, h: lifeH + 56 + 14 }, (b) => {
     const note =
       hidden > 0

@@ -8,7 +8,7 @@ import type { Lane } from '../../../analysis/lifecycle.js';
 import type { SessionModel, ValueModel } from '../../../analysis/model.js';
 import type { TrackedMemory } from '../../../analysis/tracked-memory.js';
 import { tickCount, timeTicks } from '../axes.js';
-import { formatBytes, formatCount, formatDuration } from '../format.js';
+import { formatBytes, formatCount, formatDuration, formatValueSize } from '../format.js';
 import { type Box, noData, num, type SvgWriter } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, typeColorOf } from '../theme.js';
@@ -42,10 +42,10 @@ export function laneRows(lanes: Lane[], top: number): LaneRow[] {
   return rows;
 }
 
-export function lifespansHeight(lanes: Lane[]): number {
+export function lifespansHeight(lanes: Lane[], hidden: number): number {
   let h = AXIS + STRIP + 14;
   for (const l of lanes) h += LANE + l.aliases.length * SUB_LANE;
-  return h + 26;
+  return h + (hidden > 0 ? 26 : 4);
 }
 
 function valueTip(model: SessionModel, v: ValueModel): string {
@@ -58,7 +58,7 @@ function valueTip(model: SessionModel, v: ValueModel): string {
         : 'alive at export';
   return [
     `${v.name}: ${v.typeName}`,
-    `${formatBytes(v.size)} estimated${v.sizePartial ? ' (at least)' : ''}`,
+    `size ${formatValueSize(v)} (estimated at track time)`,
     `tracked at ${formatDuration(v.trackedAt)}, ${end}`,
     scope !== undefined ? `scope ${scope}` : 'no scope',
     model.threads.length > 1 ? `thread ${model.threads[v.thread]?.label ?? v.thread}` : '',
@@ -151,7 +151,7 @@ export function drawLifespans(
           anchor: 'middle',
         });
       }
-      w.text(box.x + box.w, r.cy + 4, formatBytes(v.size), {
+      w.text(box.x + box.w, r.cy + 4, formatValueSize(v), {
         size: 10.5,
         fill: C.ink2,
         anchor: 'end',

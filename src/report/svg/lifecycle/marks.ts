@@ -26,12 +26,12 @@ export function liveBadge(w: SvgWriter, x: number, cy: number): void {
   w.close('g');
 }
 
-/** The end of a lane: a cross for a garbage-collected value, a bar for a scope end. */
+/** The end of a lane, just after x: a cross for a garbage-collected value, a bar for a scope end. */
 export function endMark(w: SvgWriter, x: number, cy: number, by: 'gc' | 'scope' | null): void {
   if (by === 'gc') {
-    w.path(`M${x - 3} ${cy - 3}l6 6M${x - 3} ${cy + 3}l6 -6`, { stroke: C.ink2, 'stroke-width': 1.6 });
+    w.path(`M${x + 2} ${cy - 3}l6 6M${x + 2} ${cy + 3}l6 -6`, { stroke: C.ink2, 'stroke-width': 1.6 });
   } else if (by === 'scope') {
-    w.line(x, cy - 6, x, cy + 6, { stroke: C.ink2, 'stroke-width': 2 });
+    w.line(x + 2, cy - 6, x + 2, cy + 6, { stroke: C.ink2, 'stroke-width': 2 });
   }
 }
 
@@ -57,11 +57,11 @@ export function drawLifecycleLegend(w: SvgWriter, box: Box): void {
     return LIVE_W;
   }, 'alive at export');
   item((x0) => {
-    endMark(w, x0 + 4, y2 - 4, 'gc');
+    endMark(w, x0 - 1, y2 - 4, 'gc');
     return 10;
   }, 'collected');
   item((x0) => {
-    endMark(w, x0 + 2, y2 - 4, 'scope');
+    endMark(w, x0, y2 - 4, 'scope');
     return 6;
   }, 'scope ended');
   item((x0) => {

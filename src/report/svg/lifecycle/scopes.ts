@@ -85,8 +85,10 @@ export function scopeMatricesHeight(groups: ScopeGroup[], totalGroups: number, c
 
 function drawMatrix(w: SvgWriter, box: Box, model: SessionModel, g: ScopeGroup): void {
   w.open('g', { class: 'scope-matrix' });
-  w.rect(box.x, box.y, box.w, box.h, { rx: 8, fill: '#FAFBFD', stroke: C.border });
-  w.rect(box.x, box.y, box.w, 4, { rx: 2, fill: g.name === null ? C.faint : C.accent });
+  // A coloured top edge that follows the rounded corners: the card over a coloured card.
+  w.rect(box.x, box.y, box.w, box.h, { rx: 8, fill: g.name === null ? C.faint : C.accent });
+  w.rect(box.x, box.y + 3, box.w, box.h - 3, { rx: 8, fill: '#FAFBFD' });
+  w.rect(box.x, box.y, box.w, box.h, { rx: 8, fill: 'none', stroke: C.border });
   const total = formatBytes(g.bytes);
   const tw = textWidth(total, 13, 'bold');
   w.text(box.x + box.w - 12, box.y + 24, total, { size: 13, face: 'bold', anchor: 'end', cls: 'scope-bytes' });

@@ -1,7 +1,7 @@
 /** The three largest tracked values, and the relations between values with how many are drawn. */
 import type { Lane } from '../../../analysis/lifecycle.js';
 import type { SessionModel, ValueModel } from '../../../analysis/model.js';
-import { formatBytes, formatCount, formatDuration } from '../format.js';
+import { formatCount, formatDuration, formatValueSize } from '../format.js';
 import { type Box, card, noData, type SvgWriter } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, typeColorOf } from '../theme.js';
@@ -28,7 +28,7 @@ export function drawTop3(w: SvgWriter, box: Box, model: SessionModel, top: Value
     w.open('g', { class: 'top-value' });
     w.circle(inner.x + 11, y + 14, 11, { fill: typeFill(color) });
     w.text(inner.x + 11, y + 18, String(i + 1), { size: 11, face: 'bold', fill: '#FFFFFF', anchor: 'middle' });
-    const size = formatBytes(v.size);
+    const size = formatValueSize(v);
     const sw = textWidth(size, 13, 'bold');
     w.text(inner.x + inner.w, y + 17, size, { size: 13, face: 'bold', anchor: 'end', cls: 'top-size' });
     const name = w.text(inner.x + 30, y + 17, v.name, {

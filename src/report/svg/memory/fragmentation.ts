@@ -77,7 +77,10 @@ function drawHistogram(w: SvgWriter, box: Box, hist: SizeHistogram, source: stri
 const SPACE_ROW = 17;
 
 function drawSpaces(w: SvgWriter, box: Box, s: { spaces: SpaceFigures[]; at: number; isolates: number }): void {
-  const title = `V8 heap spaces at ${formatDuration(s.at)}${s.isolates > 1 ? ` (${s.isolates} isolates summed)` : ''}`;
+  const title =
+    s.spaces.length === 0
+      ? 'V8 heap spaces'
+      : `V8 heap spaces at ${formatDuration(s.at)}${s.isolates > 1 ? ` (${s.isolates} isolates summed)` : ''}`;
   w.text(box.x, box.y + 10, title, { size: 11.5, face: 'bold', fill: C.ink2, maxWidth: box.w });
   const body: Box = { x: box.x, y: box.y + 18, w: box.w, h: box.h - 18 };
   if (s.spaces.length === 0) {

@@ -1,6 +1,6 @@
 /** The allocation heatmap: counts of allocations by size (columns) and time (rows), in each cell. */
 import type { Heatmap } from '../../../analysis/allocations.js';
-import { formatBytes, formatCompact, formatCount, formatDuration, formatTimeRange } from '../format.js';
+import { formatBytes, formatCompact, formatCount, formatDuration, formatTimeRange, plural } from '../format.js';
 import { type Box, card, noData, type SvgWriter } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, darkBackground, HEAT, heatColor } from '../theme.js';
@@ -43,16 +43,23 @@ export function drawHeatmap(w: SvgWriter, box: Box, h: Heatmap, samplingInterval
   const grid: Box = { x: inner.x + labelW, y: inner.y + 18, w: inner.w - labelW, h: inner.h - 18 - 34 };
   const cw = grid.w / cols;
   const ch = grid.h / rows;
-  const scale = Math.log1p(h.max);
+  // Log scale between the smallest and largest non-empty cell, so both ends of the range show.
+  let min = h.max;
+  for (const row of h.counts) for (const c of row) if (c > 0 && c < min) min = c;
+  const heat = (c: number) => (h.max > min ? Math.log(c / min) / Math.log(h.max / min) : 1);
 
   // Colour scale legend, top right.
   const lgW = 150;
-  const lgX = inner.x + inner.w - lgW;
-  w.text(lgX - 8, inner.y + 9, '0', { size: 10, fill: C.muted, anchor: 'end' });
+  const lgX = inner.x + inner.w - lgW - textWidth(formatCount(h.max), 10) - 6;
+  w.text(lgX - 8, inner.y + 9, formatCount(min), { size: 10, fill: C.muted, anchor: 'end' });
   w.rect(lgX, inner.y + 1, lgW, 9, { rx: 2, fill: 'url(#heat)' });
   w.text(lgX + lgW + 6, inner.y + 9, formatCount(h.max), { size: 10, fill: C.muted });
-  w.text(lgX - 22, inner.y + 9, 'count per cell (log scale)', { size: 10, fill: C.muted, anchor: 'end' });
-  w.text(inner.x, inner.y + 9, `${formatCount(h.total)} allocations`, { size: 10.5, face: 'bold', fill: C.ink2 });
+  w.text(lgX - 14 - textWidth(formatCount(min), 10), inner.y + 9, 'allocations per cell (log scale)', {
+    size: 10,
+    fill: C.muted,
+    anchor: 'end',
+  });
+  w.text(inner.x, inner.y + 9, plural(h.total, 'allocation'), { size: 10.5, face: 'bold', fill: C.ink2 });
 
   for (let r = 0; r < rows; r++) {
     const y = grid.y + r * ch;
@@ -67,7 +74,7 @@ export function drawHeatmap(w: SvgWriter, box: Box, h: Heatmap, samplingInterval
     for (let c = 0; c < cols; c++) {
       const count = h.counts[r][c];
       const x = grid.x + c * cw;
-      const fill = count === 0 ? '#F4F6F9' : heatColor(Math.log1p(count) / (scale || 1));
+      const fill = count === 0 ? '#F4F6F9' : heatColor(heat(count));
       w.rect(x + 1, y + 1, cw - 2, ch - 2, { rx: 3, fill });
       const text = cellText(count, cw);
       if (text) {

@@ -1,7 +1,7 @@
 /** The summary: the session's key figures in words, each measured or marked as not measured. */
 import type { SessionModel } from '../../../analysis/model.js';
 import type { Stats } from '../../../analysis/stats.js';
-import { formatBytes, formatCount, formatDuration, share } from '../format.js';
+import { formatBytes, formatCount, formatDuration, plural, share } from '../format.js';
 import { type Box, card, type SvgWriter } from '../svg.js';
 import { C } from '../theme.js';
 
@@ -52,7 +52,7 @@ export function summaryLines(model: SessionModel, stats: Stats): [string, string
     'V8 heap',
     samples === 0
       ? '— (no heap timeline)'
-      : `used peak ${formatBytes(heapPeak ?? 0)}, RSS peak ${formatBytes(rssPeak ?? 0)}, ${formatCount(samples)} samples`,
+      : `used peak ${formatBytes(heapPeak ?? 0)}, RSS peak ${formatBytes(rssPeak ?? 0)}, ${plural(samples, 'sample')}`,
   ]);
   const major = model.gcs.filter((g) => g.kind === 'major').length;
   const gcTime = model.gcs.reduce((a, g) => a + g.durationNs, 0);
@@ -67,7 +67,7 @@ export function summaryLines(model: SessionModel, stats: Stats): [string, string
     'Sampling profile',
     model.sites.length === 0
       ? '— (not recorded)'
-      : `${formatCount(model.samples.length)} samples, ${formatBytes(sampled)} sampled, ${formatCount(model.sites.length)} call-tree nodes`,
+      : `${plural(model.samples.length, 'sample')}, ${formatBytes(sampled)} sampled, ${plural(model.sites.length, 'call-tree node')}`,
   ]);
   const d = stats.dropped;
   if (d.values + d.scopes + d.relations > 0) {

@@ -4,7 +4,7 @@
  */
 import type { TrackedMemory } from '../../../analysis/tracked-memory.js';
 import { byteTicks, drawTimeAxis, drawValueGrid } from '../axes.js';
-import { formatBytes, formatCount, formatDuration } from '../format.js';
+import { formatBytes, formatCount, formatDuration, plural } from '../format.js';
 import { type Box, card, noData, num, type SvgWriter, swatch } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, categoryColor } from '../theme.js';
@@ -62,7 +62,7 @@ export function drawTrackedTimeline(w: SvgWriter, box: Box, tm: TrackedMemory, v
   const py = y(tm.peak.bytes);
   w.line(plot.x, py, plot.x + plot.w, py, { stroke: C.peak, 'stroke-dasharray': '6 4', 'stroke-width': 1.2 });
   w.circle(px, py, 3.5, { fill: C.peak, stroke: '#FFFFFF', 'stroke-width': 1.5 });
-  const label = `peak ${formatBytes(tm.peak.bytes)} in ${formatCount(tm.peak.count)} values at ${formatDuration(tm.peak.at)}`;
+  const label = `peak ${formatBytes(tm.peak.bytes)} in ${plural(tm.peak.count, 'value')} at ${formatDuration(tm.peak.at)}`;
   const lw = textWidth(label, 11, 'bold') + 12;
   const lx = Math.min(Math.max(px - lw / 2, plot.x + 2), plot.x + plot.w - lw - 2);
   w.open('g', { 'data-peak': 'tracked' });

@@ -151,9 +151,15 @@ function drawLeaf(
 ): void {
   const d = node.data;
   const t = d.leaf as TypeLeaf;
+  // Neighbouring types in a subcategory differ a little in shade; merged "other types" are paler.
+  const variant = (node.parent?.children?.indexOf(node) ?? 0) % 3;
   const fill = t.merged
     ? tint(color, 0.45)
-    : tint(color, 0.12 + 0.12 * ((node.parent?.children?.indexOf(node) ?? 0) % 3));
+    : variant === 0
+      ? color
+      : variant === 1
+        ? shade(color, 0.12)
+        : tint(color, 0.1);
   const ink = darkBackground(fill) ? '#FFFFFF' : C.ink;
   const ink2 = darkBackground(fill) ? 'rgba(255,255,255,0.85)' : C.ink2;
   w.open('g', { 'data-leaf': index });
@@ -177,13 +183,10 @@ function drawLeaf(
     const names = t.names;
     for (let i = 0; i < names.length; i++) {
       const left = t.nameCount - i;
-      // Keep the last line for "+N more" when names remain.
       if (!next(10)) break;
-      if (left > 1 && i === names.length - 1 && t.nameCount > names.length) {
-        w.text(x + 5, ly, `+${formatCount(left)} more names`, { size: 10, fill: ink2, maxWidth: room, italic: true });
-        break;
-      }
-      if (left > 1 && ly + 13 > y + bh - 4) {
+      // The last line that fits says how many names are not listed (once at least one is).
+      const lastLine = ly + 13 > y + bh - 4 || i === names.length - 1;
+      if (i > 0 && left > 1 && lastLine) {
         w.text(x + 5, ly, `+${formatCount(left)} more names`, { size: 10, fill: ink2, maxWidth: room, italic: true });
         break;
       }
