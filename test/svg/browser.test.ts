@@ -84,6 +84,7 @@ const CASES: [string, () => SessionModel][] = [
   ['10 values', () => syntheticModel({ values: 10, name: 'ten' })],
   ['1,000 values', () => syntheticModel({ values: 1000, name: 'thousand' })],
   ['100,000 values', () => syntheticModel({ values: 100_000, name: 'large' })],
+  ['3 threads over 2 hours', () => syntheticModel({ values: 300, workers: 2, durationMs: 7_200_000, name: 'threads' })],
   [
     'hostile names',
     () =>

@@ -17,6 +17,8 @@ export interface SyntheticOptions {
   alive?: number;
   /** Every value ends (collected, or with its scope): two lifecycle events per value. */
   allEnd?: boolean;
+  /** Worker threads recorded besides the main thread (copies of its data, shifted in time). */
+  workers?: number;
   timeline?: boolean;
   profile?: boolean;
   relations?: boolean;
@@ -248,9 +250,19 @@ export function syntheticData(o: SyntheticOptions): SessionData {
       startedAtMs: 1_790_000_000_000,
       endedAtMs: 1_790_000_000_000 + durationNs / 1e6,
     },
-    threads: [thread],
+    threads: [thread, ...Array.from({ length: o.workers ?? 0 }, (_, k) => workerCopy(thread, k + 1))],
     problems: [],
   };
+}
+
+/** A worker thread: the main thread's recording under another thread id, started a little later. */
+function workerCopy(t: ThreadData, threadId: number): ThreadData {
+  const copy: ThreadData = { ...t, threadId, originMs: t.originMs + 50 * threadId };
+  if (t.timeline) {
+    const scale = 0.3 + 0.2 * threadId;
+    copy.timeline = { ...t.timeline, heapUsed: Array.from(t.timeline.heapUsed, (v) => v * scale) };
+  }
+  return copy;
 }
 
 function addTimeline(t: ThreadData, durationNs: number, rand: () => number, samples: number) {

@@ -10,6 +10,8 @@ const TIME_UNITS: [number, string][] = [
   [1e3, 'µs'],
   [1e6, 'ms'],
   [1e9, 's'],
+  [60e9, 'min'],
+  [3600e9, 'h'],
 ];
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
@@ -25,8 +27,9 @@ function trimNumber(v: number): string {
 /** Ticks for a time domain [0, maxNs], labelled in one unit. */
 export function timeTicks(maxNs: number, count: number): Tick[] {
   const max = maxNs > 0 ? maxNs : 1;
+  // The largest unit that still gives a few ticks: "90 s" rather than "1.5 min".
   let [div, unit] = TIME_UNITS[0];
-  for (const [d, u] of TIME_UNITS) if (max / d >= 1) [div, unit] = [d, u];
+  for (const [d, u] of TIME_UNITS) if (max / d >= (d >= 60e9 ? 3 : 1)) [div, unit] = [d, u];
   return scaleLinear()
     .domain([0, max / div])
     .ticks(Math.max(1, count))

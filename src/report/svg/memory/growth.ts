@@ -96,7 +96,8 @@ export function drawGrowth(w: SvgWriter, box: Box, model: SessionModel): void {
     [C.heapTotal, 'heap total'],
     [C.rss, 'RSS'],
     [C.external, 'external'],
-    ...workers.map((t, i): [string, string] => [WORKER_COLORS[i], `heap used (${threadLabel(model, t)})`]),
+    // Other threads' heap used, labelled by thread only to keep the legend on one line.
+    ...workers.map((t, i): [string, string] => [WORKER_COLORS[i], threadLabel(model, t)]),
   ];
   for (const [color, text] of entries) {
     if (lx2 + textWidth(text, 11) + 20 > plot.x + plot.w) break;

@@ -1,7 +1,7 @@
 // The SVG reports on a 1M-event recording: 500,000 values tracked and collected (1,000,000
 // lifecycle events) with relations, a heap timeline, GC events and a 200,000-sample profile.
 // Times each renderer (best of 3 after a warm-up) and reports the file sizes.
-// Run: npx tsx bench/svg/bench.ts [values]
+// Run: npm run bench -- bench/svg   (or npx tsx bench/svg/svg-reports.bench.ts [values])
 import { cpus, totalmem } from 'node:os';
 import { buildModel } from '../../src/analysis/model.js';
 import { computeStats } from '../../src/analysis/stats.js';
