@@ -12,6 +12,13 @@ export interface AllocationPoints {
   source: 'samples' | 'values' | 'none';
   sizes: Float64Array;
   times: Float64Array;
+  /** Tracked values left out because their size is unknown (see sizeUnknown). */
+  unknown: number;
+}
+
+/** The estimator stopped before counting anything: the size is unknown, not 0. */
+export function sizeUnknown(v: { size: number; sizePartial: boolean }): boolean {
+  return v.sizePartial && v.size === 0;
 }
 
 export function allocationPoints(model: SessionModel): AllocationPoints {
@@ -23,16 +30,19 @@ export function allocationPoints(model: SessionModel): AllocationPoints {
       sizes[i] = model.samples[i].size;
       times[i] = model.samples[i].at;
     }
-    return { source: 'samples', sizes, times };
+    return { source: 'samples', sizes, times, unknown: 0 };
   }
-  const n = model.values.length;
+  let n = 0;
+  for (const v of model.values) if (!sizeUnknown(v)) n++;
   const sizes = new Float64Array(n);
   const times = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    sizes[i] = model.values[i].size;
-    times[i] = model.values[i].trackedAt;
+  let k = 0;
+  for (const v of model.values) {
+    if (sizeUnknown(v)) continue;
+    sizes[k] = v.size;
+    times[k++] = v.trackedAt;
   }
-  return { source: n > 0 ? 'values' : 'none', sizes, times };
+  return { source: n > 0 ? 'values' : 'none', sizes, times, unknown: model.values.length - n };
 }
 
 /**

@@ -7,6 +7,8 @@ export interface CategorySummary {
   bytes: number;
   count: number;
   alive: number;
+  /** Values whose size is unknown (the estimator stopped before counting anything). */
+  unknown: number;
   /** Largest variable names in the category (bytes summed per name), largest first. */
   names: { name: string; bytes: number; count: number }[];
   nameCount: number;
@@ -27,13 +29,14 @@ export function categorySummaries(
     if (c === undefined) {
       c = out.length;
       index.set(v.category, c);
-      out.push({ name: v.category, bytes: 0, count: 0, alive: 0, names: [], nameCount: 0 });
+      out.push({ name: v.category, bytes: 0, count: 0, alive: 0, unknown: 0, names: [], nameCount: 0 });
     }
     group[i] = c;
     sizes[i] = v.size;
     out[c].bytes += v.size;
     out[c].count++;
     if (v.alive) out[c].alive++;
+    if (v.sizePartial && v.size === 0) out[c].unknown++;
   }
   const top = topNamesByGroup(group, out.length, names, sizes, namesPerCategory);
   out.forEach((s, c) => {

@@ -18,6 +18,8 @@ export interface ScopeRow {
   count: number;
   bytes: number;
   alive: number;
+  /** Values of unknown size (the estimator stopped before counting anything). */
+  unknown: number;
 }
 
 export interface ScopeGroup {
@@ -25,6 +27,8 @@ export interface ScopeGroup {
   name: string | null;
   /** Times the scope was entered. */
   instances: number;
+  /** The enclosing scope's name when every instance has the same one, else null. */
+  parent: string | null;
   /** Instances still open at the end (duration unknown). */
   open: number;
   /** Measured durations of exited instances, ascending. */
@@ -33,6 +37,7 @@ export interface ScopeGroup {
   bytes: number;
   count: number;
   alive: number;
+  unknown: number;
   /** Largest rows first, at most the requested number. */
   rows: ScopeRow[];
   /** Rows not listed, and their values and bytes. */
@@ -50,17 +55,20 @@ export function scopeGroups(
   maxRows = 6,
   names: NameIndex = nameIndex(model.values),
 ): { groups: ScopeGroup[]; total: number } {
-  type Acc = Omit<ScopeGroup, 'rows' | 'more'> & { threadSet: Set<number> };
+  type Acc = Omit<ScopeGroup, 'rows' | 'more'> & { threadSet: Set<number>; parents: Set<string | null> };
   const all: Acc[] = [];
   const make = (name: string | null, at: number): Acc => ({
     name,
     instances: 0,
+    parent: null,
+    parents: new Set(),
     open: 0,
     durations: [],
     firstEnteredAt: at,
     bytes: 0,
     count: 0,
     alive: 0,
+    unknown: 0,
     threads: [],
     threadSet: new Set(),
   });
@@ -79,6 +87,7 @@ export function scopeGroups(
     else a.durations.push(s.durationNs);
     a.firstEnteredAt = Math.min(a.firstEnteredAt, s.enteredAt);
     a.threadSet.add(s.thread);
+    a.parents.add(s.parent >= 0 ? model.scopes[s.parent].name : null);
     groupOfScope[s.id] = g;
   }
   let topLevel = -1;
@@ -103,6 +112,7 @@ export function scopeGroups(
     a.bytes += v.size;
     a.count++;
     if (v.alive) a.alive++;
+    if (v.sizePartial && v.size === 0) a.unknown++;
   }
   const chosen = topK(all.length, (i) => all[i].bytes, maxGroups);
   // Rows: the largest names of each chosen group.
@@ -115,9 +125,10 @@ export function scopeGroups(
   const top = topNamesByGroup(chosenOf, chosen.length, names, sizes, maxRows);
   // Alive counts and types of the rows shown, in one more pass.
   const stride = names.names.length + 1;
-  const rowOf = new Map<number, { alive: number; types: Map<string, number>; first: ValueModel }>();
+  type RowInfo = { alive: number; unknown: number; types: Map<string, number>; first: ValueModel };
+  const rowOf = new Map<number, RowInfo>();
   top.forEach((t, k) => {
-    for (const r of t.top) rowOf.set(k * stride + r.id, { alive: 0, types: new Map(), first: values[0] });
+    for (const r of t.top) rowOf.set(k * stride + r.id, { alive: 0, unknown: 0, types: new Map(), first: values[0] });
   });
   for (let i = 0; i < values.length; i++) {
     if (chosenOf[i] < 0) continue;
@@ -126,12 +137,14 @@ export function scopeGroups(
     const v = values[i];
     if (row.types.size === 0) row.first = v;
     if (v.alive) row.alive++;
+    if (v.sizePartial && v.size === 0) row.unknown++;
     row.types.set(v.typeName, (row.types.get(v.typeName) ?? 0) + 1);
   }
   const groups = chosen.map((g, k): ScopeGroup => {
-    const { threadSet, ...a } = all[g];
+    const { threadSet, parents, ...a } = all[g];
+    a.parent = parents.size === 1 ? [...parents][0] : null;
     const rows = top[k].top.map((r): ScopeRow => {
-      const info = rowOf.get(k * stride + r.id) as { alive: number; types: Map<string, number>; first: ValueModel };
+      const info = rowOf.get(k * stride + r.id) as RowInfo;
       let typeName = info.first.typeName;
       let best = 0;
       for (const [t, c] of info.types) if (c > best || (c === best && t < typeName)) [typeName, best] = [t, c];
@@ -144,6 +157,7 @@ export function scopeGroups(
         count: r.count,
         bytes: r.bytes,
         alive: info.alive,
+        unknown: info.unknown,
       };
     });
     const shownCount = rows.reduce((x, r) => x + r.count, 0);
@@ -169,9 +183,16 @@ export interface Lane {
 /**
  * The values that get their own lane: up to `maxLanes` lanes counting alias sub-lanes. A
  * quarter of the lanes go to values with relations (both ends of a clone when possible) so
- * that relation lines appear; the rest to the largest values. Lanes are in tracking order.
+ * that relation lines appear; the rest to the largest values, at most `perName` of one
+ * variable name (a name tracked 10,000 times is one pattern, and the strip shows them all).
+ * Lanes are in tracking order.
  */
-export function lifecycleLanes(model: SessionModel, maxLanes = 40, maxAliases = 2): { lanes: Lane[]; hidden: number } {
+export function lifecycleLanes(
+  model: SessionModel,
+  maxLanes = 40,
+  maxAliases = 2,
+  perName = 3,
+): { lanes: Lane[]; hidden: number } {
   const values = model.values;
   const chosen = new Set<number>();
   let used = 0;
@@ -200,9 +221,13 @@ export function lifecycleLanes(model: SessionModel, maxLanes = 40, maxAliases = 
     if (p !== undefined && !chosen.has(p) && used + 2 > reserve) continue;
     if (take(id) && p !== undefined) take(p);
   }
-  for (const id of topK(values.length, (i) => values[i].size, maxLanes)) {
+  const perNameCount = new Map<string, number>();
+  for (const id of chosen) perNameCount.set(values[id].name, (perNameCount.get(values[id].name) ?? 0) + 1);
+  for (const id of topK(values.length, (i) => values[i].size, maxLanes * 8)) {
     if (used >= maxLanes) break;
-    take(id);
+    const c = perNameCount.get(values[id].name) ?? 0;
+    if (c >= perName || chosen.has(id)) continue;
+    if (take(id)) perNameCount.set(values[id].name, c + 1);
   }
   const lanes = [...chosen]
     .sort((a, b) => values[a].trackedAt - values[b].trackedAt || a - b)

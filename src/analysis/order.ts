@@ -59,25 +59,48 @@ export function argsortFloat64(keys: ArrayLike<number>): Uint32Array {
 
 /**
  * Indices of the `k` largest scores, largest first (ties: the lower index first), in
- * O(n × k) without sorting all n: for the few rows a report shows out of many.
+ * O(n log k) with a heap of the best so far: for the few rows a report shows out of many.
  */
 export function topK(n: number, score: (i: number) => number, k: number): number[] {
-  const best: number[] = [];
-  const scores: number[] = [];
-  if (k <= 0) return best;
+  if (k <= 0) return [];
+  const idx: number[] = [];
+  const sc: number[] = [];
+  // A min-heap on (score, -index): its root is the worst of the best so far.
+  const worse = (a: number, b: number) => sc[a] < sc[b] || (sc[a] === sc[b] && idx[a] > idx[b]);
+  const swap = (a: number, b: number) => {
+    [idx[a], idx[b]] = [idx[b], idx[a]];
+    [sc[a], sc[b]] = [sc[b], sc[a]];
+  };
+  const down = (p: number) => {
+    for (;;) {
+      const l = 2 * p + 1;
+      const r = l + 1;
+      let m = p;
+      if (l < idx.length && worse(l, m)) m = l;
+      if (r < idx.length && worse(r, m)) m = r;
+      if (m === p) return;
+      swap(p, m);
+      p = m;
+    }
+  };
   for (let i = 0; i < n; i++) {
     const s = score(i);
-    if (best.length === k && !(s > scores[k - 1])) continue;
-    let j = best.length === k ? k - 1 : best.length;
-    while (j > 0 && s > scores[j - 1]) {
-      if (j < k) {
-        best[j] = best[j - 1];
-        scores[j] = scores[j - 1];
+    if (idx.length < k) {
+      idx.push(i);
+      sc.push(s);
+      for (let c = idx.length - 1; c > 0; ) {
+        const p = (c - 1) >> 1;
+        if (!worse(c, p)) break;
+        swap(c, p);
+        c = p;
       }
-      j--;
+    } else if (s > sc[0]) {
+      // Equal scores keep the earlier index, already in the heap.
+      idx[0] = i;
+      sc[0] = s;
+      down(0);
     }
-    best[j] = i;
-    scores[j] = s;
   }
-  return best;
+  const order = idx.map((_, j) => j).sort((a, b) => sc[b] - sc[a] || idx[a] - idx[b]);
+  return order.map((j) => idx[j]);
 }

@@ -31,7 +31,10 @@ for (const n of [1, 10, 1000, 100_000]) {
       const name = textOf(classed(m, 'scope-name')[0]);
       const full = groups[i].name ?? TOP_LEVEL;
       assert.ok(name === full || (name.endsWith('…') && full.startsWith(name.slice(0, -1))), `${name} / ${full}`);
-      assert.ok(textOf(classed(m, 'scope-info')[0]).startsWith(`${formatCount(groups[i].count)} value`));
+      assert.equal(
+        textOf(classed(m, 'scope-info')[0]),
+        `${formatCount(groups[i].count)} ${groups[i].count === 1 ? 'value' : 'values'} · ${formatCount(groups[i].alive)} alive`,
+      );
       assert.equal(classed(m, 'scope-row').length, groups[i].rows.length);
     });
     if (total > groups.length) {
@@ -91,7 +94,7 @@ test('the same model renders the same file', () => {
 test('repeated scopes are one matrix with their count and measured durations', () => {
   const model = syntheticModel({ values: 200, scopes: 24, timeline: false, profile: false });
   const root = parseXml(renderLifecycleTimeline(model));
-  const info = classed(root, 'scope-info').map(textOf);
+  const info = classed(root, 'scope-when').map(textOf);
   assert.ok(
     info.some((t) => /entered 2× · median [\d.]+ \w+ · max [\d.]+ \w+/.test(t)),
     info.join('\n'),

@@ -6,7 +6,7 @@ import { categorySummaries } from '../../src/analysis/categories.js';
 import { computeMetrics, computeStats } from '../../src/analysis/stats.js';
 import { typeTree } from '../../src/analysis/type-tree.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, plural, share } from '../../src/report/svg/format.js';
-import { renderMemoryAnalysis } from '../../src/report/svg/index.js';
+import { renderLifecycleTimeline, renderMemoryAnalysis } from '../../src/report/svg/index.js';
 import { leafName } from '../../src/report/svg/memory/treemap.js';
 import { syntheticModel } from './synthetic.js';
 import { byId, elements, findAll, parseXml, textOf, texts, type XmlElement } from './xml.js';
@@ -149,12 +149,35 @@ test('a section without data says so in place, and no figure is made up', () => 
   assert.ok(!svg.includes('NaN') && !svg.includes('Infinity') && !svg.includes('undefined'));
 });
 
-test('values of unknown size (0 B estimated) are not drawn as a treemap of nothing', () => {
+test('sizes measured as 0 B are not drawn as a treemap of nothing', () => {
   const model = syntheticModel({ values: 20, timeline: false, profile: false });
-  for (const v of model.values) v.size = 0;
+  for (const v of model.values) {
+    v.size = 0;
+    v.sizePartial = false;
+  }
   const root = parseXml(renderMemoryAnalysis(model));
-  assert.ok(texts(byId(root, 'treemap')).includes('20 tracked values, none with a measured size'));
-  assert.ok(texts(byId(root, 'tracked-timeline')).includes('20 tracked values, none with a measured size'));
+  assert.ok(texts(byId(root, 'treemap')).includes('20 tracked values, all estimated at 0 B'));
+  assert.ok(texts(byId(root, 'tracked-timeline')).includes('20 tracked values, all estimated at 0 B'));
+});
+
+test('sizes the estimator could not measure are unknown, never 0 B', () => {
+  const model = syntheticModel({ values: 20, timeline: false, profile: false });
+  for (const v of model.values) {
+    v.size = 0;
+    v.sizePartial = true;
+  }
+  const svg = renderMemoryAnalysis(model);
+  const root = parseXml(svg);
+  assert.ok(texts(byId(root, 'treemap')).includes('20 tracked values, none of known size'));
+  assert.ok(texts(byId(root, 'heatmap')).includes('20 tracked values, none of known size'));
+  for (const key of ['activeMemory', 'peakMemory', 'efficiency', 'medianAllocationSize']) {
+    assert.equal(textOf(classed(byAttr(root, 'data-metric', key)[0], 'metric-value')[0]), '—', key);
+  }
+  assert.ok(!texts(byId(root, 'header')).includes('0 B'));
+  assert.ok(classed(byId(root, 'categories'), 'category-bytes').every((e) => textOf(e) === 'unknown'));
+  assert.ok(!texts(byId(root, 'summary')).some((t) => t.includes('0 B')));
+  const life = parseXml(renderLifecycleTimeline(model));
+  assert.ok(findAll(life, (e) => e.attrs.class === 'scope-bytes').every((e) => textOf(e) === 'unknown'));
 });
 
 test('the same model renders the same file', () => {

@@ -33,6 +33,13 @@ export function formatValueSize(v: { size: number; sizePartial: boolean }): stri
   return formatBytes(v.size);
 }
 
+/** A sum of value sizes: "unknown" when every size is, a lower bound "≥" when some are. */
+export function formatSum(bytes: number, unknown: number, count: number): string {
+  if (count === 0) return '—';
+  if (unknown === count) return 'unknown';
+  return unknown > 0 ? `≥ ${formatBytes(bytes)}` : formatBytes(bytes);
+}
+
 /** A byte figure that may be unknown. */
 export function formatBytesOr(bytes: number | null | undefined): string {
   return bytes === null || bytes === undefined ? '—' : formatBytes(bytes);

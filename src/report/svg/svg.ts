@@ -4,6 +4,7 @@
  * are rounded to 0.1 px to keep files small.
  */
 import { escapeXml } from './escape.js';
+import { formatCount } from './format.js';
 import { type Face, fitText, textWidth } from './text.js';
 import { C, FONT_MONO, FONT_SANS } from './theme.js';
 
@@ -169,6 +170,13 @@ export function noData(w: SvgWriter, box: Box, message: string, detail?: string)
   });
   if (detail)
     w.text(box.x + box.w / 2, cy + 14, detail, { size: 11, fill: C.muted, anchor: 'middle', maxWidth: box.w - 24 });
+}
+
+/** Values to draw by size, but no size to draw: unknown sizes are not 0 B. */
+export function noSizes(w: SvgWriter, box: Box, count: number, unknown: number): void {
+  const values = `${formatCount(count)} tracked ${count === 1 ? 'value' : 'values'}`;
+  if (unknown >= count) noData(w, box, `${values}, none of known size`, 'The size estimator could not size them');
+  else noData(w, box, `${values}, all estimated at 0 B`, 'Nothing to draw by size');
 }
 
 /** A coloured square and its label; returns the width used. */

@@ -6,18 +6,18 @@
 
 import type { ScopeGroup } from '../../../analysis/lifecycle.js';
 import type { SessionModel } from '../../../analysis/model.js';
-import { formatBytes, formatCount, formatDuration } from '../format.js';
+import { formatBytes, formatCount, formatDuration, formatSum, plural } from '../format.js';
 import { type Box, noData, type SvgWriter } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, typeColorOf } from '../theme.js';
 import { typeFill } from './marks.js';
 
 const ROW = 22;
-const HEAD = 58;
+const HEAD = 70;
 
 export const TOP_LEVEL = 'top level (no scope)';
 
-/** "entered once · 12.3 ms", "entered 1,000× · median 1.2 ms · max 3 ms", "still open at the end". */
+/** "ran 12.3 ms", "entered 1,000× · median 1.2 ms · max 3 ms", "still open at the end". */
 export function durationText(g: ScopeGroup): string {
   if (g.name === null) return 'values tracked outside any scope';
   const d = g.durations;
@@ -89,7 +89,7 @@ function drawMatrix(w: SvgWriter, box: Box, model: SessionModel, g: ScopeGroup):
   w.rect(box.x, box.y, box.w, box.h, { rx: 8, fill: g.name === null ? C.faint : C.accent });
   w.rect(box.x, box.y + 3, box.w, box.h - 3, { rx: 8, fill: '#FAFBFD' });
   w.rect(box.x, box.y, box.w, box.h, { rx: 8, fill: 'none', stroke: C.border });
-  const total = formatBytes(g.bytes);
+  const total = formatSum(g.bytes, g.unknown, g.count);
   const tw = textWidth(total, 13, 'bold');
   w.text(box.x + box.w - 12, box.y + 24, total, { size: 13, face: 'bold', anchor: 'end', cls: 'scope-bytes' });
   w.text(box.x + 12, box.y + 24, g.name ?? TOP_LEVEL, {
@@ -105,17 +105,19 @@ function drawMatrix(w: SvgWriter, box: Box, model: SessionModel, g: ScopeGroup):
       : model.threads.length > 1
         ? ` · ${model.threads[g.threads[0]]?.label ?? ''}`
         : '';
-  w.text(
-    box.x + 12,
-    box.y + 42,
-    `${formatCount(g.count)} ${g.count === 1 ? 'value' : 'values'} · ${durationText(g)}${threads}`,
-    {
-      size: 10.5,
-      fill: C.muted,
-      maxWidth: box.w - 24,
-      cls: 'scope-info',
-    },
-  );
+  const inside = g.parent !== null ? ` · inside ${g.parent}` : '';
+  w.text(box.x + 12, box.y + 55, `${durationText(g)}${inside}${threads}`, {
+    size: 10.5,
+    fill: C.muted,
+    maxWidth: box.w - 24,
+    cls: 'scope-when',
+  });
+  w.text(box.x + 12, box.y + 41, `${plural(g.count, 'value')} · ${formatCount(g.alive)} alive`, {
+    size: 10.5,
+    fill: C.ink2,
+    maxWidth: box.w - 24,
+    cls: 'scope-info',
+  });
   if (g.rows.length === 0) {
     w.text(box.x + 12, box.y + HEAD + 14, 'no tracked values', { size: 11, fill: C.faint, italic: true });
     w.close('g');
@@ -131,7 +133,7 @@ function drawMatrix(w: SvgWriter, box: Box, model: SessionModel, g: ScopeGroup):
     const color = typeColorOf(r.category, r.subcategory);
     w.open('g', { class: 'scope-row' });
     w.title(
-      `${r.name}: ${r.types > 1 ? `${r.types} types, mostly ${r.typeName}` : r.typeName}, ${formatBytes(r.bytes)} in ${formatCount(r.count)} ${r.count === 1 ? 'value' : 'values'} (${formatCount(r.alive)} alive)`,
+      `${r.name}: ${r.types > 1 ? `${r.types} types, mostly ${r.typeName}` : r.typeName}, ${formatSum(r.bytes, r.unknown, r.count)} in ${formatCount(r.count)} ${r.count === 1 ? 'value' : 'values'} (${formatCount(r.alive)} alive)`,
     );
     w.circle(box.x + 16, cy, 4, { fill: typeFill(color) });
     const name = r.count > 1 ? `${r.name} ×${formatCount(r.count)}` : r.name;
@@ -143,7 +145,11 @@ function drawMatrix(w: SvgWriter, box: Box, model: SessionModel, g: ScopeGroup):
     w.rect(barX, cy - 5, barW, 10, { rx: 5, fill: C.track });
     if (largest > 0 && r.bytes > 0)
       w.rect(barX, cy - 5, Math.max(3, (barW * r.bytes) / largest), 10, { rx: 5, fill: typeFill(color) });
-    w.text(box.x + box.w - 12, cy + 4, formatBytes(r.bytes), { size: 10.5, fill: C.ink2, anchor: 'end' });
+    w.text(box.x + box.w - 12, cy + 4, formatSum(r.bytes, r.unknown, r.count), {
+      size: 10.5,
+      fill: C.ink2,
+      anchor: 'end',
+    });
     w.close('g');
   });
   if (g.more.rows > 0) {

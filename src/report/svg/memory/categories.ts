@@ -1,9 +1,15 @@
 /** Tracked values by category: a bar per category with its bytes, share, counts and largest names. */
 import type { CategorySummary } from '../../../analysis/categories.js';
-import { formatBytes, formatCount, share } from '../format.js';
+import { formatCount, formatSum, share } from '../format.js';
 import { type Box, card, noData, type SvgWriter } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, categoryColor, tint } from '../theme.js';
+
+/** "1.2 MiB · 42.3%", or "unknown" when no value of the category has a known size. */
+export function categoryFigure(c: CategorySummary, total: number): string {
+  const bytes = formatSum(c.bytes, c.unknown, c.count);
+  return bytes === 'unknown' ? bytes : `${bytes} · ${share(c.bytes, total)}`;
+}
 
 export function drawCategories(w: SvgWriter, box: Box, cats: CategorySummary[]): void {
   const inner = card(w, box, 'Tracked values by category', 'Estimated bytes of every tracked value, alive or ended');
@@ -28,7 +34,7 @@ export function drawCategories(w: SvgWriter, box: Box, cats: CategorySummary[]):
     w.rect(barX, y + 6, barW, 12, { rx: 3, fill: C.track });
     const bw = maxBytes > 0 ? (barW * c.bytes) / maxBytes : 0;
     if (bw > 0) w.rect(barX, y + 6, Math.max(2, bw), 12, { rx: 3, fill: tint(color, 0.1) });
-    w.text(inner.x + inner.w, y + 16, `${formatBytes(c.bytes)} · ${share(c.bytes, total)}`, {
+    w.text(inner.x + inner.w, y + 16, categoryFigure(c, total), {
       size: 11.5,
       face: 'bold',
       anchor: 'end',

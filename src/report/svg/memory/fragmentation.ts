@@ -38,7 +38,7 @@ function drawHistogram(w: SvgWriter, box: Box, hist: SizeHistogram, source: stri
     },
   );
   const body: Box = { x: box.x, y: box.y + 20, w: box.w, h: box.h - 20 };
-  if (total === 0) {
+  if (total === 0 || hist.bytes.every((b) => b === 0)) {
     noData(w, body, 'No allocation sizes recorded');
     return;
   }

@@ -52,12 +52,15 @@ export function sessionContext(model: SessionModel): string {
     .join('  ·  ');
 }
 
-export function memoryHeaderFigures(model: SessionModel, stats: Stats): HeaderFigure[] {
+export function memoryHeaderFigures(model: SessionModel, stats: Stats, sizesKnown = true): HeaderFigure[] {
   let heapPeak: number | null = null;
   for (const t of model.timelines) for (const v of t.heapUsed) if (heapPeak === null || v > heapPeak) heapPeak = v;
   return [
     { label: 'tracked values', value: formatCount(stats.totalAllocations) },
-    { label: 'tracked bytes (est.)', value: formatBytes(stats.totalAllocated) },
+    {
+      label: 'tracked bytes (est.)',
+      value: sizesKnown || stats.totalAllocations === 0 ? formatBytes(stats.totalAllocated) : '—',
+    },
     { label: 'V8 heap peak', value: heapPeak === null ? '—' : formatBytes(heapPeak) },
   ];
 }

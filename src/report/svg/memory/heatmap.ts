@@ -25,16 +25,23 @@ export function cellText(count: number, width: number): string {
   return textWidth(exact, 10.5) <= width - 6 ? exact : formatCompact(count);
 }
 
-export function drawHeatmap(w: SvgWriter, box: Box, h: Heatmap, samplingInterval: number | null): void {
+export function drawHeatmap(w: SvgWriter, box: Box, h: Heatmap, samplingInterval: number | null, unknown = 0): void {
   const note =
     h.source === 'samples'
       ? `Sampled allocations of the whole program (V8 sampling heap profiler${
           samplingInterval ? `, one sample per ~${formatBytes(samplingInterval)} allocated` : ''
         }) by size and time`
-      : 'Tracked values by estimated size and by the time they were tracked';
+      : `Tracked values by estimated size and by the time they were tracked${unknown > 0 ? ` (${plural(unknown, 'value')} of unknown size left out)` : ''}`;
   const inner = card(w, box, 'Allocation heatmap', note);
   if (h.source === 'none' || h.total === 0) {
-    noData(w, inner, 'No allocations were recorded', 'Neither a sampling heap profile nor tracked values');
+    if (unknown > 0)
+      noData(
+        w,
+        inner,
+        `${plural(unknown, 'tracked value')}, none of known size`,
+        'No sampling heap profile was recorded',
+      );
+    else noData(w, inner, 'No allocations were recorded', 'Neither a sampling heap profile nor tracked values');
     return;
   }
   const rows = h.counts.length;

@@ -4,7 +4,7 @@
  * the memory timeline of tracked values, a legend and a summary. The layout is fixed; each
  * section aggregates and caps its data so the page reads the same for 1 or 1,000,000 values.
  */
-import { allocationHeatmap, allocationPoints, sizeHistogram } from '../../../analysis/allocations.js';
+import { allocationHeatmap, allocationPoints, sizeHistogram, sizeUnknown } from '../../../analysis/allocations.js';
 import { callTreeView } from '../../../analysis/call-tree.js';
 import { categorySummaries } from '../../../analysis/categories.js';
 import type { SessionModel } from '../../../analysis/model.js';
@@ -42,6 +42,9 @@ export function renderMemoryAnalysis(model: SessionModel, options: MemoryAnalysi
   const heat = allocationHeatmap(points, model.durationNs, 20, 8);
   const hist = sizeHistogram(points, heat.buckets);
   const names = nameIndex(model.values);
+  let unknownSizes = 0;
+  for (const v of model.values) if (sizeUnknown(v)) unknownSizes++;
+  const sizesKnown = unknownSizes < model.values.length || model.values.length === 0;
 
   const w = new SvgWriter();
   const full = MEMORY_WIDTH - 2 * PAD;
@@ -71,18 +74,18 @@ export function renderMemoryAnalysis(model: SessionModel, options: MemoryAnalysi
         `Memory analysis — ${model.name}`,
         sessionContext(model),
         UNITS_NOTE,
-        memoryHeaderFigures(model, stats),
+        memoryHeaderFigures(model, stats, sizesKnown),
       ),
   ]);
   row(
     340,
-    ['metrics', 500, (b) => drawMetrics(w, b, metrics)],
+    ['metrics', 500, (b) => drawMetrics(w, b, metrics, sizesKnown)],
     ['growth', full - 500 - GAP, (b) => drawGrowth(w, b, model)],
   );
-  row(340, ['heatmap', full, (b) => drawHeatmap(w, b, heat, model.samplingInterval)]);
+  row(340, ['heatmap', full, (b) => drawHeatmap(w, b, heat, model.samplingInterval, points.unknown)]);
   row(
     440,
-    ['treemap', 716, (b) => drawTreemap(w, b, typeTree(model.values, 40, 6, names))],
+    ['treemap', 716, (b) => drawTreemap(w, b, typeTree(model.values, 40, 6, names), unknownSizes)],
     ['fragmentation', full - 716 - GAP, (b) => drawFragmentation(w, b, hist, points.source, lastSpaces(model))],
   );
   row(
@@ -93,10 +96,10 @@ export function renderMemoryAnalysis(model: SessionModel, options: MemoryAnalysi
   row(300, [
     'tracked-timeline',
     full,
-    (b) => drawTrackedTimeline(w, b, trackedMemory(model, 280), model.values.length),
+    (b) => drawTrackedTimeline(w, b, trackedMemory(model, 280), model.values.length, unknownSizes),
   ]);
   row(186, ['legend', full, (b) => drawLegend(w, b)]);
-  const summary = summaryLines(model, stats);
+  const summary = summaryLines(model, stats, unknownSizes);
   row(64 + summary.length * 20, ['summary', full, (b) => drawSummary(w, b, summary)]);
 
   const height = y - GAP + PAD;

@@ -14,7 +14,12 @@ interface Tile {
   color?: string;
 }
 
-export function metricTiles(m: Metrics): Tile[] {
+/**
+ * The tiles; when no tracked value has a known size (the estimator gave up on all of them),
+ * every byte figure and ratio is unknown, not 0.
+ */
+export function metricTiles(m: Metrics, sizesKnown = true): Tile[] {
+  if (!sizesKnown) return metricTilesUnknownSizes(m);
   const none = 'nothing tracked';
   const noPeak = 'peak is 0';
   return [
@@ -71,13 +76,22 @@ export function metricTiles(m: Metrics): Tile[] {
   ];
 }
 
-export function drawMetrics(w: SvgWriter, box: Box, m: Metrics): void {
+function metricTilesUnknownSizes(m: Metrics): Tile[] {
+  const unknown = 'sizes not estimated';
+  return metricTiles(m).map((t) =>
+    t.key === 'activeAllocations' || t.key === 'allocationDensity'
+      ? t
+      : { ...t, value: '—', note: unknown, percent: t.percent === undefined ? undefined : null },
+  );
+}
+
+export function drawMetrics(w: SvgWriter, box: Box, m: Metrics, sizesKnown = true): void {
   const inner = card(w, box, 'Key metrics', 'Over the tracked values · sizes are estimates');
   const cols = 3;
   const gap = 10;
   const tw = (inner.w - gap * (cols - 1)) / cols;
   const th = (inner.h - gap * 2) / 3;
-  metricTiles(m).forEach((t, i) => {
+  metricTiles(m, sizesKnown).forEach((t, i) => {
     const x = inner.x + (i % cols) * (tw + gap);
     const y = inner.y + Math.floor(i / cols) * (th + gap);
     w.open('g', { 'data-metric': t.key });

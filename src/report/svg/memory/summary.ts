@@ -5,7 +5,7 @@ import { formatBytes, formatCount, formatDuration, plural, share } from '../form
 import { type Box, card, type SvgWriter } from '../svg.js';
 import { C } from '../theme.js';
 
-export function summaryLines(model: SessionModel, stats: Stats): [string, string][] {
+export function summaryLines(model: SessionModel, stats: Stats, unknownSizes = 0): [string, string][] {
   const lines: [string, string][] = [];
   const n = stats.totalAllocations;
   let collected = 0;
@@ -26,15 +26,18 @@ export function summaryLines(model: SessionModel, stats: Stats): [string, string
       `${formatCount(stats.unknownLifetimes)} primitives outside any scope (their end cannot be observed)`,
     ]);
   }
+  const allUnknown = n > 0 && unknownSizes === n;
   lines.push([
     'Tracked bytes (est.)',
-    n === 0
-      ? '—'
-      : `${formatBytes(stats.totalAllocated)} in all, ${formatBytes(stats.activeMemory)} alive (${share(stats.activeMemory, stats.totalAllocated)}), average ${formatBytes(stats.totalAllocated / n)}`,
+    n === 0 || allUnknown
+      ? `—${allUnknown ? ' (no size could be estimated)' : ''}`
+      : `${formatBytes(stats.totalAllocated)} in all, ${formatBytes(stats.activeMemory)} alive (${share(stats.activeMemory, stats.totalAllocated)}), average ${formatBytes(stats.totalAllocated / n)}${unknownSizes > 0 ? `; ${plural(unknownSizes, 'value')} of unknown size` : ''}`,
   ]);
   lines.push([
     'Peak (est.)',
-    n === 0 ? '—' : `${formatBytes(stats.peakMemory)}, most values alive at once ${formatCount(stats.peakAllocations)}`,
+    n === 0
+      ? '—'
+      : `${allUnknown ? '—' : formatBytes(stats.peakMemory)}, most values alive at once ${formatCount(stats.peakAllocations)}`,
   ]);
   lines.push([
     'Relations',

@@ -5,11 +5,17 @@
 import type { TrackedMemory } from '../../../analysis/tracked-memory.js';
 import { byteTicks, drawTimeAxis, drawValueGrid } from '../axes.js';
 import { formatBytes, formatCount, formatDuration, plural } from '../format.js';
-import { type Box, card, noData, num, type SvgWriter, swatch } from '../svg.js';
+import { type Box, card, noData, noSizes, num, type SvgWriter, swatch } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, categoryColor } from '../theme.js';
 
-export function drawTrackedTimeline(w: SvgWriter, box: Box, tm: TrackedMemory, valueCount: number): void {
+export function drawTrackedTimeline(
+  w: SvgWriter,
+  box: Box,
+  tm: TrackedMemory,
+  valueCount: number,
+  unknownSizes: number,
+): void {
   const inner = card(
     w,
     box,
@@ -21,12 +27,7 @@ export function drawTrackedTimeline(w: SvgWriter, box: Box, tm: TrackedMemory, v
     return;
   }
   if (tm.peak.bytes <= 0) {
-    noData(
-      w,
-      inner,
-      `${formatCount(valueCount)} tracked values, none with a measured size`,
-      'Their estimated sizes are all 0 B',
-    );
+    noSizes(w, inner, valueCount, unknownSizes);
     return;
   }
   const plot: Box = { x: inner.x + 62, y: inner.y + 22, w: inner.w - 70, h: inner.h - 22 - 26 };

@@ -5,7 +5,7 @@
 import { type HierarchyRectangularNode, hierarchy, treemap, treemapSquarify } from 'd3-hierarchy';
 import type { TypeLeaf, TypeTree } from '../../../analysis/type-tree.js';
 import { formatBytes, formatCount, share } from '../format.js';
-import { type Box, card, noData, type SvgWriter } from '../svg.js';
+import { type Box, card, noData, noSizes, type SvgWriter } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, categoryColor, darkBackground, shade, tint } from '../theme.js';
 
@@ -22,7 +22,7 @@ export function leafName(t: TypeLeaf): string {
   return t.merged ? `${formatCount(t.merged)} other types` : t.typeName || '(unnamed type)';
 }
 
-export function drawTreemap(w: SvgWriter, box: Box, tree: TypeTree): void {
+export function drawTreemap(w: SvgWriter, box: Box, tree: TypeTree, unknownSizes = 0): void {
   const inner = card(
     w,
     box,
@@ -34,12 +34,7 @@ export function drawTreemap(w: SvgWriter, box: Box, tree: TypeTree): void {
     return;
   }
   if (tree.size <= 0) {
-    noData(
-      w,
-      inner,
-      `${formatCount(tree.count)} tracked values, none with a measured size`,
-      'Their estimated sizes are all 0 B',
-    );
+    noSizes(w, inner, tree.count, unknownSizes);
     return;
   }
   const root: Node = {
