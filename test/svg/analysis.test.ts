@@ -57,6 +57,18 @@ test('topK returns the k largest, ties in index order', () => {
     topK(0, () => 0, 3),
     [],
   );
+  const r = Array.from({ length: 5000 }, (_, i) => Math.floor(Math.abs(Math.sin(i * 7.3)) * 300));
+  const sorted = r.map((_, i) => i).sort((a, b) => r[b] - r[a] || a - b);
+  for (const k of [1, 7, 64, 320])
+    assert.deepEqual(
+      topK(r.length, (i) => r[i], k),
+      sorted.slice(0, k),
+    );
+  const ascending = Array.from({ length: 2000 }, (_, i) => i);
+  assert.deepEqual(
+    topK(ascending.length, (i) => ascending[i], 3),
+    [1999, 1998, 1997],
+  );
 });
 
 test('size buckets have power-of-two edges that hold every size once', () => {
