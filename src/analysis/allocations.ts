@@ -78,6 +78,8 @@ export function sizeBuckets(sizes: ArrayLike<number>, count = 20): SizeBuckets {
 
 export function floorLog2(v: number): number {
   if (!(v >= 1)) return 0;
+  // Exact and fast below 4 GiB: the position of the highest bit of the integer part.
+  if (v < 4294967296) return 31 - Math.clz32(v);
   let e = Math.floor(Math.log2(v));
   // Math.log2 may be off by one ulp near powers of two.
   if (2 ** (e + 1) <= v) e++;
@@ -100,6 +102,8 @@ export interface Heatmap {
   end: number;
   /** counts[row][column]. */
   counts: number[][];
+  /** Bytes per column (all rows): the size histogram's bytes. */
+  columnBytes: number[];
   max: number;
   total: number;
 }
@@ -109,15 +113,24 @@ export function allocationHeatmap(points: AllocationPoints, end: number, columns
   const buckets = sizeBuckets(points.sizes, columns);
   const span = end > 0 ? end : 1;
   const counts = Array.from({ length: rows }, () => new Array<number>(columns).fill(0));
+  const columnBytes = new Array<number>(columns).fill(0);
   let max = 0;
   for (let i = 0; i < points.sizes.length; i++) {
     const r = Math.min(rows - 1, Math.max(0, Math.floor((points.times[i] / span) * rows)));
     const c = bucketOf(buckets, points.sizes[i]);
+    columnBytes[c] += points.sizes[i];
     const v = ++counts[r][c];
     if (v > max) max = v;
   }
   const rowStart = Array.from({ length: rows }, (_, r) => (span * r) / rows);
-  return { source: points.source, buckets, rowStart, end: span, counts, max, total: points.sizes.length };
+  return { source: points.source, buckets, rowStart, end: span, counts, columnBytes, max, total: points.sizes.length };
+}
+
+/** The size histogram from a heatmap's columns (the same buckets, counted once). */
+export function histogramOf(h: Heatmap): SizeHistogram {
+  const n = h.buckets.lower.length;
+  const counts = Array.from({ length: n }, (_, c) => h.counts.reduce((a, row) => a + row[c], 0));
+  return { buckets: h.buckets, counts, bytes: h.columnBytes.slice() };
 }
 
 export interface SizeHistogram {

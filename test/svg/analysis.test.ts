@@ -4,6 +4,8 @@ import {
   allocationHeatmap,
   allocationPoints,
   bucketOf,
+  floorLog2,
+  histogramOf,
   sizeBuckets,
   sizeHistogram,
 } from '../../src/analysis/allocations.js';
@@ -111,6 +113,12 @@ test('the heatmap and the histogram count every allocation once', () => {
       h.counts.reduce((a, r) => a + r[c], 0),
       hist.counts[c],
     );
+  assert.deepEqual(histogramOf(h), hist);
+  // floorLog2 is exact on both sides of every power of two.
+  for (let e = 0; e < 52; e++) {
+    assert.equal(floorLog2(2 ** e), e);
+    if (e > 0) assert.equal(floorLog2(2 ** e - (e > 30 ? 2 ** (e - 30) : 0.5)), e - 1);
+  }
   const noProfile = syntheticModel({ values: 50, profile: false });
   assert.equal(allocationPoints(noProfile).source, 'values');
   assert.equal(allocationPoints(syntheticModel({ values: 0, profile: false })).source, 'none');

@@ -4,7 +4,7 @@
  * the memory timeline of tracked values, a legend and a summary. The layout is fixed; each
  * section aggregates and caps its data so the page reads the same for 1 or 1,000,000 values.
  */
-import { allocationHeatmap, allocationPoints, sizeHistogram, sizeUnknown } from '../../../analysis/allocations.js';
+import { allocationHeatmap, allocationPoints, histogramOf, sizeUnknown } from '../../../analysis/allocations.js';
 import { callTreeView } from '../../../analysis/call-tree.js';
 import { categorySummaries } from '../../../analysis/categories.js';
 import type { SessionModel } from '../../../analysis/model.js';
@@ -40,7 +40,7 @@ export function renderMemoryAnalysis(model: SessionModel, options: MemoryAnalysi
   const metrics = computeMetrics(model, stats);
   const points = allocationPoints(model);
   const heat = allocationHeatmap(points, model.durationNs, 20, 8);
-  const hist = sizeHistogram(points, heat.buckets);
+  const hist = histogramOf(heat);
   const names = nameIndex(model.values);
   let unknownSizes = 0;
   for (const v of model.values) if (sizeUnknown(v)) unknownSizes++;
