@@ -2,14 +2,15 @@
  * Allocations by size and time: the power-of-two size buckets, the heatmap (size × time) and
  * the size histogram of the memory analysis report.
  *
- * The source is the sampling heap profile when one was recorded (every sampled allocation of
- * the program, with its size and when it was seen), otherwise the tracked values (estimated
- * size, time tracked). `source` says which, so a report can say what it counts.
+ * The source is the tracked values: each has an estimated size and the exact time it was
+ * tracked. The sampling heap profile cannot serve here: the inspector reports each sample's
+ * bytes scaled to the sampling interval (object size × the allocations it stands for, about
+ * one interval for any small object), and a sample's time is the poll that first saw it.
  */
 import type { SessionModel } from './model.js';
 
 export interface AllocationPoints {
-  source: 'samples' | 'values' | 'none';
+  source: 'values' | 'none';
   sizes: Float64Array;
   times: Float64Array;
   /** Tracked values left out because their size is unknown (see sizeUnknown). */
@@ -22,16 +23,6 @@ export function sizeUnknown(v: { size: number; sizePartial: boolean }): boolean 
 }
 
 export function allocationPoints(model: SessionModel): AllocationPoints {
-  if (model.samples.length > 0) {
-    const n = model.samples.length;
-    const sizes = new Float64Array(n);
-    const times = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      sizes[i] = model.samples[i].size;
-      times[i] = model.samples[i].at;
-    }
-    return { source: 'samples', sizes, times, unknown: 0 };
-  }
   let n = 0;
   for (const v of model.values) if (!sizeUnknown(v)) n++;
   const sizes = new Float64Array(n);

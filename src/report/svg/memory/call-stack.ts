@@ -6,7 +6,7 @@
 import type { CallTreeView } from '../../../analysis/call-tree.js';
 import type { SessionModel, SiteModel } from '../../../analysis/model.js';
 import { type Origin, originOf } from '../../../analysis/sites.js';
-import { formatBytes, formatCount, share } from '../format.js';
+import { formatBytes, formatCount, plural, share } from '../format.js';
 import { type Box, card, noData, type SvgWriter, swatch } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C } from '../theme.js';
@@ -38,7 +38,7 @@ export function drawCallStack(w: SvgWriter, box: Box, model: SessionModel, view:
     box,
     'Call-stack analysis',
     view.nodes.length > 0
-      ? `Top ${view.hotShown} of ${formatCount(view.allocatingSites)} allocation sites by sampled bytes, with the calls that lead to them`
+      ? `Top ${view.hotShown} of ${formatCount(view.allocatingSites)} allocation sites by bytes allocated (estimated from the heap samples), with their callers`
       : 'Allocation sites from the sampling heap profile',
   );
   if (view.nodes.length === 0) {
@@ -119,10 +119,10 @@ export function drawCallStack(w: SvgWriter, box: Box, model: SessionModel, view:
   }
   const shownBytes = share(view.hotBytes, view.totalBytes);
   const footer =
-    `${shownBytes} of ${formatBytes(view.totalBytes)} sampled is allocated in the sites shown` +
+    `${shownBytes} of the ~${formatBytes(view.totalBytes)} allocated (sampling estimate) is in the sites shown` +
     (view.allocatingSites > view.hotShown
       ? ` · and ${formatCount(view.allocatingSites - view.hotShown)} more sites`
       : '') +
-    (rows < view.nodes.length ? ` · ${view.nodes.length - rows} rows cut` : '');
+    (rows < view.nodes.length ? ` · ${plural(view.nodes.length - rows, 'row')} not shown` : '');
   w.text(inner.x, inner.y + inner.h - 2, footer, { size: 10, fill: C.muted, maxWidth: inner.w });
 }

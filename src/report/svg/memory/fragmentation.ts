@@ -15,28 +15,22 @@ export function drawFragmentation(
   w: SvgWriter,
   box: Box,
   hist: SizeHistogram,
-  source: 'samples' | 'values' | 'none',
   spaces: { spaces: SpaceFigures[]; at: number; isolates: number },
 ): void {
   const inner = card(w, box, 'Fragmentation', 'Allocation sizes, and the V8 heap spaces at the last sample');
   const split = inner.y + Math.round(inner.h * 0.5);
-  drawHistogram(w, { x: inner.x, y: inner.y, w: inner.w, h: split - inner.y - 10 }, hist, source);
+  drawHistogram(w, { x: inner.x, y: inner.y, w: inner.w, h: split - inner.y - 10 }, hist);
   drawSpaces(w, { x: inner.x, y: split + 4, w: inner.w, h: inner.y + inner.h - split - 4 }, spaces);
 }
 
-function drawHistogram(w: SvgWriter, box: Box, hist: SizeHistogram, source: string): void {
+function drawHistogram(w: SvgWriter, box: Box, hist: SizeHistogram): void {
   const total = hist.counts.reduce((a, b) => a + b, 0);
-  w.text(
-    box.x,
-    box.y + 10,
-    source === 'samples' ? 'Bytes by allocation size (sampled)' : 'Bytes by allocation size (tracked values)',
-    {
-      size: 11.5,
-      face: 'bold',
-      fill: C.ink2,
-      maxWidth: box.w,
-    },
-  );
+  w.text(box.x, box.y + 10, 'Bytes of tracked values by estimated size', {
+    size: 11.5,
+    face: 'bold',
+    fill: C.ink2,
+    maxWidth: box.w,
+  });
   const body: Box = { x: box.x, y: box.y + 20, w: box.w, h: box.h - 20 };
   if (total === 0 || hist.bytes.every((b) => b === 0)) {
     noData(w, body, 'No allocation sizes recorded');

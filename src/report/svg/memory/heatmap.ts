@@ -1,7 +1,7 @@
 /** The allocation heatmap: counts of allocations by size (columns) and time (rows), in each cell. */
 import type { Heatmap } from '../../../analysis/allocations.js';
 import { formatBytes, formatCompact, formatCount, formatDuration, formatTimeRange, plural } from '../format.js';
-import { type Box, card, noData, type SvgWriter } from '../svg.js';
+import { type Box, card, noData, noSizes, type SvgWriter } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, darkBackground, HEAT, heatColor } from '../theme.js';
 
@@ -13,8 +13,8 @@ export const HEAT_GRADIENT = `<linearGradient id="heat" x1="0" x2="1" y1="0" y2=
 export function bucketLabel(lower: number[], i: number): string {
   // Edges are powers of two: "4 MiB" reads better than "4.0 MiB".
   const f = (v: number) => formatBytes(v).replace('.0 ', ' ');
-  if (i === 0) return `< ${f(lower[1])}`;
-  if (i === lower.length - 1) return `≥ ${f(lower[i])}`;
+  if (i === 0) return `<${f(lower[1])}`;
+  if (i === lower.length - 1) return `≥${f(lower[i])}`;
   return f(lower[i]);
 }
 
@@ -25,23 +25,20 @@ export function cellText(count: number, width: number): string {
   return textWidth(exact, 10.5) <= width - 6 ? exact : formatCompact(count);
 }
 
-export function drawHeatmap(w: SvgWriter, box: Box, h: Heatmap, samplingInterval: number | null, unknown = 0): void {
-  const note =
-    h.source === 'samples'
-      ? `Sampled allocations of the whole program (V8 sampling heap profiler${
-          samplingInterval ? `, one sample per ~${formatBytes(samplingInterval)} allocated` : ''
-        }) by size and time`
-      : `Tracked values by estimated size and by the time they were tracked${unknown > 0 ? ` (${plural(unknown, 'value')} of unknown size left out)` : ''}`;
+export function drawHeatmap(w: SvgWriter, box: Box, h: Heatmap, unknown = 0): void {
+  const note = `Tracked values by estimated size and by the time they were tracked${
+    unknown > 0 ? ` (${plural(unknown, 'value')} of unknown size left out)` : ''
+  }`;
   const inner = card(w, box, 'Allocation heatmap', note);
   if (h.source === 'none' || h.total === 0) {
-    if (unknown > 0)
+    if (unknown > 0) noSizes(w, inner, unknown, unknown);
+    else
       noData(
         w,
         inner,
-        `${plural(unknown, 'tracked value')}, none of known size`,
-        'No sampling heap profile was recorded',
+        'No values were tracked',
+        'The sampling profile cannot give sizes: V8 scales each sample to the sampling interval',
       );
-    else noData(w, inner, 'No allocations were recorded', 'Neither a sampling heap profile nor tracked values');
     return;
   }
   const rows = h.counts.length;

@@ -82,11 +82,11 @@ export function renderMemoryAnalysis(model: SessionModel, options: MemoryAnalysi
     ['metrics', 500, (b) => drawMetrics(w, b, metrics, sizesKnown)],
     ['growth', full - 500 - GAP, (b) => drawGrowth(w, b, model)],
   );
-  row(340, ['heatmap', full, (b) => drawHeatmap(w, b, heat, model.samplingInterval, points.unknown)]);
+  row(340, ['heatmap', full, (b) => drawHeatmap(w, b, heat, points.unknown)]);
   row(
     440,
     ['treemap', 716, (b) => drawTreemap(w, b, typeTree(model.values, 40, 6, names), unknownSizes)],
-    ['fragmentation', full - 716 - GAP, (b) => drawFragmentation(w, b, hist, points.source, lastSpaces(model))],
+    ['fragmentation', full - 716 - GAP, (b) => drawFragmentation(w, b, hist, lastSpaces(model))],
   );
   row(
     400,

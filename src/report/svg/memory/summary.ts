@@ -70,7 +70,7 @@ export function summaryLines(model: SessionModel, stats: Stats, unknownSizes = 0
     'Sampling profile',
     model.sites.length === 0
       ? '— (not recorded)'
-      : `${plural(model.samples.length, 'sample')}, ${formatBytes(sampled)} sampled, ${plural(model.sites.length, 'call-tree node')}`,
+      : `${plural(model.samples.length, 'sample')}, ~${formatBytes(sampled)} allocated (sampling estimate), ${plural(model.sites.length, 'call-tree node')}`,
   ]);
   const d = stats.dropped;
   if (d.values + d.scopes + d.relations > 0) {
