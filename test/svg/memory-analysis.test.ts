@@ -194,5 +194,8 @@ test('100,000 values: bounded file, capped sections that say how many more', () 
   const tree = texts(byId(root, 'treemap')).join('\n');
   assert.match(tree, /\+[\d,]+ more names/);
   assert.ok(texts(byId(root, 'header')).includes('100,000'));
-  assert.match(texts(byId(root, 'call-stack')).join('\n'), /of the ~[\d,.]+ \w+ allocated \(sampling estimate\) is in the sites shown/);
+  assert.match(
+    texts(byId(root, 'call-stack')).join('\n'),
+    /of ~[\d,.]+ \w+ allocated \(sampling estimate\) is in these sites/,
+  );
 });

@@ -119,10 +119,8 @@ export function drawCallStack(w: SvgWriter, box: Box, model: SessionModel, view:
   }
   const shownBytes = share(view.hotBytes, view.totalBytes);
   const footer =
-    `${shownBytes} of the ~${formatBytes(view.totalBytes)} allocated (sampling estimate) is in the sites shown` +
-    (view.allocatingSites > view.hotShown
-      ? ` · and ${formatCount(view.allocatingSites - view.hotShown)} more sites`
-      : '') +
+    `${shownBytes} of ~${formatBytes(view.totalBytes)} allocated (sampling estimate) is in these sites` +
+    (view.allocatingSites > view.hotShown ? ` · ${formatCount(view.allocatingSites - view.hotShown)} more sites` : '') +
     (rows < view.nodes.length ? ` · ${plural(view.nodes.length - rows, 'row')} not shown` : '');
   w.text(inner.x, inner.y + inner.h - 2, footer, { size: 10, fill: C.muted, maxWidth: inner.w });
 }

@@ -68,6 +68,11 @@ export function drawGrowth(w: SvgWriter, box: Box, model: SessionModel): void {
     line(series(t, t.heapUsed), WORKER_COLORS[i], 1.4);
   });
   line(used, C.heapUsed, 2);
+  // With few samples, show where each one was taken: a line between two points says little.
+  if (main.at.length <= 60) {
+    for (let i = 0; i < used.xs.length; i++)
+      w.circle(used.xs[i], used.ys[i], 2.5, { fill: C.heapUsed, stroke: '#FFFFFF' });
+  }
 
   drawGcTicks(w, model, plot, x);
 
