@@ -7,7 +7,7 @@ import { largestValues, lifecycleLanes, scopeGroups } from '../../../analysis/li
 import type { SessionModel } from '../../../analysis/model.js';
 import { trackedMemory } from '../../../analysis/tracked-memory.js';
 import { formatCount } from '../format.js';
-import { drawHeader, HEADER_GRADIENT, sessionContext, UNITS_NOTE } from '../memory/header.js';
+import { drawHeader, HEADER_GRADIENT, sessionContext, sessionNote } from '../memory/header.js';
 import { type Box, card, SvgWriter, svgDocument } from '../svg.js';
 import { drawLifespans, lifespansHeight } from './lifespans.js';
 import { drawLifecycleLegend, TYPE_GRADIENTS } from './marks.js';
@@ -39,7 +39,7 @@ export function renderLifecycleTimeline(model: SessionModel): string {
   };
 
   section('header', { x: PAD, y, w: full, h: 104 }, (b) =>
-    drawHeader(w, b, `Scope matrix & lifecycle timeline — ${model.name}`, sessionContext(model), UNITS_NOTE, [
+    drawHeader(w, b, `Scope matrix & lifecycle timeline — ${model.name}`, sessionContext(model), sessionNote(model), [
       { label: 'scopes entered', value: formatCount(model.scopes.length) },
       { label: 'tracked values', value: formatCount(model.values.length) },
       { label: 'alive at export', value: formatCount(alive) },

@@ -41,15 +41,15 @@ export function drawHeader(
 
 export function sessionContext(model: SessionModel): string {
   const threads = model.threads.length;
+  const processes = new Set(model.threads.map((t) => t.pid)).size;
   return [
     model.meta.nodeVersion ? `Node ${model.meta.nodeVersion}` : '',
     model.meta.platform,
-    `started ${formatDate(model.meta.startedAtMs)}`,
     `observed ${formatDuration(model.durationNs)}`,
-    `${threads} ${threads === 1 ? 'thread' : 'threads'}`,
+    `${threads} ${threads === 1 ? 'thread' : 'threads'}${processes > 1 ? ` in ${processes} processes` : ''}`,
   ]
     .filter(Boolean)
-    .join('  ·  ');
+    .join(' · ');
 }
 
 export function memoryHeaderFigures(model: SessionModel, stats: Stats, sizesKnown = true): HeaderFigure[] {
@@ -65,4 +65,7 @@ export function memoryHeaderFigures(model: SessionModel, stats: Stats, sizesKnow
   ];
 }
 
-export const UNITS_NOTE = 'Tracked sizes are estimates made at track time · 1 KiB = 1024 B · “—” means not measured';
+/** When the session started, and how to read the figures. */
+export function sessionNote(model: SessionModel): string {
+  return `Started ${formatDate(model.meta.startedAtMs)} · tracked sizes are estimates made at track time · 1 KiB = 1024 B · “—” means not measured`;
+}

@@ -18,7 +18,7 @@ import { drawCallStack } from './call-stack.js';
 import { drawCategories } from './categories.js';
 import { drawFragmentation } from './fragmentation.js';
 import { drawGrowth } from './growth.js';
-import { drawHeader, HEADER_GRADIENT, memoryHeaderFigures, sessionContext, UNITS_NOTE } from './header.js';
+import { drawHeader, HEADER_GRADIENT, memoryHeaderFigures, sessionContext, sessionNote } from './header.js';
 import { drawHeatmap, HEAT_GRADIENT } from './heatmap.js';
 import { drawLegend } from './legend.js';
 import { drawMetrics } from './metrics.js';
@@ -73,7 +73,7 @@ export function renderMemoryAnalysis(model: SessionModel, options: MemoryAnalysi
         b,
         `Memory analysis — ${model.name}`,
         sessionContext(model),
-        UNITS_NOTE,
+        sessionNote(model),
         memoryHeaderFigures(model, stats, sizesKnown),
       ),
   ]);
