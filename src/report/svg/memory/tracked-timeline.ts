@@ -4,7 +4,7 @@
  */
 import type { TrackedMemory } from '../../../analysis/tracked-memory.js';
 import { byteTicks, drawTimeAxis, drawValueGrid } from '../axes.js';
-import { formatBytes, formatCount, formatDuration, plural } from '../format.js';
+import { formatBytes, formatDuration, plural } from '../format.js';
 import { type Box, card, noData, noSizes, num, type SvgWriter, swatch } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, categoryColor } from '../theme.js';
