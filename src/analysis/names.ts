@@ -4,8 +4,8 @@
  * Map for hundreds of thousands of distinct names), then (group, name) pairs are sorted with
  * the radix argsort and summed in runs. This keeps the reports linear in the number of values.
  */
+import { argsort } from './argsort.js';
 import type { ValueModel } from './model.js';
-import { argsortFloat64 } from './order.js';
 
 export interface NameIndex {
   /** Name number of each value (same order as the values). */
@@ -74,7 +74,7 @@ export function topNamesByGroup(
   const stride = index.names.length + 1;
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) keys[i] = group[i] < 0 ? Number.NaN : group[i] * stride + index.ids[i];
-  const order = argsortFloat64(keys);
+  const order = argsort(keys);
   const out: GroupNames[] = Array.from({ length: groupCount }, () => ({ top: [], distinct: 0 }));
   let j = 0;
   while (j < n) {

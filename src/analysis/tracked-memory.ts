@@ -4,8 +4,9 @@
  * moment of its highest total, so the chart's envelope has every peak of the exact step
  * function, and the stack shown for a bin is the real composition at that moment.
  */
+
+import { argsort } from './argsort.js';
 import type { SessionModel } from './model.js';
-import { argsortFloat64 } from './order.js';
 
 export interface TrackedMemory {
   categories: string[];
@@ -45,8 +46,8 @@ export function trackedMemory(model: SessionModel, bins = 240): TrackedMemory {
     if (v.endedAt !== null) ended++;
   }
   // Values are usually already in tracking order (one thread appends in time order).
-  const startOrder = sorted ? null : argsortFloat64(starts);
-  const endOrder = argsortFloat64(ends);
+  const startOrder = sorted ? null : argsort(starts);
+  const endOrder = argsort(ends);
   const categories = [...catIndex.keys()];
   const k = categories.length;
   const end = Math.max(model.durationNs, 1);

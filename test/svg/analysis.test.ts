@@ -14,7 +14,7 @@ import { categorySummaries } from '../../src/analysis/categories.js';
 import { buildHierarchy } from '../../src/analysis/hierarchy.js';
 import { largestValues, lifecycleLanes, scopeGroups } from '../../src/analysis/lifecycle.js';
 import { nameIndex, topNamesByGroup } from '../../src/analysis/names.js';
-import { argsortFloat64, topK } from '../../src/analysis/order.js';
+import { topK } from '../../src/analysis/order.js';
 import { downsampleMinMax, lastSpaces } from '../../src/analysis/series.js';
 import { computeStats } from '../../src/analysis/stats.js';
 import { trackedMemory } from '../../src/analysis/tracked-memory.js';
@@ -22,28 +22,6 @@ import { typeTree } from '../../src/analysis/type-tree.js';
 import { syntheticModel } from './synthetic.js';
 
 const model = syntheticModel({ values: 3000, seed: 7 });
-
-test('argsortFloat64 sorts like a stable comparator sort, negatives and NaN included', () => {
-  const keys = [3, -1, 2.5, 3, Number.NaN, -7.25, 0, 1e12, 2.5, 1e-9];
-  const expected = keys
-    .map((_, i) => i)
-    .sort((a, b) => {
-      const ka = Number.isNaN(keys[a]) ? Number.POSITIVE_INFINITY : keys[a];
-      const kb = Number.isNaN(keys[b]) ? Number.POSITIVE_INFINITY : keys[b];
-      return ka - kb || a - b;
-    });
-  assert.deepEqual(
-    Array.from(argsortFloat64(keys), (i) => keys[i]),
-    expected.map((i) => keys[i]),
-  );
-  const random = Float64Array.from({ length: 10_000 }, (_, i) => Math.floor(Math.sin(i) * 1000) * 1e6);
-  const order = argsortFloat64(random);
-  for (let i = 1; i < order.length; i++) {
-    assert.ok(
-      random[order[i - 1]] < random[order[i]] || (random[order[i - 1]] === random[order[i]] && order[i - 1] < order[i]),
-    );
-  }
-});
 
 test('topK returns the k largest, ties in index order', () => {
   const s = [5, 1, 9, 9, 3, 7, 9];
