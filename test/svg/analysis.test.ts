@@ -15,7 +15,7 @@ import { buildHierarchy } from '../../src/analysis/hierarchy.js';
 import { largestValues, lifecycleLanes, scopeGroups } from '../../src/analysis/lifecycle.js';
 import { nameIndex, topNamesByGroup } from '../../src/analysis/names.js';
 import { topK } from '../../src/analysis/order.js';
-import { downsampleMinMax, lastSpaces } from '../../src/analysis/series.js';
+import { lastSpaces, peakIndex } from '../../src/analysis/series.js';
 import { computeStats } from '../../src/analysis/stats.js';
 import { trackedMemory } from '../../src/analysis/tracked-memory.js';
 import { typeTree } from '../../src/analysis/type-tree.js';
@@ -212,13 +212,9 @@ test('the call tree shows the top sites under their callers, folding single-chil
   assert.equal(callTreeView(syntheticModel({ values: 5, profile: false }), 10, 10).nodes.length, 0);
 });
 
-test('downsampling keeps every extreme, and the spaces are read at the last sample', () => {
-  const at = Array.from({ length: 10_000 }, (_, i) => i);
-  const v = at.map((i) => Math.sin(i / 50) * 100 + (i === 4321 ? 1000 : 0));
-  const d = downsampleMinMax(at, v, 100);
-  assert.ok(d.at.length <= 200);
-  assert.equal(Math.max(...d.v), Math.max(...v));
-  assert.equal(Math.min(...d.v), Math.min(...v));
+test('the peak is the first maximum, and the spaces are read at the last sample', () => {
+  assert.equal(peakIndex([3, 9, 2, 9]), 1);
+  assert.equal(peakIndex([]), -1);
   const s = lastSpaces(model);
   const t = model.timelines[0];
   const old = t.spaces.find((x) => x.name === 'old_space');

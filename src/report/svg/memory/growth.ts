@@ -2,8 +2,10 @@
  * Memory growth over time: the V8 heap timeline (used, total), the process's RSS and external
  * memory, garbage collections along the time axis, and the peak of heap used marked.
  */
+
+import { downsampleIndices, pick } from '../../../analysis/downsample.js';
 import type { SessionModel, TimelineModel } from '../../../analysis/model.js';
-import { downsampleMinMax, peakIndex } from '../../../analysis/series.js';
+import { peakIndex } from '../../../analysis/series.js';
 import { byteTicks, drawTimeAxis, drawValueGrid, linePath } from '../axes.js';
 import { formatBytes, formatCount, formatDuration } from '../format.js';
 import { type Box, card, noData, num, type SvgWriter, swatch } from '../svg.js';
@@ -39,9 +41,10 @@ export function drawGrowth(w: SvgWriter, box: Box, model: SessionModel): void {
   const x = (t: number) => plot.x + (t / end) * plot.w;
   const y = (v: number) => plot.y + plot.h - (v / (top || 1)) * plot.h;
   const buckets = Math.max(2, Math.floor(plot.w / 2));
+  // Each series keeps the first, last, lowest and highest sample of every 2 px, so no peak is lost.
   const series = (t: TimelineModel, values: number[]) => {
-    const d = downsampleMinMax(t.at, values, buckets, end);
-    return { xs: d.at.map(x), ys: d.v.map(y) };
+    const keep = downsampleIndices(t.at, [values], buckets);
+    return { xs: pick(t.at, keep).map(x), ys: pick(values, keep).map(y) };
   };
 
   // Heap used as a filled area, the others as lines.
