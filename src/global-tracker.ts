@@ -10,6 +10,7 @@ import { type HeapFigures, heapFigures } from './probes/memory.js';
 import { SCHEMA_VERSION, type SessionData, threadDataFromTracker } from './recording/data.js';
 import { writeReports } from './report/all.js';
 import { writeSnapshotJson } from './report/snapshot-json.js';
+import { writeLifecycleTimelineSvg, writeMemoryAnalysisSvg } from './report/svg/index.js';
 import { state, tracker, warnOnce } from './state.js';
 import { boardThreads, COUNTERS } from './tracker/board.js';
 import { type AllocationInfo, statsFromCounters, type TrackerStats } from './tracker/tracker.js';
@@ -101,6 +102,20 @@ export class MemscopeTracker {
   exportToJson(path: string): string {
     const file = resolve(path.endsWith('.json') ? path : `${path}.json`);
     writeSnapshotJson(file, this.model());
+    return file;
+  }
+
+  /** Writes the memory analysis SVG (metrics, heap growth, heatmap, treemap, call stacks...) to `path`. */
+  exportMemoryAnalysis(path: string): string {
+    const file = resolve(path.endsWith('.svg') ? path : `${path}.svg`);
+    writeMemoryAnalysisSvg(file, this.model());
+    return file;
+  }
+
+  /** Writes the lifecycle timeline SVG (scope matrices, lifespans, relations, top 3) to `path`. */
+  exportLifecycleTimeline(path: string): string {
+    const file = resolve(path.endsWith('.svg') ? path : `${path}.svg`);
+    writeLifecycleTimelineSvg(file, this.model());
     return file;
   }
 
