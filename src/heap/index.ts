@@ -70,3 +70,4 @@ export function retainerPath(node: HeapNodeRef): PathStep[] | null {
   return retainerPathOf(node.snapshot, node.index);
 }
 export { locateHeld, snapshotHoldingSync } from './held.js';
+export { heapFactsOf, toRetainerSteps } from './facts.js';
