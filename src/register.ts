@@ -12,11 +12,13 @@
  *   signal so the process ends as it would have.
  */
 import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { envDisabled } from './config.js';
+import { snapshotHoldingSync } from './heap/held.js';
 import {
   ENV,
   prepareSessionDir,
@@ -25,7 +27,7 @@ import {
   recordOptionsFromEnv,
   writeSessionJson,
 } from './recording/session.js';
-import { startRecording } from './recording/start.js';
+import { type SnapshotWriter, startRecording } from './recording/start.js';
 import { state, tracker, warnOnce } from './state.js';
 
 const INSTALLED = Symbol.for('memscope.register.v1');
@@ -99,7 +101,7 @@ function install(): void {
   const warn = (message: string) => warnOnce('MEMSCOPE_RECORDING', message);
   let recording: ReturnType<typeof startRecording>;
   try {
-    recording = startRecording(tracker(), { ...options, dir, name }, warn);
+    recording = startRecording(tracker(), { ...options, dir, name }, warn, writeSnapshot);
   } catch (error) {
     warn(`memscope: recording could not start: ${String(error)}`);
     return;
@@ -135,6 +137,18 @@ function install(): void {
     }
   }
 }
+
+/** At exit: a heap snapshot to a file, with the live tracked values findable in it (heap/held.ts). */
+const writeSnapshot: SnapshotWriter = (file) => {
+  const { rows, objects } = tracker().liveObjects();
+  const fd = openSync(file, 'w');
+  try {
+    const holderId = snapshotHoldingSync(objects, (chunk) => writeSync(fd, chunk));
+    return { holderId, rows };
+  } finally {
+    closeSync(fd);
+  }
+};
 
 function session(name: string, startedAtMs: number, options: RecordOptions) {
   return {

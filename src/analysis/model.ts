@@ -9,6 +9,7 @@ import { GC_KINDS } from '../probes/types.js';
 import type { RetainerStep, SessionData, SessionMeta, ThreadData } from '../recording/data.js';
 
 export type { RetainerStep } from '../recording/data.js';
+
 import { categoryOf, subcategoryOf } from '../tracker/describe.js';
 import { RelationKind, ValueFlag } from '../tracker/tracker.js';
 

@@ -180,7 +180,7 @@ async function run(command: string, args: string[], opts: RunOptions): Promise<n
     return exitCode;
   }
   try {
-    const loaded = loadModel(dir);
+    const loaded = await loadModel(dir);
     const files = writeReports(loaded.model, dir, { name, mode: opts.mode });
     summary(loaded.model, files);
   } catch (error) {

@@ -17,7 +17,12 @@ export function toRetainerSteps(path: PathStep[]): RetainerStep[] {
 }
 
 /** Facts for the values at `nodes` (a node per value, -1 when not in the snapshot). */
-export function heapFactsOf(snapshot: HeapSnapshot, nodes: Int32Array, rows: readonly number[], takenAtMs: number): HeapFacts {
+export function heapFactsOf(
+  snapshot: HeapSnapshot,
+  nodes: Int32Array,
+  rows: readonly number[],
+  takenAtMs: number,
+): HeapFacts {
   const { retained } = dominatorTree(snapshot, 'devtools');
   const facts: HeapFacts = { rows: [], retainedSize: [], retainerPath: [], takenAtMs };
   for (let i = 0; i < nodes.length; i++) {

@@ -9,7 +9,7 @@
  * the holder's edges weak it shows as unreachable — garbage not yet collected.)
  */
 import type { Session } from 'node:inspector';
-import { heapObjectIdsSync, streamHeapSnapshotSync, withSession } from './inspector.js';
+import { heapObjectIdsSync, streamHeapSnapshotSync, withSession } from './capture.js';
 import type { HeapSnapshot } from './snapshot.js';
 
 const HOLDER = '__memscopeHeldValues';

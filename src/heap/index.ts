@@ -11,6 +11,7 @@ import { type DominatorRules, dominatorTree } from './dominators.js';
 import { type PathStep, retainerPathOf } from './paths.js';
 import type { HeapSnapshot } from './snapshot.js';
 
+export { heapObjectIdsSync, streamHeapSnapshotSync } from './capture.js';
 export { aggregateByClass, type ClassSummary, largestNodes } from './classes.js';
 export { type ClassDiff, diffSnapshots } from './diff.js';
 export {
@@ -26,7 +27,6 @@ export { SnapshotFormatError } from './errors.js';
 export { type ArrayBufferSummary, arrayBuffers, externalSizes } from './external.js';
 export {
   heapObjectIds,
-  heapObjectIdsSync,
   takeHeapSnapshot,
   takeHeapSnapshotSync,
   takeHeapSnapshotWithIds,
@@ -69,5 +69,5 @@ export function retainedSize(node: HeapNodeRef, rules: DominatorRules = 'devtool
 export function retainerPath(node: HeapNodeRef): PathStep[] | null {
   return retainerPathOf(node.snapshot, node.index);
 }
-export { locateHeld, snapshotHoldingSync } from './held.js';
 export { heapFactsOf, toRetainerSteps } from './facts.js';
+export { locateHeld, snapshotHoldingSync } from './held.js';

@@ -28,6 +28,8 @@ export const EVENT_KINDS = [
   'sample-gone',
   'stat',
   'dropped',
+  'heap-snapshot',
+  'held',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const K = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as Record<EventKind, number>;
