@@ -85,6 +85,8 @@ export interface SessionMeta {
   startedAtMs: number;
   endedAtMs?: number;
   options?: Record<string, unknown>;
+  /** memscope's own folder in the recorded program: its frames are told apart from the program's. */
+  memscopeRoot?: string;
 }
 
 export interface SessionData {

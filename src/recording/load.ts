@@ -480,6 +480,7 @@ export function loadSession(path: string): SessionData {
       startedAtMs: meta.startedAtMs ?? Math.min(...starts),
       endedAtMs: meta.endedAtMs,
       options: meta.options,
+      memscopeRoot: meta.memscopeRoot,
     },
     threads,
     problems,
