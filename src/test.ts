@@ -11,7 +11,8 @@
  * saying the rise is steady) is checked again on a second batch of iterations; only a rise in
  * both fails, with the tracked values created in the callback and still alive, the tracked
  * collections that grew, the allocation sites of what survived (a live sampling profile)
- * and, when a heap snapshot engine is available, a retainer path.
+ * and the retainer path of the largest leaked value (a heap snapshot through memscope's heap
+ * engine, taken only on failure).
  *
  * False-positive guards: warm-up iterations on the measured path (lazy initialisation, caches
  * filling up to their bound, JIT feedback and code, the check's own code), GC settling (the
@@ -21,9 +22,20 @@
  * freed, is left out), and the confirmation batch (a one-off step, such as code optimised
  * late, does not repeat).
  */
+
+import { Session } from 'node:inspector';
 import { getHeapStatistics } from 'node:v8';
 import { median, trend } from './analysis/leaks-trend.js';
+import type { RetainerStep } from './analysis/model.js';
 import { originOf } from './analysis/sites.js';
+import {
+  createSnapshotParser,
+  HeapSnapshot,
+  heapFactsOf,
+  heapObjectIdsSync,
+  locateHeld,
+  streamHeapSnapshotSync,
+} from './heap/index.js';
 import { collectGarbage } from './probes/force-gc.js';
 import { Sampler, samplingHeld } from './probes/sampling.js';
 import { ownFolder } from './probes/self.js';
@@ -41,6 +53,8 @@ export interface LeakOptions {
   significance?: number;
   /** Sample allocation sites during the measured iterations (default true; skipped when memscope is recording). */
   sites?: boolean;
+  /** On a leak, take a heap snapshot for the retainer path of what leaked (default true). */
+  retainerPath?: boolean;
   /** Bytes between heap samples when sampling sites (default 16384). */
   samplingInterval?: number;
 }
@@ -80,8 +94,10 @@ export interface LeakReport {
   sites: { site: string; bytes: number }[] | null;
   /** Why sites were not sampled, when they were not. */
   sitesNote: string | null;
-  /** What keeps the first leaked value alive, when a heap snapshot engine is available. */
+  /** What keeps the largest leaked value alive, from a heap snapshot: each object and the reference to the next. */
   retainerPath: string[] | null;
+  /** The value whose retainer path is given. */
+  retainerOf: string | null;
 }
 
 export class LeakError extends Error {
@@ -216,9 +232,9 @@ function liveSites(sink: SiteSink): { site: string; bytes: number }[] {
     .map(([site, b]) => ({ site, bytes: b }));
 }
 
-/** Tracked values from row `from` on still alive, by name, type and scope; most bytes first. */
-function aliveSince(t: Tracker, from: number): LeakedName[] {
-  const groups = new Map<string, LeakedName>();
+/** Tracked values from row `from` on still alive, by name, type and scope; most bytes first, each with its largest row. */
+function aliveSince(t: Tracker, from: number): (LeakedName & { row: number; rowBytes: number })[] {
+  const groups = new Map<string, LeakedName & { row: number; rowBytes: number }>();
   for (let row = from; row < t.values.length; row++) {
     if (!Number.isNaN(t.values.get('endedAt', row))) continue;
     const info = t.info(row, new Map());
@@ -228,13 +244,20 @@ function aliveSince(t: Tracker, from: number): LeakedName[] {
     if (g) {
       g.count++;
       g.bytes += info.size;
+      if (info.size > g.rowBytes) {
+        g.row = row;
+        g.rowBytes = info.size;
+      }
     } else {
+      const scope = info.scope ?? null;
       groups.set(k, {
         name: info.name,
         typeName: info.typeName,
-        scope: info.scope ?? null,
+        scope,
         count: 1,
         bytes: info.size,
+        row,
+        rowBytes: info.size,
       });
     }
   }
@@ -263,9 +286,9 @@ class CollectionReadings {
     this.count++;
   }
 
-  /** Those whose size rose steadily (Mann–Kendall) over the readings. */
-  grown(significance: number): GrownCollection[] {
-    const out: GrownCollection[] = [];
+  /** Those whose size rose steadily (Mann–Kendall) over the readings, with their watch slots. */
+  grown(significance: number): (GrownCollection & { slot: number })[] {
+    const out: (GrownCollection & { slot: number })[] = [];
     const w = this.slots.length;
     for (let k = 0; k < w; k++) {
       // A slot freed and reused by another value since: not this collection any more.
@@ -284,7 +307,7 @@ class CollectionReadings {
       const last = series[series.length - 1];
       if (tr.pRising < significance && last > first) {
         const info = this.t.info(this.rows[k], new Map());
-        out.push({ name: info.name, typeName: info.typeName, first, last });
+        out.push({ name: info.name, typeName: info.typeName, first, last, slot: this.slots[k] });
       }
     }
     return out.sort((a, b) => b.last - b.first - (a.last - a.first)).slice(0, 10);
@@ -292,6 +315,60 @@ class CollectionReadings {
 }
 
 const MAX_COLLECTIONS = 1024;
+
+/**
+ * A retainer path as text: each object with the reference to the next (`Map.table`,
+ * `Array[3]`), from the first object below V8's synthetic roots (GC roots, stack roots...).
+ */
+export function formatRetainerPath(steps: readonly RetainerStep[]): string[] {
+  let first = 0;
+  while (first < steps.length - 1 && steps[first].type === 'synthetic') first++;
+  return steps
+    .slice(first)
+    .map((s) => (s.edge === '' ? s.name : /^\d+$/.test(s.edge) ? `${s.name}[${s.edge}]` : `${s.name}.${s.edge}`));
+}
+
+const HOLDER = '__memscopeLeakCheckHeld';
+
+/**
+ * Puts the value to explain in a global one-element holder, and nowhere else: no local
+ * variable, no stack slot. Called on its own, then a turn passes (deref() keeps its target to
+ * the end of the turn), so at snapshot time the holder is the value's only extra reference,
+ * and its edge is made weak before the path is searched: the path is the program's own.
+ */
+function hold(t: Tracker, target: { row: number } | { slot: number }): boolean {
+  let value: object | undefined;
+  if ('row' in target) {
+    const { rows, objects } = t.liveObjects();
+    value = objects[rows.indexOf(target.row)];
+  } else {
+    value = t.watch.valueAt(target.slot);
+  }
+  if (value === undefined) return false;
+  (globalThis as Record<string, unknown>)[HOLDER] = [value];
+  return true;
+}
+
+/** The retainer path of the held value, from a heap snapshot of this thread; null when unreachable or on failure. */
+function heldRetainerPath(): string[] | null {
+  const g = globalThis as Record<string, unknown>;
+  const session = new Session();
+  try {
+    session.connect();
+    const parser = createSnapshotParser();
+    streamHeapSnapshotSync(session, (chunk) => parser.write(chunk));
+    const [holderId] = heapObjectIdsSync([g[HOLDER]], session);
+    if (holderId === null) return null;
+    const heap = new HeapSnapshot(parser.end());
+    const path = heapFactsOf(heap, locateHeld(heap, holderId, 1), [0], Date.now()).retainerPath[0];
+    return path ? formatRetainerPath(path) : null;
+  } catch {
+    return null;
+  } finally {
+    delete g[HOLDER];
+    session.disconnect();
+  }
+}
 
 const fmt = (n: number) => {
   const a = Math.abs(n);
@@ -330,11 +407,14 @@ export function describeLeak(r: LeakReport): string {
   } else if (r.sitesNote) {
     lines.push(`  allocation sites: not sampled (${r.sitesNote})`);
   }
-  lines.push(
-    r.retainerPath
-      ? `  retainer path: ${r.retainerPath.join(' → ')}`
-      : '  retainer path: unavailable (no heap snapshot engine in this build)',
-  );
+  if (r.retainerPath) {
+    lines.push(`  what keeps '${r.retainerOf}' alive (heap snapshot, from the GC roots):`);
+    lines.push(`    ${r.retainerPath.join(' → ')} ('${r.retainerOf}')`);
+  } else {
+    lines.push(
+      '  retainer path: none (no tracked value or collection to follow: track what the callback keeps with trackVar)',
+    );
+  }
   return lines.join('\n');
 }
 
@@ -361,6 +441,10 @@ export async function measureLeak(fn: () => unknown, options: LeakOptions = {}):
     sites.sampler.poll();
     for (const ordinal of sites.sink.samples.keys()) if (ordinal > sites.sink.before) sites.sink.before = ordinal;
   }
+  // Weak references to what the iterations track, for a retainer path if they leak (tracker
+  // rows collected drop theirs, so a callback that releases what it tracks keeps nothing).
+  const keepRefs = t.keepRefs;
+  t.keepRefs = true;
   readings.read();
   const baseline = await settle();
   const own0 = ownBytes(t);
@@ -390,6 +474,22 @@ export async function measureLeak(fn: () => unknown, options: LeakOptions = {}):
       siteList = liveSites(sites.sink);
       sites = undefined;
     }
+    const names = aliveSince(t, firstRow);
+    const collections = readings.grown(significance);
+    // What to explain: the largest leaked tracked value, else the collection that grew most.
+    let retainerPath: string[] | null = null;
+    let retainerOf: string | null = null;
+    if (leaked && options.retainerPath !== false) {
+      const held =
+        names.length > 0
+          ? hold(t, { row: names[0].row })
+          : collections.length > 0 && hold(t, { slot: collections[0].slot });
+      if (held) {
+        await turn(); // no reference of this turn (deref, locals) may reach the snapshot
+        retainerPath = heldRetainerPath();
+        retainerOf = retainerPath ? (names[0]?.name ?? collections[0].name) : null;
+      }
+    }
     report = {
       leaked,
       perIteration,
@@ -399,13 +499,15 @@ export async function measureLeak(fn: () => unknown, options: LeakOptions = {}):
       warmup,
       samples,
       confirmed: samples.length > first.samples.length,
-      names: aliveSince(t, firstRow),
-      collections: readings.grown(significance),
+      names: names.map(({ row: _, rowBytes: __, ...n }) => n),
+      collections: collections.map(({ slot: _, ...c }) => c),
       sites: siteList,
       sitesNote,
-      retainerPath: null,
+      retainerPath,
+      retainerOf,
     };
   } finally {
+    t.keepRefs = keepRefs;
     if (sites && typeof sites !== 'string') sites.sampler.poll(true);
   }
   return report;

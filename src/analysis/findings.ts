@@ -7,7 +7,7 @@
  * large or fast leaks), medium (a leak pattern with evidence, moderate size), low (a risk to
  * review: large uninitialised Buffers).
  */
-import { NOT_SAMPLED } from '../probes/unsafe-buffers.js';
+import { NOT_SAMPLED } from '../probes/types.js';
 import { detectLeaks, formatBytes, type LeakSuspect, type SuspectKind } from './leaks.js';
 import type { RetainerStep, SessionModel } from './model.js';
 

@@ -441,15 +441,15 @@ export function heapGrowth(model: SessionModel): LeakSuspect[] {
 
 /**
  * Sampled bytes by the first frame in the program's own code or a package (a Node internal
- * is attributed to its caller). Samples whose first such frame is memscope's own code (its
- * folder is recorded) are memscope's work and left out. `withLine` keys by function and line,
+ * is attributed to its caller). Samples whose first such frame is memscope's own code
+ * (SessionMeta.memscopeRoot) are memscope's work and left out. `withLine` keys by function and line,
  * else by function and file (stable across edits, for comparing two sessions).
  */
 export function programSites(
   model: SessionModel,
   options: { thread?: number; from?: number; liveOnly?: boolean; withLine?: boolean } = {},
 ): Map<string, number> {
-  const own = model.leaks?.ownCode ?? [];
+  const ownRoot = model.meta.memscopeRoot;
   const keyOf = new Map<number, string | null>();
   const siteKey = (id: number): string | null => {
     const known = keyOf.get(id);
@@ -457,12 +457,11 @@ export function programSites(
     let k: string | null = '(node internals)';
     for (let s = id; s >= 0; s = model.sites[s].parent) {
       const site = model.sites[s];
-      const path = site.url.replace(/^file:\/\//, '');
-      if (path && own.some((o) => path.startsWith(o))) {
+      const o = originOf(site.url, site.functionName, ownRoot).origin;
+      if (o === 'memscope') {
         k = null;
         break;
       }
-      const o = originOf(site.url, site.functionName).origin;
       if (o === 'user' || o === 'package') {
         const fn = site.functionName || '(anonymous)';
         k = options.withLine === false ? `${fn} ${site.url}` : `${fn} ${site.url}:${site.line}`;

@@ -6,7 +6,10 @@
  * A figure that was not observed is `null`, never a guess.
  */
 import { GC_KINDS } from '../probes/types.js';
-import type { SessionData, SessionMeta, ThreadData } from '../recording/data.js';
+import type { RetainerStep, SessionData, SessionMeta, ThreadData } from '../recording/data.js';
+
+export type { RetainerStep } from '../recording/data.js';
+
 import { categoryOf, subcategoryOf } from '../tracker/describe.js';
 import { RelationKind, ValueFlag } from '../tracker/tracker.js';
 
@@ -60,18 +63,11 @@ export interface ValueModel {
   isClone: boolean;
   /** Exact retained size in bytes, from a heap snapshot; absent when none was taken. */
   retainedSize?: number;
-  /** What keeps the value alive, from a GC root down to it; absent when no heap snapshot was taken. */
+  /**
+   * What keeps the value alive, from a GC root down to it; [] when the snapshot found it
+   * unreachable (garbage not yet collected); absent when no heap snapshot was taken.
+   */
   retainerPath?: RetainerStep[];
-}
-
-/** One object on a retainer path and the reference (edge) that leads from it to the next. */
-export interface RetainerStep {
-  /** Constructor or node name as the heap snapshot gives it. */
-  name: string;
-  /** Heap snapshot node type: object, closure, array, string, (GC roots)... */
-  type: string;
-  /** Property name, element index or internal edge name leading to the next step; '' for the last. */
-  edge: string;
 }
 
 export interface ScopeModel {
@@ -187,8 +183,6 @@ export interface LeakEvidence {
   timers: { thread: number; at: number[]; count: number[] }[];
   listenerLeaks: { thread: number; at: number; emitter: string; event: string; count: number; site: string }[];
   unsafeAllocs: { thread: number; site: string; calls: number; bytes: number; largest: number }[];
-  /** Folders of memscope's own code: profile frames there are memscope's work, not the program's. */
-  ownCode: string[];
 }
 
 const NO_ALIASES: readonly AliasModel[] = Object.freeze([]);
@@ -351,6 +345,15 @@ export function buildModel(data: SessionData): SessionModel {
     }
     if (t.profile) addProfile(model, t.profile, index, at);
     if (t.leaks) addLeaks(model, t.leaks, index, valueBase, at);
+    if (t.heapFacts) {
+      const f = t.heapFacts;
+      for (let i = 0; i < f.rows.length; i++) {
+        const value = model.values[valueBase + f.rows[i]];
+        if (!value || f.rows[i] >= v.name.length) continue;
+        value.retainedSize = f.retainedSize[i];
+        value.retainerPath = f.retainerPath[i] ?? [];
+      }
+    }
   });
   model.durationNs = last;
   return model;
@@ -371,7 +374,6 @@ function addLeaks(
     timers: [],
     listenerLeaks: [],
     unsafeAllocs: [],
-    ownCode: [],
   });
   const valueCount = model.values.length;
   const series = new Map<number, { value: number; at: number[]; size: number[] }>();
@@ -404,7 +406,6 @@ function addLeaks(
   }
   for (const w of l.listenerLeaks) e.listenerLeaks.push({ ...w, thread, at: at(w.at) });
   for (const u of l.unsafeAllocs) e.unsafeAllocs.push({ ...u, thread });
-  for (const o of l.ownCode) if (o && !e.ownCode.includes(o)) e.ownCode.push(o);
 }
 
 function addProfile(

@@ -142,15 +142,15 @@ export function registerDiff(program: Command): void {
     .option('--limit <rows>', 'rows per table', '20')
     .option('--json', 'print the comparison as JSON')
     .option('--markdown [file]', 'write a markdown summary for a pull request comment (stdout without a file)')
-    .action((pathA: string, pathB: string, opts: DiffCliOptions) => {
+    .action(async (pathA: string, pathB: string, opts: DiffCliOptions) => {
       const thresholdPercent = parseThreshold(opts.threshold);
       const minBytes = wholeNumber('--min-bytes', opts.minBytes);
       const limit = wholeNumber('--limit', opts.limit);
       if (opts.json && opts.markdown === true) {
         throw new UserError('--json and --markdown both print to stdout: give --markdown a file');
       }
-      const a = loadModel(pathA);
-      const b = loadModel(pathB);
+      const a = await loadModel(pathA);
+      const b = await loadModel(pathB);
       const d = diffSessions(a.model, b.model, { thresholdPercent, minBytes, limit });
       if (typeof opts.markdown === 'string') {
         const file = resolve(opts.markdown);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../recording/load.js';
 import { registerDiff } from './diff.js';
+import { addHeapCommand } from './heap.js';
 import { registerHtml } from './html.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerHtml(program);
   registerServe(program);
   registerDiff(program);
+  addHeapCommand(program);
   return program;
 }
 

@@ -12,6 +12,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { fileOf, frames, ownFolder } from './self.js';
+import { NOT_SAMPLED } from './types.js';
 
 export interface UnsafeSite {
   /** `function url:line:column` of the caller, or a placeholder. */
@@ -23,7 +24,6 @@ export interface UnsafeSite {
 
 const SITE_BUDGET = 1000;
 const MAX_SITES = 1000;
-export const NOT_SAMPLED = '(site not sampled)';
 const OTHER = '(other sites)';
 
 /** The folder of memscope's own code, whose calls are not the program's. */

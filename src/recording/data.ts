@@ -32,6 +32,10 @@ export interface ThreadData {
   relations: Columns<RelationColumn>;
   /** Rows the tracker could not keep because a cap was reached. */
   dropped: { values: number; scopes: number; relations: number };
+  /** A heap snapshot written at exit in which this thread's live tracked values can be found. */
+  held?: HeldSnapshot;
+  /** Exact retained sizes and retainer paths of tracked values, from a heap snapshot. */
+  heapFacts?: HeapFacts;
   /** From the probes, when they ran in this thread. */
   timeline?: TimelineData;
   gc?: GcData;
@@ -60,8 +64,6 @@ export interface LeakData {
   listenerLeaks: { at: number; emitter: string; event: string; count: number; site: string }[];
   /** Large Buffer.allocUnsafe(Slow) calls by site, summed over the recording. */
   unsafeAllocs: { site: string; calls: number; bytes: number; largest: number }[];
-  /** memscope's own folder in this thread: profile frames there are memscope's work. */
-  ownCode: string[];
 }
 
 type Col = ArrayLike<number>;
@@ -75,8 +77,38 @@ export function emptyLeakData(): LeakData {
     timers: { at: [], count: [] },
     listenerLeaks: [],
     unsafeAllocs: [],
-    ownCode: [],
   };
+}
+
+/** A snapshot file of the session folder, and where the tracked values are in it (heap/held.ts). */
+export interface HeldSnapshot {
+  /** File name in the session folder. */
+  file: string;
+  /** Snapshot id of the array that held the values. */
+  holderId: number;
+  /** Value row of each element of that array. */
+  rows: number[];
+}
+
+/** One object on a retainer path and the reference (edge) that leads from it to the next. */
+export interface RetainerStep {
+  /** Constructor or node name as the heap snapshot gives it. */
+  name: string;
+  /** Heap snapshot node type: object, closure, array, string, (GC roots)... */
+  type: string;
+  /** Property name, element index or internal edge name leading to the next step; '' for the last. */
+  edge: string;
+}
+
+/** Facts from a heap snapshot about tracked values, by value row. */
+export interface HeapFacts {
+  rows: number[];
+  /** Exact retained size in bytes (DevTools' rules). */
+  retainedSize: number[];
+  /** Shortest path from the GC roots, ignoring weak edges; null when unreachable. */
+  retainerPath: (RetainerStep[] | null)[];
+  /** Epoch milliseconds of the snapshot. */
+  takenAtMs: number;
 }
 
 export interface SessionMeta {
@@ -90,6 +122,8 @@ export interface SessionMeta {
   startedAtMs: number;
   endedAtMs?: number;
   options?: Record<string, unknown>;
+  /** memscope's own folder in the recorded program: its frames are told apart from the program's. */
+  memscopeRoot?: string;
 }
 
 export interface SessionData {

@@ -28,6 +28,8 @@ export const EVENT_KINDS = [
   'sample-gone',
   'stat',
   'dropped',
+  'heap-snapshot',
+  'held',
   // Leak detection (docs/recording-format.md, "Leak evidence"):
   'size',
   'detached',
@@ -36,7 +38,6 @@ export const EVENT_KINDS = [
   'listener-leak',
   'timers',
   'unsafe-alloc',
-  'own-code',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const K = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as Record<EventKind, number>;

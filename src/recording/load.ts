@@ -10,7 +10,14 @@ import { RecordBatchReader } from 'apache-arrow';
 import type { GcData, ProfileData, TimelineData } from '../probes/types.js';
 import { ValueFlag } from '../tracker/tracker.js';
 import { END_OF_STREAM } from './arrow-writer.js';
-import { emptyLeakData, SCHEMA_VERSION, type SessionData, type SessionMeta, type ThreadData } from './data.js';
+import {
+  emptyLeakData,
+  type HeldSnapshot,
+  SCHEMA_VERSION,
+  type SessionData,
+  type SessionMeta,
+  type ThreadData,
+} from './data.js';
 import { EVENT_KINDS, K, META, RECORDING_EXTENSION, RECORDING_SCHEMA_VERSION } from './events.js';
 import { scanFraming } from './frames.js';
 
@@ -208,6 +215,7 @@ function buildThread(
   let leakRows = 0;
   const gcHeapAt = new Map<number, { at: number; used: number; external: number }>();
   const unsafe = new Map<string, { site: string; calls: number; bytes: number; largest: number }>();
+  let held: HeldSnapshot | undefined;
   const relKind: Record<number, number> = { [K.alias]: 1, [K.move]: 2, [K.clone]: 3, [K.transfer]: 4 };
 
   for (const b of batches) {
@@ -366,10 +374,6 @@ function buildThread(
             site: names[b.ref[i]] ?? '',
           });
           break;
-        case K['own-code']:
-          leakRows++;
-          leaks.ownCode.push(names[b.name[i]] ?? '');
-          break;
         case K['unsafe-alloc']: {
           leakRows++;
           const site = names[b.name[i]] ?? '';
@@ -380,6 +384,12 @@ function buildThread(
           e.largest = Math.max(e.largest, b.ref[i]);
           break;
         }
+        case K['heap-snapshot']:
+          held = { file: names[b.name[i]], holderId: id, rows: [] };
+          break;
+        case K.held:
+          if (held) held.rows[b.aux[i]] = id;
+          break;
         default:
           break; // A kind this version does not know: skipped.
       }
@@ -457,6 +467,7 @@ function buildThread(
   }
   if (gc.at.length > 0) thread.gc = gc as GcData;
   if (profile) thread.profile = profile;
+  if (held) thread.held = held;
   return thread;
 }
 
@@ -543,6 +554,7 @@ export function loadSession(path: string): SessionData {
       startedAtMs: meta.startedAtMs ?? Math.min(...starts),
       endedAtMs: meta.endedAtMs,
       options: meta.options,
+      memscopeRoot: meta.memscopeRoot,
     },
     threads,
     problems,

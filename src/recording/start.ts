@@ -12,7 +12,6 @@ import { startGcObserver } from '../probes/gc.js';
 import { GcHeapProbe } from '../probes/gc-heap.js';
 import { startListenerProbe } from '../probes/listeners.js';
 import { Sampler } from '../probes/sampling.js';
-import { ownFolder } from '../probes/self.js';
 import { startTimeline } from '../probes/timeline.js';
 import { TimerProbe } from '../probes/timers.js';
 import { UnsafeBufferProbe } from '../probes/unsafe-buffers.js';
@@ -28,10 +27,18 @@ export interface Recording {
   finish(): void;
 }
 
+/**
+ * Writes a heap snapshot of this thread to `file` in which the live tracked values can be
+ * found: returns the holder's snapshot id and the value row of each held element (heap/held.ts).
+ * Given by the preload, which may use the heap engine (this layer may not).
+ */
+export type SnapshotWriter = (file: string) => { holderId: number; rows: number[] };
+
 export function startRecording(
   tracker: Tracker,
   options: RecordOptions & { dir: string; name: string },
   warn: (message: string) => void,
+  writeSnapshot?: SnapshotWriter,
 ): Recording {
   const file = join(options.dir, recordingFileName(options.name, process.pid, threadId));
   const recorder = new Recorder(
@@ -49,10 +56,6 @@ export function startRecording(
   const stops: (() => void)[] = [];
   let timelineTicks = 0;
   let timelineNs = 0;
-
-  // memscope's own folder: its frames in the profile are its own work, not the program's.
-  const own = ownFolder();
-  if (own) recorder.add(K['own-code'], recorder.now(), 0, -1, -1, 0, recorder.name(own));
 
   // Leak evidence on each timeline tick: sizes of tracked collections, detached buffers, timers.
   const timers = new TimerProbe();
@@ -194,7 +197,18 @@ export function startRecording(
       takeGcHeap(true); // after the sampler's last poll, which forces a full GC
       takeUnsafe();
       if (options.heapSnapshot === 'at-exit' && threadId === 0) {
-        writeHeapSnapshot(join(options.dir, `${options.name}.p${process.pid}.heapsnapshot`), warn);
+        const name = `${options.name}.p${process.pid}.heapsnapshot`;
+        const file = join(options.dir, name);
+        if (writeSnapshot) {
+          try {
+            const { holderId, rows } = writeSnapshot(file);
+            const at = recorder.now();
+            recorder.add(K['heap-snapshot'], at, holderId, -1, -1, 0, recorder.name(name));
+            for (let i = 0; i < rows.length; i++) recorder.add(K.held, at, rows[i], -1, -1, i);
+          } catch (error) {
+            warn(`memscope: heap snapshot failed: ${String(error)}`);
+          }
+        } else writeHeapSnapshot(file, warn);
       }
       recorder.finish({
         sampling_interval: sampler?.interval ?? 0,

@@ -9,7 +9,7 @@ import { buildHierarchy } from '../analysis/hierarchy.js';
 import type { SessionModel, ValueModel } from '../analysis/model.js';
 import { type HotSpot, type HotSpotGrouping, hotSpots, originOf } from '../analysis/sites.js';
 import { computeMetrics, computeStats, memoryByType, type Stats } from '../analysis/stats.js';
-import { epochMs } from './snapshot-json.js';
+import { epochMs, retainerPathJson } from './snapshot-json.js';
 import { writeFileAtomic, writeJson } from './write.js';
 
 export const SIX_FORMAT_VERSION = '1.0';
@@ -169,6 +169,8 @@ function valueJson(model: SessionModel, v: ValueModel) {
     thread: model.threads[v.thread]?.label ?? null,
     aliases: v.aliases.map((a) => a.name),
     clone_of: v.cloneOf,
+    retained_size_bytes: v.retainedSize ?? null,
+    retainer_path: retainerPathJson(v),
   };
 }
 

@@ -202,6 +202,11 @@ export class Watchlist {
     return Int32Array.from(slots);
   }
 
+  /** The value in a slot, if it is still alive (held to the end of this turn). */
+  valueAt(slot: number): object | undefined {
+    return this.refs[slot]?.deref();
+  }
+
   /** The tracker row in a slot (-1 for a free slot). */
   rowOf(slot: number): number {
     return this.refs[slot] === undefined ? -1 : this.rows[slot];

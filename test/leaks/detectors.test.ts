@@ -23,7 +23,6 @@ function emptyLeaks(): LeakEvidence {
     timers: [],
     listenerLeaks: [],
     unsafeAllocs: [],
-    ownCode: [],
   };
 }
 
