@@ -54,7 +54,7 @@ function row(key: string, a: number | null, b: number | null, threshold: number,
   return { key, a, b, delta, percent, over };
 }
 
-const maxOf = (a: readonly number[]) => (a.length === 0 ? null : a.reduce((m, x) => (x > m ? x : m), a[0]));
+const maxOf = (a: readonly number[]) => (a.length === 0 ? null : a.reduce((m, x) => Math.max(m, x), a[0]));
 
 /** Sum over threads of each thread's peak heap used (each isolate has its own heap). */
 function peakHeap(m: SessionModel): number | null {

@@ -220,7 +220,7 @@ test('collection growth: alive and growing steadily; a collection that died is n
 });
 
 function gcHeap(m: SessionModel, bytes: number[], thread = 0) {
-  bytes.forEach((b, i) => m.leaks?.gcHeap.push({ thread, at: (i + 1) * s, used: b, external: 0 }));
+  for (const [i, b] of bytes.entries()) m.leaks?.gcHeap.push({ thread, at: (i + 1) * s, used: b, external: 0 });
 }
 
 test('heap growth: rising over six levels to the end by 1 MiB or more', () => {

@@ -72,7 +72,18 @@ test('sizes are read through intrinsics: no getter, override or proxy trap of th
     },
   });
   const row = t.track('m', m);
-  t.track('p', new Proxy({}, { ownKeys: () => (calls++, []) }));
+  t.track(
+    'p',
+    new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          calls++;
+          return [];
+        },
+      },
+    ),
+  );
   const { sizes } = sampled(t);
   assert.equal(sizes.get(row), 1);
   assert.equal(sizes.get(dictRow), 1);

@@ -3,6 +3,9 @@
 // same way whatever timers or listeners it left behind.
 import { getGlobalTracker } from 'memscope';
 
+/** Where the programs put what they compute, so that the work is kept. */
+export const sink = { value: 0 };
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Calls `step(i)` `ticks` times, `tickMs` apart, then collects garbage and exits. */

@@ -1,12 +1,11 @@
 // CONTROL: frames transferred to a port (detached here) and dropped at once.
 import { MessageChannel } from 'node:worker_threads';
 import { trackVar } from 'memscope';
-import { run } from './_lib.mjs';
+import { run, sink } from './_lib.mjs';
 
 const { port1, port2 } = new MessageChannel();
-let received = 0;
 port2.on('message', (m) => {
-  received += m.byteLength;
+  sink.value += m.byteLength;
 });
 port2.unref();
 await run(
