@@ -118,6 +118,23 @@ function timerCount(timers: number): number[] {
   return out;
 }
 
+/**
+ * The caller capture of src/probes/self.ts (frames(1, wrapper)), in plain node: tsx's
+ * source-map support makes stacks dearer, and a recorded program runs without it.
+ */
+const CAPTURE = `
+function frames(limit, skip) {
+  const E = Error; const had = Object.hasOwn(E, 'prepareStackTrace'); const prep = E.prepareStackTrace; const lim = E.stackTraceLimit;
+  try { E.prepareStackTrace = (_, l) => l; E.stackTraceLimit = limit; const h = {}; E.captureStackTrace(h, skip); return h.stack; }
+  finally { if (had) E.prepareStackTrace = prep; else delete E.prepareStackTrace; E.stackTraceLimit = lim; }
+}
+function wrapper() { const f = frames(1, wrapper)[0]; return f.getFunctionName() + ' ' + f.getFileName() + ':' + f.getLineNumber(); }
+function caller() { return wrapper(); }
+const out = [];
+for (let r = 0; r < 7; r++) { const t0 = process.hrtime.bigint(); for (let i = 0; i < 10000; i++) caller(); out.push(Number(process.hrtime.bigint() - t0) / 10000); }
+console.log(JSON.stringify(out));
+`;
+
 const mode = process.argv[2];
 if (mode === 'entry') {
   console.log(JSON.stringify({ bytes: watchedEntryBytes() }));
@@ -218,6 +235,8 @@ if (mode === 'entry') {
     row(`Buffer.allocUnsafe(${label}), original`, u.off, 'ns');
     row(`Buffer.allocUnsafe(${label}), wrapped`, u.on, 'ns');
   }
+  const capture = JSON.parse(spawnSync(process.execPath, ['-e', CAPTURE], { encoding: 'utf8' }).stdout);
+  row('caller capture of a large allocUnsafe call, plain node', capture, 'ns');
   row('timer count, 100 timers', timerCount(100), 'µs', 1);
   row('timer count, 10,000 timers', timerCount(10_000), 'µs', 1);
   console.log('| what | median | p10 – p90 |');
