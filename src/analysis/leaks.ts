@@ -169,6 +169,37 @@ export function ownerScope(v: ValueModel): number {
   return v.scope;
 }
 
+/**
+ * What a retainer path says holds the value, in words: a timer, an event listener, a pending
+ * promise's reaction, else the nearest named reference on the path. null without a path.
+ */
+export function holderOf(path: readonly RetainerStep[] | undefined): string | null {
+  if (!path || path.length === 0) return null;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const s = path[i];
+    if (s.name === 'Timeout' || s.name === 'Immediate') {
+      return `a timer: the path goes through a ${s.name} (a setInterval or setTimeout that was not cleared)`;
+    }
+    if (s.edge === '_events') {
+      const event = path[i + 1]?.edge;
+      return `an event listener: the path goes through ${s.name}._events${event ? `['${event}']` : ''}`;
+    }
+    if (s.name === 'Promise' && s.edge === 'reactions_or_result') {
+      return 'a reaction of a pending promise: the path goes through a Promise that has not settled';
+    }
+  }
+  for (let i = path.length - 2; i >= 0; i--) {
+    const e = path[i].edge;
+    if (e && !/^\d+$/.test(e)) return `the reference '${e}' of ${path[i].name} (the nearest named one on the path)`;
+  }
+  return null;
+}
+
+function holderEvidence(path: readonly RetainerStep[] | undefined): string[] {
+  const h = holderOf(path);
+  return h ? [`held by ${h} (heap snapshot)`] : [];
+}
+
 function pathOf(model: SessionModel, ids: readonly number[]): RetainerStep[] | undefined {
   for (const id of ids) {
     const p = model.values[id]?.retainerPath;
@@ -203,6 +234,7 @@ export function outlivedScope(model: SessionModel, facts = new GcFacts(model)): 
     const first = model.values[g.ids[0]];
     const exit = model.scopes[ownerScope(first)].exitedAt as number;
     const ids = bySize(model, g.ids);
+    const path = pathOf(model, ids);
     out.push({
       kind: 'outlived-scope',
       thread: g.thread,
@@ -211,12 +243,20 @@ export function outlivedScope(model: SessionModel, facts = new GcFacts(model)): 
         `${g.ids.length} value(s) named '${g.name}' tracked in scope '${g.scope}', ${formatBytes(bytes)} estimated at track time`,
         `the scope ended (first at ${seconds(exit)}) and a settled full GC ran after: ${g.gc.how}`,
         'none of them was reported collected by the end of the run',
+        ...holderEvidence(path),
       ],
       values: ids.slice(0, MAX_LISTED),
       count: g.ids.length,
       bytes,
-      data: { name: g.name, scope: g.scope, scope_exit_ns: exit, settled_gc_ns: g.gc.at, settled_by: g.gc.how },
-      retainerPath: pathOf(model, ids),
+      data: {
+        name: g.name,
+        scope: g.scope,
+        scope_exit_ns: exit,
+        settled_gc_ns: g.gc.at,
+        settled_by: g.gc.how,
+        held_by: holderOf(path),
+      },
+      retainerPath: path,
     });
   }
   return out.sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0));
@@ -318,16 +358,17 @@ export function collectionGrowth(model: SessionModel): LeakSuspect[] {
     if (!t) continue;
     const g = steadyGrowth(s.at, s.size, t, v.trackedAt, Number.POSITIVE_INFINITY);
     if (!g) continue;
+    const path = pathOf(model, [v.id]);
     out.push({
       kind: 'collection-growth',
       thread: v.thread,
       title: `'${v.name}' (${v.typeName}) keeps growing: ${g.first} → ${g.last} entries`,
-      evidence: [...growthEvidence(g, 'entries'), 'still alive at the end of the run'],
+      evidence: [...growthEvidence(g, 'entries'), 'still alive at the end of the run', ...holderEvidence(path)],
       values: [v.id],
       count: 1,
       bytes: null,
-      data: { name: v.name, type: v.typeName, ...growthData(g) },
-      retainerPath: pathOf(model, [v.id]),
+      data: { name: v.name, type: v.typeName, ...growthData(g), held_by: holderOf(path) },
+      retainerPath: path,
     });
   }
   return out;
@@ -524,6 +565,7 @@ export function detachedBuffers(model: SessionModel, facts = new GcFacts(model))
     const v = model.values[g.ids[0]];
     const transfers = model.relations.filter((r) => r.kind === 'transfer' && g.ids.includes(r.from));
     const ids = bySize(model, g.ids);
+    const path = pathOf(model, ids);
     out.push({
       kind: 'detached-buffer',
       thread: g.thread,
@@ -531,6 +573,7 @@ export function detachedBuffers(model: SessionModel, facts = new GcFacts(model))
       evidence: [
         `${g.ids.length} tracked value(s) named '${v.name}', ${formatBytes(g.bytes)} when tracked, found with byte length 0 (first at ${seconds(g.first)}): their memory was transferred away${transfers.length > 0 ? ` (${transfers.length} transfer(s) to thread ${transfers[0].to} recorded)` : ''}`,
         `still alive after a settled full GC: ${g.gc.how}; something keeps the empty buffers, and reads of them see nothing`,
+        ...holderEvidence(path),
       ],
       values: ids.slice(0, MAX_LISTED),
       count: g.ids.length,
@@ -541,8 +584,9 @@ export function detachedBuffers(model: SessionModel, facts = new GcFacts(model))
         bytes_when_tracked: g.bytes,
         detached_seen_ns: g.first,
         settled_gc_ns: g.gc.at,
+        held_by: holderOf(path),
       },
-      retainerPath: pathOf(model, ids),
+      retainerPath: path,
     });
   }
   return out;

@@ -156,6 +156,12 @@ test('memscope run: findings in the summary, _security_violations.json, the dash
   const path = (suspect.retainer_path as { name: string; edge: string }[]).map((s) => `${s.name}.${s.edge}`).join(' ');
   assert.match(path, /EventEmitter\._events/);
   assert.match(path, /payload/);
+  assert.ok(
+    suspect.evidence.includes(
+      "held by an event listener: the path goes through EventEmitter._events['config-changed'] (heap snapshot)",
+    ),
+    suspect.evidence.join('\n'),
+  );
   assert.ok(doc.checks_run.includes('heap-growth') && doc.checks_run.includes('listener-leak'));
   const html = readFileSync(join(dir, 'e2e_dashboard.html'), 'utf8');
   assert.match(html, /listener-leak/);

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { Ajv } from 'ajv';
 import { buildFindings, checksRun } from '../../src/analysis/findings.js';
-import { collectionGrowth, detectLeaks, heapGrowth, outlivedScope } from '../../src/analysis/leaks.js';
+import { collectionGrowth, detectLeaks, heapGrowth, holderOf, outlivedScope } from '../../src/analysis/leaks.js';
 import type { LeakEvidence, ScopeModel, SessionModel, ValueModel } from '../../src/analysis/model.js';
 import { securityViolationsJson } from '../../src/report/six-json.js';
 
@@ -342,4 +342,38 @@ test('_security_violations.json holds every finding and is valid against its sch
   const schema = JSON.parse(readFileSync(join(root, 'schemas/security_violations.schema.json'), 'utf8'));
   const ajv = new Ajv({ allErrors: true, strict: false });
   assert.ok(ajv.validate(schema, JSON.parse(JSON.stringify(doc))), ajv.errorsText());
+});
+
+test('a retainer path says what holds a suspect: a timer, a listener, a pending promise, or the nearest name', () => {
+  const step = (name: string, edge: string, type = 'object') => ({ name, type, edge });
+  assert.match(
+    holderOf([
+      step('TimersList', '_idlePrev'),
+      step('Timeout', '_onTimeout'),
+      step('Function', 'context', 'closure'),
+      step('Object', ''),
+    ]) ?? '',
+    /^a timer: .*Timeout/,
+  );
+  assert.equal(
+    holderOf([step('EventEmitter', '_events'), step('Object', 'data'), step('Array', '0'), step('Object', '')]),
+    "an event listener: the path goes through EventEmitter._events['data']",
+  );
+  assert.match(holderOf([step('Promise', 'reactions_or_result'), step('Object', '')]) ?? '', /pending promise/);
+  assert.equal(
+    holderOf([step('system / Context', 'failures'), step('Array', '10'), step('Error', '')]),
+    "the reference 'failures' of system / Context (the nearest named one on the path)",
+  );
+  assert.equal(holderOf(undefined), null);
+
+  const m = withSuspect();
+  forced(m, 2 * s);
+  m.values[0].retainerPath = [
+    step('Timeout', '_onTimeout'),
+    step('Function', 'context', 'closure'),
+    step('Object', ''),
+  ];
+  const [x] = outlivedScope(m);
+  assert.match(x.evidence.join('\n'), /held by a timer/);
+  assert.deepEqual(buildFindings(m)[0].retainerPath, m.values[0].retainerPath);
 });
