@@ -25,6 +25,7 @@
 
 import { Session } from 'node:inspector';
 import { getHeapStatistics } from 'node:v8';
+import { pText } from './analysis/leaks.js';
 import { median, trend } from './analysis/leaks-trend.js';
 import type { RetainerStep } from './analysis/model.js';
 import { originOf } from './analysis/sites.js';
@@ -384,7 +385,7 @@ const fmt = (n: number) => {
 /** The failure message: the growth, then names, collections, sites and the retainer path. */
 export function describeLeak(r: LeakReport): string {
   const lines = [
-    `memory grew by ${fmt(r.perIteration)} per iteration (tolerance ${fmt(r.tolerance)}; Mann–Kendall p = ${r.p.toExponential(1)}) over ${r.samples.length - 1} iterations after ${r.warmup} warm-up iterations, confirmed by a second batch`,
+    `memory grew by ${fmt(r.perIteration)} per iteration (tolerance ${fmt(r.tolerance)}; Mann–Kendall ${pText(r.p)}) over ${r.samples.length - 1} iterations after ${r.warmup} warm-up iterations, confirmed by a second batch`,
     `  heap used + external after each settled GC: ${fmt(r.samples[0])} → ${fmt(r.samples[r.samples.length - 1])}`,
   ];
   if (r.names.length > 0) {

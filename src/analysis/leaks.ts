@@ -324,10 +324,15 @@ export function steadyGrowth(
   return steady ? growth : null;
 }
 
+/** A p-value in words; below the normal approximation's precision it is given as a bound. */
+export function pText(p: number): string {
+  return p < 1e-12 ? 'p < 1e-12' : `p = ${p.toExponential(1)}`;
+}
+
 function growthEvidence(g: Growth, unit: string): string[] {
   return [
     `${g.samples} samples from ${seconds(g.from)} to ${seconds(g.to)}: ${g.first} → ${g.last} ${unit} (+${g.last - g.first}), rose on ${g.rises} ticks`,
-    `Mann–Kendall: rising with p = ${g.all.pRising.toExponential(1)} over the run and p = ${g.recent.pRising.toExponential(1)} over its second half`,
+    `Mann–Kendall: rising with ${pText(g.all.pRising)} over the run and ${pText(g.recent.pRising)} over its second half`,
     `Theil–Sen slope: ${g.perSecond.toFixed(g.perSecond < 10 ? 2 : 0)} ${unit} per second`,
   ];
 }

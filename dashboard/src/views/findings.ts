@@ -48,7 +48,7 @@ function findingPanel(x: Finding): HTMLElement {
     'section',
     { class: `panel finding ${x.severity}`, attrs: { 'data-kind': x.kind } },
     h('h2', null, x.title, h('span', { class: 'badge' }, badge)),
-    x.thread ? h('p', { class: 'meta' }, `${x.kind} · thread ${x.thread}`) : null,
+    x.thread ? h('p', { class: 'finding-meta' }, `${x.kind} · thread ${x.thread}`) : null,
     x.evidence && x.evidence.length > 0
       ? h(
           'div',
