@@ -10,6 +10,7 @@ import { after, test } from 'node:test';
 import { collectGarbage } from '../../src/probes/force-gc.js';
 import { GcHeapProbe } from '../../src/probes/gc-heap.js';
 import { siteFromStack } from '../../src/probes/listeners.js';
+import { Sampler } from '../../src/probes/sampling.js';
 import { activeTimers } from '../../src/probes/timers.js';
 import { UnsafeBufferProbe } from '../../src/probes/unsafe-buffers.js';
 import { Tracker } from '../../src/tracker/tracker.js';
@@ -250,4 +251,47 @@ test('the call site of a warning is its first frame outside Node', () => {
   ].join('\n');
   assert.equal(siteFromStack(stack), 'Server.handle /srv/app/routes.js:42:7');
   assert.equal(siteFromStack('Error\n    at node:internal/x:1:1'), '');
+});
+
+test("why allocUnsafe is wrapped: the sampling profiler does not see a Buffer's memory", () => {
+  const frames = new Map<number, { parent: number; fn: string }>();
+  const samples: { frame: number; size: number }[] = [];
+  const sampler = new Sampler(
+    {
+      frame: (id, parent, fn) => frames.set(id, { parent, fn }),
+      sample: (frame, size) => samples.push({ frame, size }),
+      sampleGone: () => {},
+    },
+    { interval: 32 * 1024, mode: 'allocated' },
+  );
+  assert.equal(sampler.start(), true);
+  const kept: Buffer[] = [];
+  function bigUnsafe() {
+    for (let i = 0; i < 20; i++) kept.push(Buffer.allocUnsafe(1 << 20));
+  }
+  function bigArrays() {
+    const arrays: number[][] = [];
+    for (let i = 0; i < 20; i++) arrays.push(new Array(128 * 1024).fill(i));
+    return arrays.length;
+  }
+  bigUnsafe();
+  bigArrays();
+  sampler.poll(true);
+  const bytesIn = (name: string) => {
+    let total = 0;
+    for (const s of samples) {
+      for (let f = frames.get(s.frame); f; f = frames.get(f.parent)) {
+        if (f.fn === name) {
+          total += s.size;
+          break;
+        }
+      }
+    }
+    return total;
+  };
+  // 20 MiB of Buffers: backing stores outside the V8 heap, invisible to the profiler.
+  assert.ok(bytesIn('bigUnsafe') < 1024 * 1024, `${bytesIn('bigUnsafe')} sampled bytes`);
+  // 20 MiB of arrays on the V8 heap: seen.
+  assert.ok(bytesIn('bigArrays') > 10 * 1024 * 1024);
+  assert.equal(kept.length, 20);
 });
