@@ -57,6 +57,22 @@ export function startRecording(
   let timelineTicks = 0;
   let timelineNs = 0;
 
+  // The heap right after each full GC, taken on every tick and flush (so that V8's profiler
+  // holds at most one interval's collections).
+  const gcHeap = new GcHeapProbe();
+  const gcHeapOn = gcHeap.start();
+  let fullGcs = 0;
+  const heapUsedName = recorder.name('heap_used');
+  const externalName = recorder.name('external');
+  const takeGcHeap = (final = false) => {
+    const at = recorder.now();
+    for (const e of gcHeap.poll(final)) {
+      recorder.add(K['gc-heap'], at, 0, -1, -1, fullGcs, heapUsedName, 0, 0, 0, e.used);
+      recorder.add(K['gc-heap'], at, 0, -1, -1, fullGcs, externalName, 0, 0, 0, e.external);
+      fullGcs++;
+    }
+  };
+
   // Leak evidence on each timeline tick: sizes of tracked collections, detached buffers, timers.
   const timers = new TimerProbe();
   let lastTimers = -1;
@@ -72,6 +88,7 @@ export function startRecording(
       lastTimers = n;
       recorder.add(K.timers, at, 0, -1, -1, 0, 0, 0, 0, 0, n);
     }
+    takeGcHeap();
     watchNs += Number(process.hrtime.bigint() - t0);
   };
 
@@ -97,20 +114,7 @@ export function startRecording(
     );
   }
 
-  // The heap right after each full GC, and collectGarbage() calls (settled full GCs).
-  const gcHeap = new GcHeapProbe();
-  const gcHeapOn = gcHeap.start();
-  let fullGcs = 0;
-  const heapUsedName = recorder.name('heap_used');
-  const externalName = recorder.name('external');
-  const takeGcHeap = (final = false) => {
-    const at = recorder.now();
-    for (const e of gcHeap.poll(final)) {
-      recorder.add(K['gc-heap'], at, 0, -1, -1, fullGcs, heapUsedName, 0, 0, 0, e.used);
-      recorder.add(K['gc-heap'], at, 0, -1, -1, fullGcs, externalName, 0, 0, 0, e.external);
-      fullGcs++;
-    }
-  };
+  // collectGarbage() calls: settled full GCs.
   stops.push(
     onForcedGc((gc) => {
       const at = gc.atMs * 1e6 - tracker.createdAt;
