@@ -11,6 +11,7 @@ import { constants } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { buildFindings, findingsLine } from '../analysis/findings.js';
 import { hotSpots } from '../analysis/sites.js';
 import { UserError } from '../recording/load.js';
 import {
@@ -213,6 +214,11 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
     for (const v of values)
       out.push(`    ${fmt(v.size).padStart(10)}  ${v.name}: ${v.typeName}${v.alive ? '' : ' (ended)'}`);
   }
+  const findings = buildFindings(model);
+  out.push(
+    `  findings: ${findingsLine(findings)}${findings.length ? ` (${model.name}_security_violations.json)` : ''}`,
+  );
+  for (const f of findings.slice(0, 5)) out.push(`    ${f.severity.padEnd(6)}  ${f.title}`);
   out.push(`  files written (${files.length}):`);
   for (const f of files) out.push(`    ${f}`);
   process.stderr.write(`${out.join('\n')}\n`);

@@ -13,6 +13,7 @@ import { nowNs, timeOriginMs } from './clock.js';
 import { categoryOf, DEFAULT_BUDGET, type Description, describe, type SizeBudget, subcategoryOf } from './describe.js';
 import { StringTable } from './strings.js';
 import { ColumnTable } from './table.js';
+import { Watchlist } from './watch.js';
 
 /** Bit flags of a value row. */
 export const ValueFlag = {
@@ -190,6 +191,8 @@ export class Tracker {
   limits: TrackerLimits;
   /** Set by the recording; must not throw. */
   listener: TrackerListener | undefined;
+  /** Weak references to tracked collections and buffers, whose size the probes sample (watch.ts). */
+  readonly watch = new Watchlist();
 
   private readonly ids = new WeakMap<object, number>();
   private readonly registry = new FinalizationRegistry<number>((row) => this.onCollected(row));
@@ -242,6 +245,7 @@ export class Tracker {
       this.registry.register(value as object, row);
       this.liveObjectCount++;
       if (this.keepRefs) this.refs.set(row, new WeakRef(value as object));
+      this.watch.consider(row, value as object, d.kind, d.typeName);
     } else {
       flags |= ValueFlag.Primitive;
       if (frame && frame.id >= 0 && !frame.exited) (frame.primitives ??= []).push(row);
@@ -440,7 +444,8 @@ export class Tracker {
       this.strings.bytes() +
       this.external.size * 40 +
       this.liveObjectCount * 106 +
-      this.refs.size * 82
+      this.refs.size * 82 +
+      this.watch.bytes()
     );
   }
 
