@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RecordBatchReader } from 'apache-arrow';
 import type { GcData, ProfileData, TimelineData } from '../probes/types.js';
-import { ValueFlag } from '../tracker/tracker.js';
+import { ENDED, ValueFlag } from '../tracker/tracker.js';
 import { END_OF_STREAM } from './arrow-writer.js';
 import { SCHEMA_VERSION, type SessionData, type SessionMeta, type ThreadData } from './data.js';
 import { EVENT_KINDS, K, META, RECORDING_EXTENSION, RECORDING_SCHEMA_VERSION } from './events.js';
@@ -182,6 +182,7 @@ function buildThread(
     name: [] as number[],
     scope: [] as number[],
     count: [] as number[],
+    flags: [] as number[],
   };
   const ends: [number, number, number][] = [];
   const exits: [number, number][] = [];
@@ -204,7 +205,7 @@ function buildThread(
   const sampleRow = new Map<number, number>();
   const gone = new Set<number>();
   let liveKnown = false;
-  const relKind: Record<number, number> = { [K.alias]: 1, [K.move]: 2, [K.clone]: 3, [K.transfer]: 4 };
+  const relKind: Record<number, number> = { [K.alias]: 1, [K.move]: 2, [K.clone]: 3, [K.transfer]: 4, [K.share]: 5 };
 
   for (const b of batches) {
     for (let i = 0; i < b.kind.length; i++) {
@@ -256,7 +257,9 @@ function buildThread(
         case K.move:
         case K.clone:
         case K.transfer:
+        case K.share:
           rel.kind.push(relKind[k]);
+          rel.flags.push(b.flags[i]);
           rel.at.push(at);
           rel.from.push(id);
           rel.to.push(b.ref[i]);
@@ -326,7 +329,7 @@ function buildThread(
   }
   for (const [row, bytes] of externals) if (row < v.external.length) v.external[row] = bytes;
   for (const [row, at, how] of ends) {
-    if (row >= v.name.length || v.flags[row] & (ValueFlag.Collected | ValueFlag.ScopeEnded)) continue;
+    if (row >= v.name.length || v.flags[row] & ENDED) continue;
     v.flags[row] |= how;
     v.endedAt[row] = at;
   }
@@ -379,6 +382,7 @@ function buildThread(
       name: Int32Array.from(rel.name),
       scope: Int32Array.from(rel.scope),
       count: Int32Array.from(rel.count),
+      flags: Uint8Array.from(rel.flags),
     },
     dropped,
     stats,

@@ -24,7 +24,7 @@ export interface Recording {
 
 export function startRecording(
   tracker: Tracker,
-  options: RecordOptions & { dir: string; name: string },
+  options: RecordOptions & { dir: string; name: string; pending?: SharedArrayBuffer },
   warn: (message: string) => void,
 ): Recording {
   const file = join(options.dir, recordingFileName(options.name, process.pid, threadId));
@@ -38,6 +38,7 @@ export function startRecording(
       argv: process.argv,
     },
     (error) => warn(`memscope: recording to ${file} stopped: ${String(error)}`),
+    options.pending,
   );
   recorder.attach(tracker);
   const stops: (() => void)[] = [];
