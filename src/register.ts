@@ -20,7 +20,7 @@ import { isMainThread } from 'node:worker_threads';
 import { envDisabled } from './config.js';
 import { ownLink } from './probes/ledger.js';
 import { installMessageProbes } from './probes/messages.js';
-import { takeOverLiveWorkers } from './recording/link.js';
+import { listenForNestedWorkers, takeOverLiveWorkers } from './recording/link.js';
 import {
   ENV,
   prepareSessionDir,
@@ -112,6 +112,7 @@ function install(): void {
   }
   installMessageProbes(trackerIfActive, link);
   coverWorkers();
+  listenForNestedWorkers();
 
   let done = false;
   const finish = () => {

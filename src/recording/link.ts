@@ -12,15 +12,53 @@
  * A worker that ends normally, calls process.exit() or dies of an uncaught error finalises
  * its recording itself, and nothing is done here. Figures per case: docs/threads.md.
  */
-import { threadId } from 'node:worker_threads';
+import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 import { CHANNEL_BYTES, type Link } from '../probes/ledger.js';
 import { boardThreads, C } from '../tracker/board.js';
 import { THREAD_END } from './events.js';
-import { markEnded, PENDING_BYTES, takeOver } from './pending.js';
+import { markEnded, PENDING_BYTES, pendingState, State, takeOver } from './pending.js';
 import { writeRecovered } from './recover.js';
 
 /** Links of the workers this thread started that have not ended yet. */
 const live = new Map<Link, number>();
+
+/**
+ * Workers started by other workers are announced to the main thread on a BroadcastChannel:
+ * when the process exits, their parents are stopped without running anything, so the main
+ * thread takes them over too. It learns of them when its event loop runs; it keeps at most
+ * MAX_NESTED, forgetting those whose recording was finished.
+ */
+const DIRECTORY = 'memscope.links.v1';
+const MAX_NESTED = 1024;
+const nested = new Map<Link, number>();
+let directory: BroadcastChannel | undefined;
+
+/** In the main thread: listens for the workers other workers start. */
+export function listenForNestedWorkers(): void {
+  if (!isMainThread || directory) return;
+  try {
+    directory = new BroadcastChannel(DIRECTORY);
+    directory.unref();
+    directory.onmessage = (event) => {
+      const data = (event as { data?: { link?: Link; threadId?: number } }).data;
+      if (!data?.link || typeof data.threadId !== 'number') return;
+      for (const link of nested.keys()) if (pendingState(link.pending).state >= State.Taken) nested.delete(link);
+      if (nested.size >= MAX_NESTED) nested.delete(nested.keys().next().value as Link);
+      nested.set(data.link, data.threadId);
+    };
+  } catch {}
+}
+
+function announce(link: Link, workerThreadId: number): void {
+  if (isMainThread) return;
+  try {
+    if (!directory) {
+      directory = new BroadcastChannel(DIRECTORY);
+      directory.unref();
+    }
+    directory.postMessage({ link, threadId: workerThreadId });
+  } catch {}
+}
 
 export function createLink(): Link {
   return {
@@ -33,6 +71,7 @@ export function createLink(): Link {
 /** The worker with thread id `workerThreadId` was started with `link`. */
 export function linkStarted(link: Link, workerThreadId: number): void {
   live.set(link, workerThreadId);
+  announce(link, workerThreadId);
 }
 
 /**
@@ -49,8 +88,9 @@ export function linkEnded(link: Link, code: number, terminated: boolean): void {
 /** This thread is exiting: takes over the recordings of the workers it started that still run. */
 export function takeOverLiveWorkers(): number {
   let rows = 0;
-  for (const [link, worker] of [...live]) {
+  for (const [link, worker] of [...live, ...nested]) {
     live.delete(link);
+    nested.delete(link);
     rows += finish(link, worker, true, THREAD_END.processExit, Number.NaN);
   }
   return rows;

@@ -285,9 +285,13 @@ export function takeOver(buffer: SharedArrayBuffer, ownerAlive: boolean, waitMs 
       Atomics.wait(ints, H_STATE, State.Flushing, left);
     }
   } else {
-    const was = Atomics.load(ints, H_STATE);
-    if (was === State.Taken || was === State.Finished) return undefined;
-    Atomics.store(ints, H_STATE, State.Taken);
+    // The owner is gone, possibly in the middle of a flush; one taker wins (another thread
+    // may be taking it over at the same time).
+    const was = Atomics.compareExchange(ints, H_STATE, State.Idle, State.Taken);
+    if (was !== State.Idle) {
+      if (was !== State.Flushing) return undefined;
+      if (Atomics.compareExchange(ints, H_STATE, State.Flushing, State.Taken) !== State.Flushing) return undefined;
+    }
   }
   return snapshot(buffer);
 }

@@ -94,7 +94,7 @@ export class Recorder {
   ) {
     this.pending = new Pending(shared);
     const log = (dict: number) => (s: string) => {
-      if (!this.pending.logString(dict, s)) this.flush();
+      if (!this.pending.logString(dict, s)) this.writeBatch();
     };
     this.kinds = new Dict(log(DICT_KIND), EVENT_KINDS);
     this.names = new Dict(log(DICT_NAME));
@@ -160,7 +160,7 @@ export class Recorder {
     size = 0,
   ): void {
     if (this.finished) return;
-    if (this.pending.full) this.flush();
+    if (this.pending.full) this.writeBatch();
     if (this.pending.full || this.pending.taken) {
       this.stats.droppedEvents++;
       return;
@@ -232,9 +232,14 @@ export class Recorder {
   /** Writes what is pending as one batch. */
   flush(): void {
     if (!this.active || this.flushing) return;
-    // Before the lock: catching up may fill the pending rows and flush on its own.
+    // Rows the listener has not seen (added before attach, or while it was off).
     this.collectTracker();
-    if (!this.active) return;
+    this.writeBatch();
+  }
+
+  /** Writes the pending rows and new strings as one batch, and commits it. */
+  private writeBatch(): void {
+    if (!this.active || this.flushing) return;
     if (!this.pending.lock()) {
       // Another thread took the recording over (this process is exiting): stop here.
       this.finished = true;

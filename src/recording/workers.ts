@@ -27,11 +27,24 @@ export interface Preload {
 
 type WorkerClass = typeof WorkerType;
 
+/** Whether execArgv already preloads memscope through `flags` (--import, or --require / -r). */
+function preloads(execArgv: readonly string[], flags: readonly string[]): boolean {
+  return execArgv.some((a, i) => {
+    const eq = a.indexOf('=');
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const value = eq > 0 ? a.slice(eq + 1) : (execArgv[i + 1] ?? '');
+    return flags.includes(flag) && value.includes('register');
+  });
+}
+
 function withPreload(options: WorkerOptions, preload: Preload): WorkerOptions {
   const execArgv = options.execArgv ?? process.execArgv;
-  if (execArgv.some((a) => a.includes('register'))) return options;
-  if (!options.eval) return { ...options, execArgv: [...execArgv, '--import', preload.esm] };
-  return preload.cjs ? { ...options, execArgv: [...execArgv, '--require', preload.cjs] } : options;
+  if (options.eval) {
+    if (!preload.cjs || preloads(execArgv, ['--require', '-r'])) return options;
+    return { ...options, execArgv: [...execArgv, '--require', preload.cjs] };
+  }
+  if (preloads(execArgv, ['--import', '--require', '-r'])) return options;
+  return { ...options, execArgv: [...execArgv, '--import', preload.esm] };
 }
 
 export function recordedWorkerClass(Original: WorkerClass, preload: Preload): WorkerClass {
