@@ -13,13 +13,10 @@ export const root = resolve(import.meta.dirname, '../..');
 export const fixtures = join(root, 'test/fixtures/threads');
 export const cli = join(root, 'bin/memscope.js');
 
-let tmp: string | undefined;
+// Made at import, so that its removal is registered at the top level of the test file.
+const tmp = mkdtempSync(join(tmpdir(), 'memscope-threads-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 export function tempDir(): string {
-  if (!tmp) {
-    const dir = mkdtempSync(join(tmpdir(), 'memscope-threads-'));
-    tmp = dir;
-    after(() => rmSync(dir, { recursive: true, force: true }));
-  }
   return tmp;
 }
 
