@@ -45,8 +45,8 @@ interface ChannelEnd {
 }
 
 export interface Plan {
-  /** Tracked buffers in the transfer list: the buffer and the row of the value whose memory it is. */
-  transfers: { buffer: object; row: number }[];
+  /** Tracked buffers in the transfer list: the buffer, its byteLength before, the row of the value whose memory it is. */
+  transfers: { buffer: object; bytes: number; row: number }[];
   entries: LedgerEntry[];
 }
 
@@ -100,7 +100,7 @@ export function planMessage(t: Tracker, message: unknown, options: unknown): Pla
       const row = t.rowOfBuffer(item);
       if (row !== undefined && !moved.has(item)) {
         moved.set(item, row);
-        transfers.push({ buffer: item, row });
+        transfers.push({ buffer: item, bytes: byteLengthOfAny(item), row });
       }
     }
     const entries: LedgerEntry[] = [];
@@ -150,9 +150,9 @@ export function planMessage(t: Tracker, message: unknown, options: unknown): Pla
 
 /** Records the plan's transfers once the message was posted. Never throws. */
 export function recordTransfers(t: Tracker, plan: Plan, target: number, seq: number): void {
-  for (const { buffer, row } of plan.transfers) {
+  for (const { buffer, bytes, row } of plan.transfers) {
     try {
-      t.recordTransfer(row, target, isDetached(buffer as ArrayBuffer), seq);
+      t.recordTransfer(row, target, isDetached(buffer as ArrayBuffer, bytes), seq);
     } catch {}
   }
 }

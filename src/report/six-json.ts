@@ -6,6 +6,7 @@
  */
 import { buildHierarchy } from '../analysis/hierarchy.js';
 import type { SessionModel, ValueModel } from '../analysis/model.js';
+import { sampledByScope } from '../analysis/scope-sites.js';
 import { type HotSpot, type HotSpotGrouping, hotSpots, originOf } from '../analysis/sites.js';
 import { computeMetrics, computeStats, memoryByType, type Stats } from '../analysis/stats.js';
 import { statsByProcess, statsByThread, threadEnd } from '../analysis/threads.js';
@@ -147,6 +148,17 @@ export function allocationSites(model: SessionModel, options: SixOptions) {
     by_function: by('function'),
     by_file: by('file'),
     by_package: by('package'),
+    by_scope: byScopeJson(model, top),
+  };
+}
+
+/** Sampled bytes allocated while a scope's function ran synchronously (see analysis/scope-sites.ts). */
+function byScopeJson(model: SessionModel, top: number) {
+  const s = sampledByScope(model);
+  return {
+    attributed_bytes: s.attributedBytes,
+    unattributed_bytes: s.totalBytes - s.attributedBytes,
+    scopes: s.byScope.slice(0, top).map((e) => ({ scope: e.scope, self_bytes: e.bytes, samples: e.samples })),
   };
 }
 

@@ -46,9 +46,14 @@ export function byteLengthOf(buffer: ArrayBufferLike): number {
   return types.isSharedArrayBuffer(buffer) ? sharedByteLength(buffer) : arrayBufferByteLength(buffer);
 }
 
-/** Whether an ArrayBuffer is detached (transferred away): constructing a view over it throws. */
-export function isDetached(buffer: ArrayBufferLike): boolean {
+/**
+ * Whether an ArrayBuffer is detached (transferred away). `before`: its byteLength before,
+ * when known: a buffer that had bytes and has none is detached. Otherwise constructing a
+ * view over it throws when it is (an exception costs a stack trace: the slow way).
+ */
+export function isDetached(buffer: ArrayBufferLike, before = 0): boolean {
   if (!types.isArrayBuffer(buffer)) return false;
+  if (before > 0) return arrayBufferByteLength(buffer) === 0;
   try {
     new Uint8Array(buffer, 0, 0);
     return false;
