@@ -16,7 +16,10 @@ const configs = ['off', 'api', 'recorded'] as const;
 const examples = ['multithreaded_stress_test', 'heavy_workload'] as const;
 type Times = Record<(typeof configs)[number], { wall: number[]; cpu: number[] }>;
 const times = Object.fromEntries(
-  examples.map((e) => [e, Object.fromEntries(configs.map((c) => [c, { wall: [], cpu: [] }])) as Times]),
+  examples.map((e) => [
+    e,
+    Object.fromEntries(configs.map((c) => [c, { wall: [] as number[], cpu: [] as number[] }])) as Times,
+  ]),
 ) as Record<(typeof examples)[number], Times>;
 const loads: number[] = [];
 
