@@ -5,11 +5,15 @@
 import { join, resolve } from 'node:path';
 import { buildModel, type SessionModel } from './analysis/model.js';
 import { computeMetrics, computeStats, type Metrics, memoryByType, type TypeUsage } from './analysis/stats.js';
+import { createSnapshotParser, HeapSnapshot, heapFactsOf, locateHeld, snapshotHoldingSync } from './heap/index.js';
 import { collectGarbage } from './probes/force-gc.js';
 import { type HeapFigures, heapFigures } from './probes/memory.js';
-import { SCHEMA_VERSION, type SessionData, threadDataFromTracker } from './recording/data.js';
+import { type HeapFacts, SCHEMA_VERSION, type SessionData, threadDataFromTracker } from './recording/data.js';
+import { packageRootOf } from './recording/session.js';
 import { writeReports } from './report/all.js';
 import { writeSnapshotJson } from './report/snapshot-json.js';
+import { writeLifecycleTimelineSvg, writeMemoryAnalysisSvg } from './report/svg/index.js';
+import { selfFile } from './self.js';
 import { state, tracker, warnOnce } from './state.js';
 import { boardThreads, COUNTERS } from './tracker/board.js';
 import { type AllocationInfo, statsFromCounters, type TrackerStats } from './tracker/tracker.js';
@@ -31,7 +35,28 @@ export interface MemscopeStats extends TrackerStats {
   heap: HeapFigures;
 }
 
+/** What getGlobalTracker().snapshot() found. */
+export interface SnapshotSummary {
+  /** Epoch milliseconds. */
+  takenAtMs: number;
+  /** Objects in the snapshot and their total self size (this thread's V8 heap). */
+  nodeCount: number;
+  heapBytes: number;
+  /** Live tracked objects located in the snapshot. */
+  valuesFound: number;
+  /**
+   * Tracked objects not reported collected that could not be located: tracked before
+   * snapshots were enabled (no reference kept), or garbage whose collection is not reported yet.
+   */
+  valuesNotLocated: number;
+  /** The located values, largest retained size first (at most 20). */
+  largest: { name: string; typeName: string; estimatedSize: number; retainedSize: number; retainerPath: string }[];
+}
+
 export class MemscopeTracker {
+  /** Facts from the last snapshot(), merged into every export from then on. */
+  private heapFacts: HeapFacts | undefined;
+
   /**
    * Counters of tracked values over every thread of this process (O(threads)), and this
    * thread's heap figures. `byThread` adds each thread's own counters.
@@ -87,9 +112,51 @@ export class MemscopeTracker {
         argv: process.argv.slice(),
         startedAtMs: t.timeOriginMs + t.createdAt / 1e6,
         endedAtMs: Date.now(),
+        memscopeRoot: packageRootOf(selfFile()),
       },
-      threads: [threadDataFromTracker(t)],
+      threads: [{ ...threadDataFromTracker(t), heapFacts: this.heapFacts }],
       problems: [],
+    };
+  }
+
+  /**
+   * Takes a V8 heap snapshot of this thread now (it pauses the thread, like any heap
+   * snapshot), streamed into memscope's heap engine, and finds each live tracked value in it:
+   * its exact retained size and the retainer path that keeps it alive are then part of every
+   * export. Locating values needs a weak reference to each, kept from the first call to
+   * snapshot() (or init({ heapSnapshots: true })) on; values tracked earlier are counted in
+   * `valuesNotLocated`.
+   */
+  snapshot(): SnapshotSummary {
+    const t = tracker();
+    t.keepRefs = true;
+    const { rows, objects } = t.liveObjects();
+    const parser = createSnapshotParser();
+    const takenAtMs = Date.now();
+    const holderId = snapshotHoldingSync(objects, (chunk) => parser.write(chunk));
+    const heap = new HeapSnapshot(parser.end());
+    const facts = heapFactsOf(heap, locateHeld(heap, holderId, objects.length), rows, takenAtMs);
+    this.heapFacts = facts;
+    let heapBytes = 0;
+    for (let i = 0; i < heap.nodeCount; i++) heapBytes += heap.selfSize[i];
+    const order = facts.rows.map((_, i) => i).sort((a, b) => facts.retainedSize[b] - facts.retainedSize[a]);
+    return {
+      takenAtMs,
+      nodeCount: heap.nodeCount,
+      heapBytes,
+      valuesFound: facts.rows.length,
+      valuesNotLocated: Math.max(0, t.liveObjectCount - facts.rows.length),
+      largest: order.slice(0, 20).map((i) => {
+        const info = t.info(facts.rows[i]);
+        const path = facts.retainerPath[i];
+        return {
+          name: info.name,
+          typeName: info.typeName,
+          estimatedSize: info.size,
+          retainedSize: facts.retainedSize[i],
+          retainerPath: path ? path.map((p) => (p.edge ? `${p.name}.${p.edge}` : p.name)).join(' → ') : 'unreachable',
+        };
+      }),
     };
   }
 
@@ -101,6 +168,20 @@ export class MemscopeTracker {
   exportToJson(path: string): string {
     const file = resolve(path.endsWith('.json') ? path : `${path}.json`);
     writeSnapshotJson(file, this.model());
+    return file;
+  }
+
+  /** Writes the memory analysis SVG (metrics, heap growth, heatmap, treemap, call stacks...) to `path`. */
+  exportMemoryAnalysis(path: string): string {
+    const file = resolve(path.endsWith('.svg') ? path : `${path}.svg`);
+    writeMemoryAnalysisSvg(file, this.model());
+    return file;
+  }
+
+  /** Writes the lifecycle timeline SVG (scope matrices, lifespans, relations, top 3) to `path`. */
+  exportLifecycleTimeline(path: string): string {
+    const file = resolve(path.endsWith('.svg') ? path : `${path}.svg`);
+    writeLifecycleTimelineSvg(file, this.model());
     return file;
   }
 

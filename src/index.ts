@@ -31,7 +31,10 @@ export function init(options: InitOptions = {}): MemscopeTracker {
   try {
     s.config = resolveConfig(options, s.config);
     s.active = s.config.enabled;
-    if (s.tracker) s.tracker.limits = s.config.limits;
+    if (s.tracker) {
+      s.tracker.limits = s.config.limits;
+      if (s.config.heapSnapshots) s.tracker.keepRefs = true;
+    }
     if (s.config.autoExport && !s.exitHooked) {
       s.exitHooked = true;
       process.once('exit', () => getGlobalTracker().exitExport());

@@ -12,30 +12,35 @@
  *   signal so the process ends as it would have.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { envDisabled } from './config.js';
+import { snapshotHoldingSync } from './heap/held.js';
 import { ownLink } from './probes/ledger.js';
 import { installMessageProbes } from './probes/messages.js';
 import { listenForNestedWorkers, takeOverLiveWorkers } from './recording/link.js';
 import {
   ENV,
+  packageRootOf,
   prepareSessionDir,
   type RecordOptions,
   readSessionJson,
   recordOptionsFromEnv,
   writeSessionJson,
 } from './recording/session.js';
-import { startRecording } from './recording/start.js';
+import { type SnapshotWriter, startRecording } from './recording/start.js';
 import { recordedWorkerClass } from './recording/workers.js';
 import { state, tracker, trackerIfActive, warnOnce } from './state.js';
 
 const INSTALLED = Symbol.for('memscope.register.v1');
 
-/** This module's own file (ESM or CommonJS build). */
+/**
+ * This entry's own file (ESM or CommonJS build). Defined here, not shared: workers are given
+ * exactly this file to --import, and code shared between entries lands in another chunk.
+ */
 function selfFile(): string {
   if (typeof __filename === 'string') return __filename;
   return fileURLToPath(import.meta.url);
@@ -105,7 +110,7 @@ function install(): void {
   const link = isMainThread ? undefined : ownLink();
   let recording: ReturnType<typeof startRecording>;
   try {
-    recording = startRecording(tracker(), { ...options, dir, name, pending: link?.pending }, warn);
+    recording = startRecording(tracker(), { ...options, dir, name, pending: link?.pending }, warn, writeSnapshot);
   } catch (error) {
     warn(`memscope: recording could not start: ${String(error)}`);
     return;
@@ -146,6 +151,18 @@ function install(): void {
   }
 }
 
+/** At exit: a heap snapshot to a file, with the live tracked values findable in it (heap/held.ts). */
+const writeSnapshot: SnapshotWriter = (file) => {
+  const { rows, objects } = tracker().liveObjects();
+  const fd = openSync(file, 'w');
+  try {
+    const holderId = snapshotHoldingSync(objects, (chunk) => writeSync(fd, chunk));
+    return { holderId, rows };
+  } finally {
+    closeSync(fd);
+  }
+};
+
 function session(name: string, startedAtMs: number, options: RecordOptions) {
   return {
     name,
@@ -156,12 +173,13 @@ function session(name: string, startedAtMs: number, options: RecordOptions) {
     argv: process.argv.slice(),
     startedAtMs,
     options: { ...options } as Record<string, unknown>,
+    memscopeRoot: packageRootOf(selfFile()),
   };
 }
 
 /** The reports are made by `memscope report` in a separate process: the program's own memory stays untouched. */
 function writeReports(dir: string, mode: string): void {
-  const cli = resolve(dirname(selfFile()), '..', 'esm', 'cli.js');
+  const cli = join(packageRootOf(selfFile()) ?? resolve(dirname(selfFile()), '..', '..'), 'dist', 'esm', 'cli.js');
   const r = spawnSync(process.execPath, [cli, 'report', dir, '--mode', mode, '--quiet'], {
     env: { ...process.env, NODE_OPTIONS: withoutRegister(process.env.NODE_OPTIONS), [ENV.record]: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -37,7 +37,10 @@ export function state(): State {
 
 export function tracker(): Tracker {
   const s = state();
-  if (!s.tracker) s.tracker = new Tracker(s.config.limits);
+  if (!s.tracker) {
+    s.tracker = new Tracker(s.config.limits);
+    s.tracker.keepRefs = s.config.heapSnapshots;
+  }
   return s.tracker;
 }
 

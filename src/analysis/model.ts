@@ -6,7 +6,10 @@
  * A figure that was not observed is `null`, never a guess.
  */
 import { GC_KINDS } from '../probes/types.js';
-import type { SessionData, SessionMeta, ThreadData } from '../recording/data.js';
+import type { RetainerStep, SessionData, SessionMeta, ThreadData } from '../recording/data.js';
+
+export type { RetainerStep } from '../recording/data.js';
+
 import { categoryOf, subcategoryOf } from '../tracker/describe.js';
 import { RelationFlag, RelationKind, ValueFlag } from '../tracker/tracker.js';
 
@@ -63,18 +66,11 @@ export interface ValueModel {
   sharedWith?: number[];
   /** Exact retained size in bytes, from a heap snapshot; absent when none was taken. */
   retainedSize?: number;
-  /** What keeps the value alive, from a GC root down to it; absent when no heap snapshot was taken. */
+  /**
+   * What keeps the value alive, from a GC root down to it; [] when the snapshot found it
+   * unreachable (garbage not yet collected); absent when no heap snapshot was taken.
+   */
   retainerPath?: RetainerStep[];
-}
-
-/** One object on a retainer path and the reference (edge) that leads from it to the next. */
-export interface RetainerStep {
-  /** Constructor or node name as the heap snapshot gives it. */
-  name: string;
-  /** Heap snapshot node type: object, closure, array, string, (GC roots)... */
-  type: string;
-  /** Property name, element index or internal edge name leading to the next step; '' for the last. */
-  edge: string;
 }
 
 export interface ScopeModel {
@@ -357,6 +353,15 @@ export function buildModel(data: SessionData): SessionModel {
       }
     }
     if (t.profile) addProfile(model, t.profile, index, at);
+    if (t.heapFacts) {
+      const f = t.heapFacts;
+      for (let i = 0; i < f.rows.length; i++) {
+        const value = model.values[valueBase + f.rows[i]];
+        if (!value || f.rows[i] >= v.name.length) continue;
+        value.retainedSize = f.retainedSize[i];
+        value.retainerPath = f.retainerPath[i] ?? [];
+      }
+    }
   });
   model.durationNs = last;
   linkThreads(model, valueBases);

@@ -30,7 +30,9 @@ export function scopeOfFrame(functionName: string, url: string): string | undefi
   if (url !== '' || !functionName.startsWith(SCOPE_FRAME_PREFIX)) return undefined;
   const hex = functionName.slice(SCOPE_FRAME_PREFIX.length);
   if (hex.length % 2 !== 0 || !HEX.test(hex)) return undefined;
-  return Buffer.from(hex, 'hex').toString('utf8');
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return new TextDecoder().decode(bytes);
 }
 
 export function sampledByScope(model: SessionModel): SampledByScope {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../recording/load.js';
+import { addHeapCommand } from './heap.js';
 import { registerHtml } from './html.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerHtml(program);
   registerServe(program);
+  addHeapCommand(program);
   return program;
 }
 

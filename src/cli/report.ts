@@ -10,6 +10,7 @@ import { type Command, Option } from 'commander';
 import { buildModel, type SessionModel } from '../analysis/model.js';
 import { isDamage, loadSession, UserError } from '../recording/load.js';
 import { writeReports } from '../report/all.js';
+import { attachHeapFacts } from '../report/heap-facts.js';
 import { pprofBytes, toHeapProfile } from '../report/profiles.js';
 import type { ExportMode } from '../report/six-json.js';
 import { writeFileAtomic, writeJson } from '../report/write.js';
@@ -21,14 +22,18 @@ export interface LoadedModel {
   exitCode: number;
 }
 
-/** Loads a session and prints its problems; exitCode 2 when a recording is damaged. */
-export function loadModel(
+/**
+ * Loads a session (with the facts of its heap snapshot, if one was taken) and prints its
+ * problems; exitCode 2 when a recording is damaged.
+ */
+export async function loadModel(
   path: string,
   log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
-): LoadedModel {
+): Promise<LoadedModel> {
   const abs = resolve(path);
   const data = loadSession(abs);
   const dir = statSync(abs).isDirectory() ? abs : dirname(abs);
+  await attachHeapFacts(data, dir);
   let exitCode = 0;
   for (const p of data.problems) {
     log(`memscope: ${p}`);
@@ -83,18 +88,20 @@ export function registerReport(program: Command): void {
     .addOption(modeOption())
     .option('--no-node-internals', 'leave node-internal frames out of the allocation hot spots')
     .option('--quiet', 'print nothing but problems')
-    .action((session: string, opts: { out?: string; mode: ExportMode; nodeInternals: boolean; quiet?: boolean }) => {
-      const { model, dir, exitCode } = loadModel(session);
-      const out = resolve(opts.out ?? dir);
-      ensureWritable(out);
-      const files = writeReports(model, out, {
-        name: model.name,
-        mode: opts.mode,
-        includeNodeInternals: opts.nodeInternals,
-      });
-      if (!opts.quiet) for (const f of files) process.stdout.write(`${f}\n`);
-      process.exitCode = exitCode;
-    });
+    .action(
+      async (session: string, opts: { out?: string; mode: ExportMode; nodeInternals: boolean; quiet?: boolean }) => {
+        const { model, dir, exitCode } = await loadModel(session);
+        const out = resolve(opts.out ?? dir);
+        ensureWritable(out);
+        const files = writeReports(model, out, {
+          name: model.name,
+          mode: opts.mode,
+          includeNodeInternals: opts.nodeInternals,
+        });
+        if (!opts.quiet) for (const f of files) process.stdout.write(`${f}\n`);
+        process.exitCode = exitCode;
+      },
+    );
 
   program
     .command('convert')
@@ -106,8 +113,8 @@ export function registerReport(program: Command): void {
     .option('--out <path>', 'output file (pprof, heapprofile) or folder (json)')
     .addOption(modeOption())
     .option('--no-node-internals', 'leave node-internal frames out')
-    .action((recording: string, opts: { to: string; out?: string; mode: ExportMode; nodeInternals: boolean }) => {
-      const { model, dir, exitCode } = loadModel(recording);
+    .action(async (recording: string, opts: { to: string; out?: string; mode: ExportMode; nodeInternals: boolean }) => {
+      const { model, dir, exitCode } = await loadModel(recording);
       const files: string[] = [];
       if (opts.to === 'json') {
         const out = resolve(opts.out ?? dir);

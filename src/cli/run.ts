@@ -16,6 +16,7 @@ import { UserError } from '../recording/load.js';
 import {
   DEFAULT_RECORD_OPTIONS,
   ENV,
+  packageRootOf,
   prepareSessionDir,
   type RecordOptions,
   readSessionJson,
@@ -137,6 +138,7 @@ async function run(command: string, args: string[], opts: RunOptions): Promise<n
     argv: [command, ...args],
     startedAtMs,
     options: { ...record } as Record<string, unknown>,
+    memscopeRoot: packageRootOf(fileURLToPath(import.meta.url)),
   };
   writeSessionJson(dir, meta);
   const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --import="${registerUrl()}"`.trim();
@@ -183,7 +185,7 @@ async function run(command: string, args: string[], opts: RunOptions): Promise<n
     return exitCode;
   }
   try {
-    const loaded = loadModel(dir);
+    const loaded = await loadModel(dir);
     const files = writeReports(loaded.model, dir, { name, mode: opts.mode });
     summary(loaded.model, files);
   } catch (error) {
@@ -199,10 +201,14 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
   ];
   const heap = heapSummary(model);
   out.push(`  peak heap used ${fmt(heap?.peak_used)}, peak rss ${fmt(heap?.peak_rss)}`);
-  const sites = hotSpots(model, 'function', { includeNodeInternals: false }).slice(0, 5);
+  const sites = hotSpots(model, 'function', { includeNodeInternals: false })
+    .filter((s) => s.selfBytes > 0)
+    .slice(0, 5);
   if (sites.length) {
-    out.push('  top allocation sites (sampled bytes, self):');
+    out.push('  top allocation sites in your code and packages (sampled bytes, self):');
     for (const s of sites) out.push(`    ${fmt(s.selfBytes).padStart(10)}  ${s.key}`);
+  } else if (model.samplingInterval !== null) {
+    out.push('  no sampled allocation in your code or packages (all in Node, V8 or memscope itself)');
   }
   const values = [...model.values].sort((a, b) => b.size - a.size).slice(0, 5);
   if (values.length) {

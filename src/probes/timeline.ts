@@ -34,7 +34,10 @@ export function readHeap(): HeapTick {
   };
 }
 
-/** Calls `onTick` every `intervalMs` without keeping the event loop alive. Returns a stop function. */
+/**
+ * Calls `onTick` now, every `intervalMs` without keeping the event loop alive, and once more
+ * when stopped (so that even a program shorter than one interval has a start and an end).
+ */
 export function startTimeline(intervalMs: number, onTick: (tick: HeapTick) => void): () => void {
   const tick = () => {
     try {
@@ -46,5 +49,8 @@ export function startTimeline(intervalMs: number, onTick: (tick: HeapTick) => vo
   tick();
   const timer = setInterval(tick, Math.max(1, intervalMs));
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    tick();
+  };
 }

@@ -32,12 +32,47 @@ export interface ThreadData {
   relations: Columns<Exclude<RelationColumn, 'flags'>> & Partial<Columns<'flags'>>;
   /** Rows the tracker could not keep because a cap was reached. */
   dropped: { values: number; scopes: number; relations: number };
+  /** A heap snapshot written at exit in which this thread's live tracked values can be found. */
+  held?: HeldSnapshot;
+  /** Exact retained sizes and retainer paths of tracked values, from a heap snapshot. */
+  heapFacts?: HeapFacts;
   /** From the probes, when they ran in this thread. */
   timeline?: TimelineData;
   gc?: GcData;
   profile?: ProfileData;
   /** Measured costs of the recording in this thread (recording_write_ns, sampling_poll_ns, ...). */
   stats?: Record<string, number>;
+}
+
+/** A snapshot file of the session folder, and where the tracked values are in it (heap/held.ts). */
+export interface HeldSnapshot {
+  /** File name in the session folder. */
+  file: string;
+  /** Snapshot id of the array that held the values. */
+  holderId: number;
+  /** Value row of each element of that array. */
+  rows: number[];
+}
+
+/** One object on a retainer path and the reference (edge) that leads from it to the next. */
+export interface RetainerStep {
+  /** Constructor or node name as the heap snapshot gives it. */
+  name: string;
+  /** Heap snapshot node type: object, closure, array, string, (GC roots)... */
+  type: string;
+  /** Property name, element index or internal edge name leading to the next step; '' for the last. */
+  edge: string;
+}
+
+/** Facts from a heap snapshot about tracked values, by value row. */
+export interface HeapFacts {
+  rows: number[];
+  /** Exact retained size in bytes (DevTools' rules). */
+  retainedSize: number[];
+  /** Shortest path from the GC roots, ignoring weak edges; null when unreachable. */
+  retainerPath: (RetainerStep[] | null)[];
+  /** Epoch milliseconds of the snapshot. */
+  takenAtMs: number;
 }
 
 export interface SessionMeta {
@@ -51,6 +86,8 @@ export interface SessionMeta {
   startedAtMs: number;
   endedAtMs?: number;
   options?: Record<string, unknown>;
+  /** memscope's own folder in the recorded program: its frames are told apart from the program's. */
+  memscopeRoot?: string;
 }
 
 export interface SessionData {

@@ -28,6 +28,8 @@ export const EVENT_KINDS = [
   'sample-gone',
   'stat',
   'dropped',
+  'heap-snapshot',
+  'held',
   'share',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -10,7 +10,7 @@ import { RecordBatchReader } from 'apache-arrow';
 import type { GcData, ProfileData, TimelineData } from '../probes/types.js';
 import { ENDED, ValueFlag } from '../tracker/tracker.js';
 import { END_OF_STREAM } from './arrow-writer.js';
-import { SCHEMA_VERSION, type SessionData, type SessionMeta, type ThreadData } from './data.js';
+import { type HeldSnapshot, SCHEMA_VERSION, type SessionData, type SessionMeta, type ThreadData } from './data.js';
 import { EVENT_KINDS, K, META, RECORDING_EXTENSION, RECORDING_SCHEMA_VERSION } from './events.js';
 import { scanFraming } from './frames.js';
 
@@ -205,6 +205,7 @@ function buildThread(
   const sampleRow = new Map<number, number>();
   const gone = new Set<number>();
   let liveKnown = false;
+  let held: HeldSnapshot | undefined;
   const relKind: Record<number, number> = { [K.alias]: 1, [K.move]: 2, [K.clone]: 3, [K.transfer]: 4, [K.share]: 5 };
 
   for (const b of batches) {
@@ -322,6 +323,12 @@ function buildThread(
           if (what in dropped) dropped[what] = b.size[i];
           break;
         }
+        case K['heap-snapshot']:
+          held = { file: names[b.name[i]], holderId: id, rows: [] };
+          break;
+        case K.held:
+          if (held) held.rows[b.aux[i]] = id;
+          break;
         default:
           break; // A kind this version does not know: skipped.
       }
@@ -390,6 +397,7 @@ function buildThread(
   if (heapAt.size > 0) thread.timeline = timelineOf(heapAt, spaces);
   if (gc.at.length > 0) thread.gc = gc as GcData;
   if (profile) thread.profile = profile;
+  if (held) thread.held = held;
   return thread;
 }
 
@@ -476,6 +484,7 @@ export function loadSession(path: string): SessionData {
       startedAtMs: meta.startedAtMs ?? Math.min(...starts),
       endedAtMs: meta.endedAtMs,
       options: meta.options,
+      memscopeRoot: meta.memscopeRoot,
     },
     threads,
     problems,

@@ -3,8 +3,8 @@
  * options the preload reads from MEMSCOPE_* environment variables (inherited by child
  * processes, and passed to worker threads with the process's environment).
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { SessionMeta } from './data.js';
 import { RECORDING_EXTENSION } from './events.js';
 
@@ -117,5 +117,18 @@ export function readSessionJson(dir: string): (SessionMeta & Record<string, unkn
     return JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8'));
   } catch {
     return undefined;
+  }
+}
+
+/** The folder of the memscope package that holds `file` (the nearest package.json named memscope). */
+export function packageRootOf(file: string): string | undefined {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    try {
+      if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'memscope') return dir;
+    } catch {
+      return undefined;
+    }
+    if (dirname(dir) === dir) return undefined;
   }
 }

@@ -22,10 +22,18 @@ export interface Recording {
   finish(): void;
 }
 
+/**
+ * Writes a heap snapshot of this thread to `file` in which the live tracked values can be
+ * found: returns the holder's snapshot id and the value row of each held element (heap/held.ts).
+ * Given by the preload, which may use the heap engine (this layer may not).
+ */
+export type SnapshotWriter = (file: string) => { holderId: number; rows: number[] };
+
 export function startRecording(
   tracker: Tracker,
   options: RecordOptions & { dir: string; name: string; pending?: SharedArrayBuffer },
   warn: (message: string) => void,
+  writeSnapshot?: SnapshotWriter,
 ): Recording {
   const file = join(options.dir, recordingFileName(options.name, process.pid, threadId));
   const recorder = new Recorder(
@@ -116,7 +124,18 @@ export function startRecording(
       for (const stop of stops) stop();
       sampler?.poll(true);
       if (options.heapSnapshot === 'at-exit' && threadId === 0) {
-        writeHeapSnapshot(join(options.dir, `${options.name}.p${process.pid}.heapsnapshot`), warn);
+        const name = `${options.name}.p${process.pid}.heapsnapshot`;
+        const file = join(options.dir, name);
+        if (writeSnapshot) {
+          try {
+            const { holderId, rows } = writeSnapshot(file);
+            const at = recorder.now();
+            recorder.add(K['heap-snapshot'], at, holderId, -1, -1, 0, recorder.name(name));
+            for (let i = 0; i < rows.length; i++) recorder.add(K.held, at, rows[i], -1, -1, i);
+          } catch (error) {
+            warn(`memscope: heap snapshot failed: ${String(error)}`);
+          }
+        } else writeHeapSnapshot(file, warn);
       }
       recorder.finish({
         sampling_interval: sampler?.interval ?? 0,

@@ -8,6 +8,7 @@ import { computeStats } from '../analysis/stats.js';
 import { writeDashboardHtml } from './html.js';
 import { type ExportMode, writeSixJson } from './six-json.js';
 import { writeSnapshotJson } from './snapshot-json.js';
+import { writeLifecycleTimelineSvg, writeMemoryAnalysisSvg } from './svg/index.js';
 
 export interface ReportOptions {
   /** Session name: the file prefix. */
@@ -26,6 +27,12 @@ export function writeReports(model: SessionModel, folder: string, options: Repor
   writeSnapshotJson(snapshot, model, stats);
   files.push(snapshot);
   files.push(...writeSixJson(model, folder, options));
+  const memorySvg = join(folder, `${options.name}_memory_analysis.svg`);
+  writeMemoryAnalysisSvg(memorySvg, model, { stats });
+  files.push(memorySvg);
+  const lifecycleSvg = join(folder, `${options.name}_lifecycle_timeline.svg`);
+  writeLifecycleTimelineSvg(lifecycleSvg, model);
+  files.push(lifecycleSvg);
   const dashboard = join(folder, `${options.name}_dashboard.html`);
   writeDashboardHtml(dashboard, model);
   files.push(dashboard);

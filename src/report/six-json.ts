@@ -10,7 +10,7 @@ import { sampledByScope } from '../analysis/scope-sites.js';
 import { type HotSpot, type HotSpotGrouping, hotSpots, originOf } from '../analysis/sites.js';
 import { computeMetrics, computeStats, memoryByType, type Stats } from '../analysis/stats.js';
 import { statsByProcess, statsByThread, threadEnd } from '../analysis/threads.js';
-import { epochMs } from './snapshot-json.js';
+import { epochMs, retainerPathJson } from './snapshot-json.js';
 import { writeFileAtomic, writeJson } from './write.js';
 
 export const SIX_FORMAT_VERSION = '1.0';
@@ -183,6 +183,8 @@ function valueJson(model: SessionModel, v: ValueModel) {
     thread_id: model.threads[v.thread]?.threadId ?? null,
     aliases: v.aliases.map((a) => a.name),
     clone_of: v.cloneOf,
+    retained_size_bytes: v.retainedSize ?? null,
+    retainer_path: retainerPathJson(v),
   };
 }
 

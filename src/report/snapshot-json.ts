@@ -15,6 +15,11 @@ function pct(part: number, whole: number): string {
 }
 
 /** Epoch milliseconds of a session time, to the microsecond. */
+/** A retainer path as readable steps, `Object.cache` then `Map.table`...; null without a snapshot. */
+export function retainerPathJson(v: ValueModel): string[] | null {
+  return v.retainerPath ? v.retainerPath.map((s) => (s.edge ? `${s.name}.${s.edge}` : s.name)) : null;
+}
+
 export function epochMs(model: SessionModel, ns: number): number {
   return Math.round((model.originMs + ns / 1e6) * 1000) / 1000;
 }
@@ -37,6 +42,8 @@ function allocation(model: SessionModel, v: ValueModel) {
     pid: model.threads[v.thread]?.pid ?? null,
     thread_id: model.threads[v.thread]?.threadId ?? null,
     aliases: v.aliases.length > 0 ? v.aliases.map((a) => a.name) : undefined,
+    retained_size_bytes: v.retainedSize,
+    retainer_path: v.retainerPath ? retainerPathJson(v) : undefined,
   };
 }
 

@@ -4,6 +4,11 @@
  */
 import { buildModel } from '../analysis/model.js';
 import { loadSession } from '../recording/load.js';
+import { attachHeapFacts } from '../report/heap-facts.js';
 import type { LoadModel } from './sessions.js';
 
-export const loadSessionModel: LoadModel = async (dir) => buildModel(loadSession(dir));
+export const loadSessionModel: LoadModel = async (dir) => {
+  const data = loadSession(dir);
+  await attachHeapFacts(data, dir);
+  return buildModel(data);
+};

@@ -265,7 +265,7 @@ export async function valueView(ctx: ViewContext): Promise<void> {
             [
               'Retainer path',
               d.retainerPath === null || d.retainerPath.length === 0
-                ? 'not found in the snapshot'
+                ? 'unreachable from the GC roots: garbage the collector had not reclaimed yet'
                 : h(
                     'ol',
                     { class: 'retainers', attrs: { 'aria-label': 'From a GC root to this value' } },

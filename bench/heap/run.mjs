@@ -1,0 +1,114 @@
+// The heap engine benchmark: memscope and memlab on the same snapshots, in the same run, each
+// in its own process (peak RSS is the process's). Writes bench/out/heap-bench.json and prints
+// a Markdown table for BENCHMARKS.md.
+//   node bench/heap/run.mjs [--sizes 180,900,2100] [--runs 3] [--memlab-max-mb 1000]
+// Snapshots are made by bench/heap/make-snapshot.mjs when missing (bench/out is git-ignored).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const out = `${root}bench/out`;
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const sizes = arg('sizes', '180,900,2100').split(',').map(Number);
+const runs = Number(arg('runs', '3'));
+const memlabMaxMb = Number(arg('memlab-max-mb', '1000'));
+
+mkdirSync(out, { recursive: true });
+const bundle = `${out}/heap-engine.mjs`;
+await build({
+  entryPoints: [`${root}src/heap/index.ts`],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: bundle,
+  logLevel: 'warning',
+});
+
+function child(args) {
+  const text = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20, cwd: root });
+  return JSON.parse(text.trim().split('\n').at(-1));
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const results = [];
+for (const size of sizes) {
+  const file = `${out}/heap-${size}.heapsnapshot`;
+  if (!existsSync(file)) {
+    execFileSync(
+      process.execPath,
+      ['--max-old-space-size=16000', `${root}bench/heap/make-snapshot.mjs`, String(size), file],
+      {
+        stdio: 'inherit',
+      },
+    );
+  }
+  const mb = statSync(file).size / 1e6;
+  const ours = [];
+  for (let r = 0; r < runs; r++) ours.push(child([`${root}bench/heap/engine-run.mjs`, bundle, file]));
+  const best = ours.reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
+  let memlab = null;
+  let memlabFull = null;
+  if (mb <= memlabMaxMb) {
+    memlab = child([`${root}bench/heap/memlab-run.cjs`, file]);
+    memlabFull = child([`${root}bench/heap/memlab-run.cjs`, file, '--full']);
+  }
+  const row = {
+    file: `heap-${size}.heapsnapshot`,
+    mb,
+    nodes: best.nodes,
+    edges: best.edges,
+    memscope: {
+      runs: ours.map((r) => Math.round(r.totalMs)),
+      medianMs: median(ours.map((r) => r.totalMs)),
+      medianCpuMs: median(ours.map((r) => r.cpuMs)),
+      bestMs: best.totalMs,
+      parseMs: best.parseMs,
+      dominatorsMs: best.dominatorsMs,
+      maxRssMb: Math.max(...ours.map((r) => r.maxRssBytes)) / 1e6,
+    },
+    memlab: memlab && {
+      totalMs: memlab.totalMs,
+      cpuMs: memlab.cpuMs,
+      parseMs: memlab.parseMs,
+      dominatorsMs: memlab.dominatorsMs,
+      maxRssMb: memlab.maxRssBytes / 1e6,
+      sameTotal: memlab.rootRetained === best.rootRetained,
+      full: memlabFull,
+    },
+  };
+  results.push(row);
+  console.error(JSON.stringify(row));
+}
+
+const machine = `load average ${loadavg()
+  .map((x) => x.toFixed(1))
+  .join(
+    ' ',
+  )} at the end; ${cpus().length} cores (${cpus()[0].model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+writeFileSync(`${out}/heap-bench.json`, JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2));
+const f = (x, d = 0) => x.toFixed(d);
+console.log(`Machine: ${machine}\n`);
+console.log(
+  '| snapshot | nodes / edges | memscope: parse + dominators, median of runs (CPU) | MB/s | peak RSS (× file) | memlab parse + dominators, same run (CPU) | ratio wall (CPU) | memlab getFullHeapFromFile (CPU), peak RSS | ratio wall (CPU) |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of results) {
+  const m = r.memscope;
+  const l = r.memlab;
+  console.log(
+    `| ${f(r.mb, 1)} MB | ${(r.nodes / 1e6).toFixed(2)} M / ${(r.edges / 1e6).toFixed(2)} M | ` +
+      `${f(m.medianMs / 1000, 2)} s (${f(m.medianCpuMs / 1000, 2)} s CPU; best run: parse ${f(m.parseMs / 1000, 2)} s, dominators ${f(m.dominatorsMs / 1000, 2)} s; runs ${m.runs.join(', ')} ms) | ` +
+      `${f(r.mb / (m.medianMs / 1000))} | ${f(m.maxRssMb)} MB (${f(m.maxRssMb / r.mb, 2)}×) | ` +
+      (l
+        ? `${f(l.totalMs / 1000, 1)} s (${f(l.cpuMs / 1000, 1)} s CPU; parse ${f(l.parseMs / 1000, 1)} s, dominators ${f(l.dominatorsMs / 1000, 1)} s), ${f(l.maxRssMb)} MB (${f(l.maxRssMb / r.mb, 1)}×) | ${f(l.totalMs / m.medianMs, 1)}× (${f(l.cpuMs / m.medianCpuMs, 1)}×) | ` +
+          `${f(l.full.totalMs / 1000, 1)} s (${f(l.full.cpuMs / 1000, 1)} s CPU), ${f(l.full.maxRssBytes / 1e6)} MB | ${f(l.full.totalMs / m.medianMs, 1)}× (${f(l.full.cpuMs / m.medianCpuMs, 1)}×) |`
+        : 'not run | | | |'),
+  );
+}

@@ -1,0 +1,178 @@
+/**
+ * The edges array of a large snapshot file, parsed in a worker thread while the main thread
+ * parses the nodes and strings: the edges are about two thirds of a snapshot's numbers.
+ *
+ * The worker runs `edgesWorker`'s source (the Worker is started with `eval`, so the package
+ * needs no separate worker file): the function must stay self-contained, reaching Node's
+ * modules through process.getBuiltinModule. Its tokenizer follows Parser.numbers in parser.ts,
+ * and the tests parse the same files both ways.
+ */
+import { Worker } from 'node:worker_threads';
+
+export interface EdgesJob {
+  path: string;
+  /** Byte offset just past the edges array's '['. */
+  start: number;
+  fieldCount: number;
+  typeAt: number;
+  nameAt: number;
+  toAt: number;
+  /** Number of edge types in the meta; edge types listed in `indexedTypes` have an index, not a name. */
+  typeCount: number;
+  indexedTypes: number[];
+  nodeFieldCount: number;
+  /** Shared buffers for the edge columns, sized for the declared edge count. */
+  type: SharedArrayBuffer;
+  name: SharedArrayBuffer;
+  to: SharedArrayBuffer;
+  capacity: number;
+}
+
+export interface EdgesResult {
+  edgeCount: number;
+  /** Offset of the closing ']'. */
+  end: number;
+  /** Largest target node and largest string index named by an edge, for the checks that need the nodes and strings. */
+  maxTo: number;
+  maxStringName: number;
+  error: { message: string; offset: number } | null;
+}
+
+export function parseEdgesInWorker(job: EdgesJob): Promise<EdgesResult> {
+  return new Promise((resolve, reject) => {
+    // Transpilers may wrap functions in a __name() helper (esbuild's keepNames): define it.
+    const source = `const __name = (f) => f;\n(${edgesWorker.toString()})()`;
+    const worker = new Worker(source, { eval: true, workerData: job });
+    worker.once('message', (result: EdgesResult) => resolve(result));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`edges worker exited with code ${code}`));
+    });
+  });
+}
+
+/** The worker's code. Self-contained: no reference to anything outside this function. */
+function edgesWorker(): void {
+  const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+  const fs = process.getBuiltinModule('node:fs');
+  const job = workerData as EdgesJob;
+  const edgeType = new Uint8Array(job.type);
+  const edgeName = new Uint32Array(job.name);
+  const edgeTo = new Uint32Array(job.to);
+  const indexed = new Uint8Array(256);
+  for (const t of job.indexedTypes) indexed[t] = 1;
+  const { fieldCount, typeAt, nameAt, toAt, typeCount, nodeFieldCount, capacity } = job;
+  const row = new Float64Array(fieldCount);
+  const U32_MAX = 0xffffffff;
+  const result = {
+    edgeCount: 0,
+    end: -1,
+    maxTo: 0,
+    maxStringName: 0,
+    error: null as null | { message: string; offset: number },
+  };
+  const fail = (message: string, offset: number) => {
+    result.error = { message, offset };
+  };
+  const fd = fs.openSync(job.path, 'r');
+  const buf = Buffer.allocUnsafe(1024 * 1024);
+  let base = job.start;
+  let v = 0;
+  let digits = 0;
+  let owesComma = false;
+  let values = 0;
+  let f = 0;
+  let e = 0;
+  let rowStart = 0;
+  let maxTo = 0;
+  let maxStringName = 0;
+  try {
+    outer: for (;;) {
+      const end = fs.readSync(fd, buf, 0, buf.length, base);
+      if (end === 0) {
+        fail('the file ends inside "edges" (truncated?)', base);
+        break;
+      }
+      let i = 0;
+      while (i < end) {
+        let c = buf[i];
+        if ((c >= 48 && c <= 57) || digits !== 0) {
+          if (digits === 0 && owesComma) {
+            fail(`missing ',' between numbers in "edges"`, base + i);
+            break outer;
+          }
+          while (c >= 48 && c <= 57) {
+            v = v * 10 + (c - 48);
+            digits++;
+            if (++i === end) break;
+            c = buf[i];
+          }
+          if (i === end) break;
+          if (f === 0) rowStart = base + i - digits;
+          row[f] = v;
+          if (++f === fieldCount) {
+            f = 0;
+            const type = row[typeAt];
+            const name = row[nameAt];
+            const offset = row[toAt];
+            const to = offset / nodeFieldCount;
+            if (e === capacity) {
+              fail(`"edges" holds more than the declared edge_count (${capacity})`, rowStart);
+              break outer;
+            }
+            if (type >= typeCount) {
+              fail(`edge type ${type} is not in meta edge_types`, rowStart);
+              break outer;
+            }
+            if (name > U32_MAX) {
+              fail(`edge name_or_index ${name} is out of range`, rowStart);
+              break outer;
+            }
+            if (to !== Math.floor(to) || to > U32_MAX) {
+              fail(`edge to_node ${offset} is not the start of a node`, rowStart);
+              break outer;
+            }
+            edgeType[e] = type;
+            edgeName[e] = name;
+            edgeTo[e] = to;
+            if (to > maxTo) maxTo = to;
+            if (!indexed[type] && name > maxStringName) maxStringName = name;
+            e++;
+          }
+          values++;
+          v = 0;
+          digits = 0;
+          if (c === 44) {
+            i++;
+            owesComma = false;
+          } else owesComma = true;
+          continue;
+        }
+        if (c === 44) {
+          if (!owesComma) {
+            fail(`unexpected ',' in "edges"`, base + i);
+            break outer;
+          }
+          owesComma = false;
+        } else if (c === 93) {
+          if (!owesComma && values > 0) fail(`unexpected ']' after ',' in "edges"`, base + i);
+          else if (f !== 0) fail('"edges" ends in the middle of an entry', base + i);
+          result.end = base + i;
+          break outer;
+        } else if (c !== 32 && c !== 10 && c !== 13 && c !== 9) {
+          const what = c >= 33 && c < 127 ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
+          fail(`unexpected ${what} in "edges" (only non-negative integers belong there)`, base + i);
+          break outer;
+        }
+        i++;
+      }
+      base += end;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  result.edgeCount = e;
+  result.maxTo = maxTo;
+  result.maxStringName = maxStringName;
+  parentPort!.postMessage(result);
+}

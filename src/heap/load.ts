@@ -1,0 +1,159 @@
+/**
+ * Loading a snapshot from a file or from any source of chunks (such as the inspector's
+ * HeapProfiler.addHeapSnapshotChunk events), through the streaming parser. A large file has
+ * its edges array parsed by a worker thread while this thread parses the nodes and strings.
+ */
+import { type FileHandle, open } from 'node:fs/promises';
+import { parseEdgesInWorker } from './edges-worker.js';
+import { SnapshotFormatError } from './errors.js';
+import { createSnapshotParser, EdgesMoved, type SnapshotParser } from './parser.js';
+import { HeapSnapshot } from './snapshot.js';
+
+export interface LoadOptions {
+  /** Called after each chunk with the bytes read so far and the total (when known). */
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+  /** Parse the edges in a worker thread; by default for files of 48 MB and more. */
+  parallel?: boolean;
+}
+
+const CHUNK_BYTES = 2 * 1024 * 1024;
+const HEAD_BYTES = 1024;
+const PARALLEL_MIN_BYTES = 48 * 1024 * 1024;
+
+/** Reads a .heapsnapshot file in 2 MB chunks; throws SnapshotFormatError on bad input. */
+export async function loadSnapshotFile(path: string, options: LoadOptions = {}): Promise<HeapSnapshot> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    try {
+      return await readFile(file, path, size, options, options.parallel ?? size >= PARALLEL_MIN_BYTES);
+    } catch (error) {
+      // The edges were not where V8 and Chrome put them, or the worker could not run: read
+      // the file again, in one thread.
+      if (error instanceof EdgesMoved) return await readFile(file, path, size, options, false);
+      throw error;
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+async function readFile(
+  file: FileHandle,
+  path: string,
+  size: number,
+  options: LoadOptions,
+  parallel: boolean,
+): Promise<HeapSnapshot> {
+  const parser = createSnapshotParser({ totalBytes: size });
+  const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, 1)));
+  let position = 0;
+  let edges: Awaited<ReturnType<typeof startEdges>>;
+  while (position < size) {
+    // Until the meta is known (a parallel load needs it), read small pieces.
+    const want = parallel && !edges && !parser.layout ? HEAD_BYTES : buffer.length;
+    const { bytesRead } = await file.read(buffer, 0, Math.min(want, buffer.length), position);
+    if (bytesRead === 0) break; // the file shrank while being read: the parser reports where
+    parser.write(buffer.subarray(0, bytesRead));
+    position += bytesRead;
+    options.onProgress?.(position, size);
+    if (parallel && !edges && parser.layout) {
+      edges = await startEdges(file, path, position, parser, buffer);
+      if (!edges) parallel = false;
+    }
+  }
+  if (edges) {
+    const result = await edges.done.catch((error) => {
+      throw new EdgesMoved(`the edges worker failed: ${error}`);
+    });
+    if (result.error) throw new SnapshotFormatError(result.error.message, result.error.offset);
+    parser.attachEdges({
+      edgeCount: result.edgeCount,
+      edgeType: new Uint8Array(edges.type),
+      edgeName: new Uint32Array(edges.name),
+      edgeTo: new Uint32Array(edges.to),
+      maxTo: result.maxTo,
+      maxStringName: result.maxStringName,
+    });
+  }
+  return new HeapSnapshot(parser.end());
+}
+
+/**
+ * Finds the edges array past `from` (V8 and Chrome write it right after the nodes) and starts
+ * the worker on it; undefined when it cannot be used (no declared edge count, or no array).
+ */
+async function startEdges(file: FileHandle, path: string, from: number, parser: SnapshotParser, scratch: Buffer) {
+  const layout = parser.layout!;
+  if (layout.declaredEdges === 0) return undefined;
+  const start = await findArray(file, from, '"edges"', scratch);
+  if (start < 0) return undefined;
+  const capacity = layout.declaredEdges;
+  const type = new SharedArrayBuffer(capacity);
+  const name = new SharedArrayBuffer(capacity * 4);
+  const to = new SharedArrayBuffer(capacity * 4);
+  parser.edgesElsewhere(start);
+  const indexedTypes = ['element', 'hidden'].map((t) => layout.edgeTypes.indexOf(t)).filter((t) => t >= 0);
+  const done = parseEdgesInWorker({
+    path,
+    start,
+    fieldCount: layout.edgeFieldCount,
+    typeAt: layout.edgeTypeAt,
+    nameAt: layout.edgeNameAt,
+    toAt: layout.edgeToAt,
+    typeCount: layout.edgeTypes.length,
+    indexedTypes,
+    nodeFieldCount: layout.nodeFieldCount,
+    type,
+    name,
+    to,
+    capacity,
+  });
+  done.catch(() => {}); // if the load gives up on the worker, its end is of no interest
+  return { done, type, name, to };
+}
+
+/** Offset just past the '[' that follows the first `key:` at or after `from`, or -1 (reads into `buffer`). */
+async function findArray(file: FileHandle, from: number, key: string, buffer: Buffer): Promise<number> {
+  const needle = Buffer.from(key);
+  let position = from;
+  for (;;) {
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+    if (bytesRead < needle.length) return -1;
+    const chunk = buffer.subarray(0, bytesRead);
+    const at = chunk.indexOf(needle);
+    if (at >= 0) {
+      let i = at + needle.length;
+      // `:` and `[` with optional whitespace, within what was read (else give up).
+      while (i < bytesRead && (chunk[i] === 32 || chunk[i] === 10 || chunk[i] === 13 || chunk[i] === 9)) i++;
+      if (chunk[i++] !== 58) return -1;
+      while (i < bytesRead && (chunk[i] === 32 || chunk[i] === 10 || chunk[i] === 13 || chunk[i] === 9)) i++;
+      return chunk[i] === 91 ? position + i + 1 : -1;
+    }
+    position += bytesRead - needle.length; // the key may straddle two reads
+  }
+}
+
+/**
+ * A source of snapshot text: calls `write` with each chunk, in order, and resolves when the
+ * snapshot is complete.
+ */
+export type ChunkSource = (write: (chunk: string | Uint8Array) => void) => Promise<void> | void;
+
+export async function loadSnapshotFromChunks(source: ChunkSource, options: LoadOptions = {}): Promise<HeapSnapshot> {
+  const parser = createSnapshotParser();
+  let failure: unknown;
+  await source((chunk) => {
+    if (failure) return;
+    try {
+      parser.write(chunk);
+      options.onProgress?.(parser.bytes, undefined);
+    } catch (error) {
+      failure = error; // keep draining the source; report once it is done
+    }
+  });
+  if (failure) throw failure;
+  return new HeapSnapshot(parser.end());
+}
+
+export { SnapshotFormatError };

@@ -1,0 +1,61 @@
+/**
+ * The snapshot's string table, kept as the bytes of the file (one buffer and an end offset per
+ * string) and decoded when a string is asked for. A snapshot holds hundreds of thousands of
+ * strings, most never looked at; as JavaScript strings they would take twice the memory and a
+ * good part of the load time.
+ */
+export class StringTable {
+  private readonly bytes: Buffer;
+  /** End of string i in `bytes`; string i starts where string i - 1 ends. */
+  private readonly ends: Uint32Array | Float64Array;
+  /** 1 when string i holds a JSON escape (\n, \", \uXXXX...) and must go through JSON.parse. */
+  private readonly escaped: Uint8Array;
+  readonly length: number;
+
+  constructor(bytes: Buffer, ends: Uint32Array | Float64Array, escaped: Uint8Array, count: number) {
+    this.bytes = bytes;
+    this.ends = ends;
+    this.escaped = escaped;
+    this.length = count;
+  }
+
+  /** String i, decoded; '' when i is out of range. */
+  get(i: number): string {
+    if (!(i >= 0 && i < this.length)) return '';
+    const start = i === 0 ? 0 : this.ends[i - 1];
+    const text = this.bytes.toString('utf8', start, this.ends[i]);
+    // The parser checked that each escaped string is valid JSON.
+    return this.escaped[i] ? JSON.parse(`"${text}"`) : text;
+  }
+
+  /** Index of the first string equal to `text`, or -1. Compares bytes; decodes nothing. */
+  indexOf(text: string): number {
+    if (/["\\\u0000-\u001f]/.test(text)) {
+      for (let i = 0; i < this.length; i++) if (this.get(i) === text) return i;
+      return -1;
+    }
+    const needle = Buffer.from(text, 'utf8');
+    const { bytes, ends, escaped } = this;
+    let start = 0;
+    for (let i = 0; i < this.length; i++) {
+      const end = ends[i];
+      if (end - start === needle.length && !escaped[i] && bytes.compare(needle, 0, needle.length, start, end) === 0) {
+        return i;
+      }
+      start = end;
+    }
+    for (let i = 0; i < this.length; i++) if (escaped[i] && this.get(i) === text) return i;
+    return -1;
+  }
+
+  /** Raw byte length of string i (its text as written in the file). */
+  byteLength(i: number): number {
+    return this.ends[i] - (i === 0 ? 0 : this.ends[i - 1]);
+  }
+
+  /** Last byte of string i as written in the file (-1 for an empty string): a cheap pre-filter. */
+  lastByte(i: number): number {
+    const end = this.ends[i];
+    return end > (i === 0 ? 0 : this.ends[i - 1]) ? this.bytes[end - 1] : -1;
+  }
+}

@@ -1,0 +1,100 @@
+/** The summary: the session's key figures in words, each measured or marked as not measured. */
+import type { SessionModel } from '../../../analysis/model.js';
+import type { Stats } from '../../../analysis/stats.js';
+import { formatBytes, formatCount, formatDuration, plural, share } from '../format.js';
+import { type Box, card, type SvgWriter } from '../svg.js';
+import { C } from '../theme.js';
+
+export function summaryLines(model: SessionModel, stats: Stats, unknownSizes = 0): [string, string][] {
+  const lines: [string, string][] = [];
+  const n = stats.totalAllocations;
+  let collected = 0;
+  let scopeEnded = 0;
+  for (const v of model.values) {
+    if (v.endedBy === 'gc') collected++;
+    else if (v.endedBy === 'scope') scopeEnded++;
+  }
+  lines.push([
+    'Tracked values',
+    n === 0
+      ? 'none'
+      : `${formatCount(n)}: ${formatCount(stats.activeAllocations)} alive, ${formatCount(collected)} collected, ${formatCount(scopeEnded)} ended with their scope`,
+  ]);
+  if (stats.unknownLifetimes > 0) {
+    lines.push([
+      'Unknown lifetimes',
+      `${formatCount(stats.unknownLifetimes)} primitives outside any scope (their end cannot be observed)`,
+    ]);
+  }
+  const allUnknown = n > 0 && unknownSizes === n;
+  lines.push([
+    'Tracked bytes (est.)',
+    n === 0 || allUnknown
+      ? `—${allUnknown ? ' (no size could be estimated)' : ''}`
+      : `${formatBytes(stats.totalAllocated)} in all, ${formatBytes(stats.activeMemory)} alive (${share(stats.activeMemory, stats.totalAllocated)}), average ${formatBytes(stats.totalAllocated / n)}${unknownSizes > 0 ? `; ${plural(unknownSizes, 'value')} of unknown size` : ''}`,
+  ]);
+  lines.push([
+    'Peak (est.)',
+    n === 0
+      ? '—'
+      : `${allUnknown ? '—' : formatBytes(stats.peakMemory)}, most values alive at once ${formatCount(stats.peakAllocations)}`,
+  ]);
+  lines.push([
+    'Relations',
+    `${formatCount(stats.aliases)} aliases and moves, ${formatCount(stats.clones)} clones, ${formatCount(stats.transfers)} transfers`,
+  ]);
+  let heapPeak: number | null = null;
+  let rssPeak: number | null = null;
+  let samples = 0;
+  for (const t of model.timelines) {
+    samples += t.at.length;
+    for (const v of t.heapUsed) if (heapPeak === null || v > heapPeak) heapPeak = v;
+    for (const v of t.rss) if (rssPeak === null || v > rssPeak) rssPeak = v;
+  }
+  lines.push([
+    'V8 heap',
+    samples === 0
+      ? '— (no heap timeline)'
+      : `used peak ${formatBytes(heapPeak ?? 0)}, RSS peak ${formatBytes(rssPeak ?? 0)}, ${plural(samples, 'sample')}`,
+  ]);
+  const major = model.gcs.filter((g) => g.kind === 'major').length;
+  const gcTime = model.gcs.reduce((a, g) => a + g.durationNs, 0);
+  lines.push([
+    'Garbage collections',
+    model.gcs.length === 0 && samples === 0
+      ? '— (not observed)'
+      : `${formatCount(model.gcs.length)} (${formatCount(major)} major), ${formatDuration(gcTime)} in total`,
+  ]);
+  const sampled = model.samples.reduce((a, s) => a + s.size, 0);
+  lines.push([
+    'Sampling profile',
+    model.sites.length === 0
+      ? '— (not recorded)'
+      : `${plural(model.samples.length, 'sample')}, ~${formatBytes(sampled)} allocated (sampling estimate), ${plural(model.sites.length, 'call-tree node')}`,
+  ]);
+  const d = stats.dropped;
+  if (d.values + d.scopes + d.relations > 0) {
+    lines.push([
+      'Dropped (caps)',
+      `${formatCount(d.values)} values, ${formatCount(d.scopes)} scopes, ${formatCount(d.relations)} relations`,
+    ]);
+  }
+  if (model.problems.length > 0) {
+    lines.push([
+      'Problems',
+      `${model.problems[0]}${model.problems.length > 1 ? ` · and ${formatCount(model.problems.length - 1)} more` : ''}`,
+    ]);
+  }
+  return lines;
+}
+
+export function drawSummary(w: SvgWriter, box: Box, lines: [string, string][]): void {
+  const inner = card(w, box, 'Summary');
+  const row = Math.min(20, inner.h / lines.length);
+  const labelW = 150;
+  lines.forEach(([label, value], i) => {
+    const y = inner.y + 12 + i * row;
+    w.text(inner.x, y, label, { size: 11, face: 'bold', fill: C.ink2, maxWidth: labelW - 8 });
+    w.text(inner.x + labelW, y, value, { size: 11, fill: C.ink, maxWidth: inner.w - labelW, cls: 'summary-value' });
+  });
+}
