@@ -38,7 +38,10 @@ function preloads(execArgv: readonly string[], flags: readonly string[]): boolea
 }
 
 function withPreload(options: WorkerOptions, preload: Preload): WorkerOptions {
+  // Anything Node would reject is passed on as it is, for Node to reject the same way.
+  if (typeof options !== 'object' || options === null) return options;
   const execArgv = options.execArgv ?? process.execArgv;
+  if (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string')) return options;
   if (options.eval) {
     if (!preload.cjs || preloads(execArgv, ['--require', '-r'])) return options;
     return { ...options, execArgv: [...execArgv, '--require', preload.cjs] };
@@ -80,9 +83,9 @@ export function recordedWorkerClass(Original: WorkerClass, preload: Preload): Wo
       }
     }
 
-    override terminate(): Promise<number> {
+    override terminate(...args: unknown[]): Promise<number> {
       terminated.add(this);
-      return super.terminate();
+      return Reflect.apply(super.terminate, this, args);
     }
 
     override emit(name: string | symbol, ...args: unknown[]): boolean {
