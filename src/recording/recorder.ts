@@ -76,6 +76,7 @@ export class Recorder {
   private fileBytes = 0;
   private tracker: Tracker | undefined;
   private trackerStrings: Int32Array = new Int32Array(0);
+  private trackerTypes: Int32Array = new Int32Array(0);
   private valuesDone = 0;
   private scopesDone = 0;
   private relationsDone = 0;
@@ -168,31 +169,37 @@ export class Recorder {
     this.pending.push(kind, at, id, ref, scope, aux, name, type, category, flags, size);
   }
 
+  /** The name-dictionary id of a tracker string (cached by the tracker's string id). */
+  private nameOf(t: Tracker, sid: number): number {
+    if (sid >= this.trackerStrings.length) this.trackerStrings = grown(this.trackerStrings, t.strings.size);
+    let n = this.trackerStrings[sid];
+    if (n < 0) n = this.trackerStrings[sid] = this.names.id(t.strings.get(sid));
+    return n;
+  }
+
+  /** The type-dictionary id of a tracker string (cached by the tracker's string id). */
+  private typeOf(t: Tracker, sid: number): number {
+    if (sid >= this.trackerTypes.length) this.trackerTypes = grown(this.trackerTypes, t.strings.size);
+    let n = this.trackerTypes[sid];
+    if (n < 0) n = this.trackerTypes[sid] = this.types.id(t.strings.get(sid));
+    return n;
+  }
+
   /** Appends the tracker's rows added since the last call. */
   private collectTracker(): void {
     const t = this.tracker;
     if (!t || this.finished) return;
-    if (this.trackerStrings.length < t.strings.size) {
-      const next = new Int32Array(Math.max(t.strings.size * 2, 64)).fill(-1);
-      next.set(this.trackerStrings);
-      this.trackerStrings = next;
-    }
-    const nameOf = (sid: number) => {
-      let n = this.trackerStrings[sid];
-      if (n === undefined || n < 0) n = this.trackerStrings[sid] = this.names.id(t.strings.get(sid));
-      return n;
-    };
     const s = t.scopes;
     for (; this.scopesDone < s.length; this.scopesDone++) {
       const r = this.scopesDone;
-      const name = nameOf(s.get('name', r));
+      const name = this.nameOf(t, s.get('name', r));
       this.add(K['scope-enter'], s.get('enteredAt', r), r, s.get('parent', r), -1, s.get('asyncId', r), name);
     }
     const v = t.values;
     for (; this.valuesDone < v.length; this.valuesDone++) {
       const r = this.valuesDone;
-      const name = nameOf(v.get('name', r));
-      const type = this.types.id(t.strings.get(v.get('type', r)));
+      const name = this.nameOf(t, v.get('name', r));
+      const type = this.typeOf(t, v.get('type', r));
       const at = v.get('trackedAt', r);
       this.add(
         K.track,
@@ -213,7 +220,7 @@ export class Recorder {
     const rel = t.relations;
     for (; this.relationsDone < rel.length; this.relationsDone++) {
       const r = this.relationsDone;
-      const name = nameOf(rel.get('name', r));
+      const name = this.nameOf(t, rel.get('name', r));
       this.add(
         RELATION_EVENT[rel.get('kind', r)] ?? K.transfer,
         rel.get('at', r),
@@ -342,6 +349,13 @@ export class Recorder {
     this.fd = undefined;
     this.onError(error);
   }
+}
+
+/** A copy of `a` with room for at least `size` entries, the new ones -1. */
+function grown(a: Int32Array, size: number): Int32Array {
+  const next = new Int32Array(Math.max(size * 2, 64)).fill(-1);
+  next.set(a);
+  return next;
 }
 
 /** The event kind of each RelationKind. */
