@@ -244,15 +244,20 @@ export class Recorder {
     this.writeBatch();
   }
 
-  /** Writes the pending rows and new strings as one batch, and commits it. */
-  private writeBatch(): void {
-    if (!this.active || this.flushing) return;
+  /**
+   * Writes the pending rows and new strings as one batch, and commits it. `last`: with the
+   * end-of-stream marker, and the recording is marked finished before the lock is let go
+   * (no other thread may write after it). Returns whether the batch was written.
+   */
+  private writeBatch(last = false): boolean {
+    if (!this.active || this.flushing) return false;
     if (!this.pending.lock()) {
       // Another thread took the recording over (this process is exiting): stop here.
       this.finished = true;
-      return;
+      return false;
     }
     this.flushing = true;
+    let written = false;
     const t0 = process.hrtime.bigint();
     try {
       const p = this.pending;
@@ -272,6 +277,7 @@ export class Recorder {
         const columns = [p.kind, p.at, p.id, p.ref, p.scope, p.aux, p.name, p.type, p.category, p.flags, p.size];
         parts.push(...recordBatchMessage(n, columns.map(bytes)));
       }
+      if (last) parts.push(END_OF_STREAM);
       if (parts.length) this.write(parts);
       this.stats.events += n;
       this.stats.flushes++;
@@ -282,12 +288,15 @@ export class Recorder {
         [this.kinds.written, this.names.written, this.types.written],
         [s.flushes, s.flushNs, s.bytes, s.events, s.droppedEvents],
       );
+      if (last) this.pending.finished(THREAD_END.exit);
+      written = true;
     } catch (error) {
       this.fail(error);
     } finally {
       this.flushing = false;
       this.pending.unlock();
     }
+    return written;
   }
 
   /** Final flush, the writer's own measured costs, end-of-stream marker. Idempotent. */
@@ -317,17 +326,13 @@ export class Recorder {
     for (const [key, value] of Object.entries(stats)) {
       this.add(K.stat, at, 0, -1, -1, 0, this.names.id(key), 0, 0, 0, value);
     }
-    this.flush();
-    if (!this.active) return;
+    this.collectTracker();
+    const done = this.writeBatch(true);
     this.finished = true;
     try {
-      if (this.fd !== undefined) {
-        writeSync(this.fd, END_OF_STREAM);
-        closeSync(this.fd);
-      }
-      this.pending.finished(THREAD_END.exit);
+      if (this.fd !== undefined) closeSync(this.fd);
     } catch (error) {
-      this.onError(error);
+      if (done) this.onError(error);
     }
     this.fd = undefined;
     if (this.tracker?.listener) this.tracker.listener = undefined;
