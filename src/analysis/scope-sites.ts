@@ -8,7 +8,7 @@
  */
 import { SCOPE_FRAME_PREFIX } from '../tracker/tracker.js';
 import type { SessionModel } from './model.js';
-import { depthOrder } from './sites.js';
+import { depthOrder, originOf } from './sites.js';
 
 export interface ScopeSampling {
   scope: string;
@@ -20,6 +20,7 @@ export interface ScopeSampling {
 export interface SampledByScope {
   byScope: ScopeSampling[];
   attributedBytes: number;
+  /** Sampled bytes, memscope's own allocations left out (as from the hot spots). */
   totalBytes: number;
 }
 
@@ -44,7 +45,17 @@ export function sampledByScope(model: SessionModel): SampledByScope {
   const by = new Map<string, ScopeSampling>();
   let attributedBytes = 0;
   let totalBytes = 0;
+  const own = new Map<number, boolean>();
+  const ownRoot = model.meta.memscopeRoot;
   for (const sample of model.samples) {
+    // memscope's own allocations (say, describing a value tracked inside the scope) are not the scope's.
+    let mine = own.get(sample.site);
+    if (mine === undefined) {
+      const site = model.sites[sample.site];
+      mine = originOf(site.url, site.functionName, ownRoot).origin === 'memscope';
+      own.set(sample.site, mine);
+    }
+    if (mine) continue;
     totalBytes += sample.size;
     const scope = scopeOf[sample.site];
     if (scope === undefined) continue;
