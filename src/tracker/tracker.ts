@@ -9,7 +9,7 @@
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 import { threadId } from 'node:worker_threads';
 import { C, claimCounters } from './board.js';
-import { bufferOf, byteLengthOf, spansWhole } from './buffers.js';
+import { bufferOf, spansWhole } from './buffers.js';
 import { nowNs, timeOriginMs } from './clock.js';
 import {
   categoryOf,
@@ -416,12 +416,6 @@ export class Tracker {
     if (remote) return remote;
     const row = this.ids.get(buffer) ?? (buffer === value ? undefined : this.ids.get(value as object));
     return row === undefined ? undefined : { threadId: this.threadId, row, name: this.nameOf(row) };
-  }
-
-  /** Bytes of the buffer behind a value (a view, an ArrayBuffer, a SharedArrayBuffer); 0 otherwise. */
-  static bufferBytes(value: unknown): number {
-    const b = bufferOf(value);
-    return b ? byteLengthOf(b) : 0;
   }
 
   // --- scopes ---
