@@ -12,13 +12,16 @@
  *   signal so the process ends as it would have.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { envDisabled } from './config.js';
 import { snapshotHoldingSync } from './heap/held.js';
+import { ownLink } from './probes/ledger.js';
+import { installMessageProbes } from './probes/messages.js';
+import { listenForNestedWorkers, takeOverLiveWorkers } from './recording/link.js';
 import {
   ENV,
   packageRootOf,
@@ -29,7 +32,8 @@ import {
   writeSessionJson,
 } from './recording/session.js';
 import { type SnapshotWriter, startRecording } from './recording/start.js';
-import { state, tracker, warnOnce } from './state.js';
+import { recordedWorkerClass } from './recording/workers.js';
+import { state, tracker, trackerIfActive, warnOnce } from './state.js';
 
 const INSTALLED = Symbol.for('memscope.register.v1');
 
@@ -54,24 +58,24 @@ function withoutRegister(nodeOptions: string | undefined): string {
   return (nodeOptions ?? '').replace(/--(import|require|r)[= ]("[^"]*register[^"]*"|\S*register\S*)/g, '').trim();
 }
 
-/** Makes worker threads load this module too, by adding it to their execArgv. */
+/** The CommonJS build of this module, for eval workers (their execArgv runs --require, not --import). */
+function cjsSelf(): string | undefined {
+  const self = selfFile();
+  const cjs = self.endsWith('.cjs') ? self : resolve(dirname(self), '..', 'cjs', 'register.cjs');
+  return existsSync(cjs) ? cjs : undefined;
+}
+
+/** Makes worker threads load this module too, by adding it to their execArgv (recording/workers.ts). */
 function coverWorkers(): void {
   // The CommonJS exports object of a built-in is mutable; syncBuiltinESMExports() carries
   // the change over to `import { Worker } from 'node:worker_threads'`.
   const wt = createRequire(selfFile())('node:worker_threads') as typeof import('node:worker_threads');
   const Original = wt.Worker;
   if ((Original as unknown as Record<symbol, boolean>)[INSTALLED]) return;
-  const self = pathToFileURL(selfFile()).href;
-  class Worker extends Original {
-    constructor(filename: string | URL, options: import('node:worker_threads').WorkerOptions = {}) {
-      const execArgv = options.execArgv ?? process.execArgv;
-      const has = options.eval || execArgv.some((a) => a.includes('register'));
-      super(filename, has ? options : { ...options, execArgv: [...execArgv, '--import', self] });
-    }
-  }
+  const Worker = recordedWorkerClass(Original, { esm: pathToFileURL(selfFile()).href, cjs: cjsSelf() });
   (Worker as unknown as Record<symbol, boolean>)[INSTALLED] = true;
   try {
-    wt.Worker = Worker as typeof Original;
+    wt.Worker = Worker;
     syncBuiltinESMExports();
   } catch {
     // Read-only export: workers are then not recorded.
@@ -103,19 +107,24 @@ function install(): void {
     }
   }
   const warn = (message: string) => warnOnce('MEMSCOPE_RECORDING', message);
+  const link = isMainThread ? undefined : ownLink();
   let recording: ReturnType<typeof startRecording>;
   try {
-    recording = startRecording(tracker(), { ...options, dir, name }, warn, writeSnapshot);
+    recording = startRecording(tracker(), { ...options, dir, name, pending: link?.pending }, warn, writeSnapshot);
   } catch (error) {
     warn(`memscope: recording could not start: ${String(error)}`);
     return;
   }
+  installMessageProbes(trackerIfActive, link);
   coverWorkers();
+  listenForNestedWorkers();
 
   let done = false;
   const finish = () => {
     if (done) return;
     done = true;
+    // Workers this thread started and that still run are stopped by Node right after.
+    takeOverLiveWorkers();
     recording.finish();
     if (!root) return;
     try {

@@ -3,6 +3,8 @@
  * so that the ESM and CommonJS builds, or two copies of the package, share one tracker.
  */
 import { type Config, resolveConfig } from './config.js';
+import { ownLink } from './probes/ledger.js';
+import { installMessageProbes } from './probes/messages.js';
 import { processBoard } from './tracker/board.js';
 import { Tracker } from './tracker/tracker.js';
 
@@ -25,7 +27,10 @@ export function state(): State {
     s = { config, tracker: undefined, active: config.enabled, warned: new Set(), exitHooked: false };
     g[KEY] = s;
     // Made now, so that workers started before the first trackVar still inherit it.
-    if (config.enabled) processBoard();
+    if (config.enabled) {
+      processBoard();
+      installMessageProbes(trackerIfActive, ownLink());
+    }
   }
   return s;
 }
@@ -37,6 +42,13 @@ export function tracker(): Tracker {
     s.tracker.keepRefs = s.config.heapSnapshots;
   }
   return s.tracker;
+}
+
+/** This thread's tracker while memscope is on (made when `create` and there is none yet). */
+export function trackerIfActive(create = false): Tracker | undefined {
+  const s = state();
+  if (!s.active) return undefined;
+  return create ? tracker() : s.tracker;
 }
 
 /** Emits a process warning once per code; never throws. */

@@ -24,6 +24,7 @@ const BITS = {
   primitive: 16,
   endedByGc: 32,
   endedByScope: 64,
+  endedByTransfer: 128,
 };
 
 export class StaticSource implements Source {
@@ -91,7 +92,8 @@ export class StaticSource implements Source {
       sizePartial: (f & BITS.partial) !== 0,
       trackedAt: t.trackedAt[k],
       endedAt: t.endedAt[k] >= 0 ? t.endedAt[k] : null,
-      endedBy: f & BITS.endedByGc ? 'gc' : f & BITS.endedByScope ? 'scope' : null,
+      endedBy:
+        f & BITS.endedByGc ? 'gc' : f & BITS.endedByScope ? 'scope' : f & BITS.endedByTransfer ? 'transfer' : null,
       alive: (f & BITS.alive) !== 0,
       lifetimeUnknown: (f & BITS.lifetimeUnknown) !== 0,
       isClone: (f & BITS.clone) !== 0,
@@ -160,7 +162,16 @@ export class StaticSource implements Source {
         } else if (kind === 'clone') {
           const c = this.rowOf(r.to[i]);
           if (c !== undefined) clones.push(this.rowAt(c));
-        } else if (kind === 'transfer') transfers.push({ at: r.at[i], toThreadId: r.to[i], scopeName });
+        } else if (kind === 'transfer') {
+          const detached = r.detached?.[i] ?? -1;
+          transfers.push({
+            at: r.at[i],
+            toThreadId: r.to[i],
+            scopeName,
+            received: r.inbound?.[i] === 1,
+            detached: detached < 0 ? null : detached === 1,
+          });
+        }
       } else if (kind === 'clone' && r.to[i] === id && r.from[i] >= 0) {
         const c = this.rowOf(r.from[i]);
         if (c !== undefined) cloneOf = this.rowAt(c);

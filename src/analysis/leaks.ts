@@ -554,7 +554,8 @@ export function detachedBuffers(model: SessionModel, facts = new GcFacts(model))
   const groups = new Map<string, { thread: number; ids: number[]; bytes: number; first: number; gc: SettledGc }>();
   for (const d of model.leaks?.detached ?? []) {
     const v = model.values[d.value];
-    if (!v?.alive) continue;
+    // Alive, or ended by its transfer while its empty shell was never collected.
+    if (!v || v.collected || !(v.alive || v.endedBy === 'transfer')) continue;
     const gc = facts.settledGcAfter(v.thread, d.at);
     if (!gc) continue;
     const key = `${v.thread}\u0000${v.name}\u0000${v.typeName}`;

@@ -11,7 +11,7 @@ import type { RetainerStep, SessionData, SessionMeta, ThreadData } from '../reco
 export type { RetainerStep } from '../recording/data.js';
 
 import { categoryOf, subcategoryOf } from '../tracker/describe.js';
-import { RelationKind, ValueFlag } from '../tracker/tracker.js';
+import { RelationFlag, RelationKind, ValueFlag } from '../tracker/tracker.js';
 
 export interface ThreadModel {
   index: number;
@@ -51,8 +51,14 @@ export interface ValueModel {
   primitive: boolean;
   trackedAt: number;
   endedAt: number | null;
-  endedBy: 'gc' | 'scope' | null;
+  /** gc: collected; scope: a primitive's scope ended; transfer: its buffer was transferred to another thread. */
+  endedBy: 'gc' | 'scope' | 'transfer' | null;
   alive: boolean;
+  /**
+   * The collector reported the object gone. Usually the same as ended by 'gc'; for a
+   * transferred buffer (ended by 'transfer') it tells whether its empty shell was let go.
+   */
+  collected: boolean;
   /** A primitive outside any scope: its end cannot be observed. */
   lifetimeUnknown: boolean;
   /** Index in SessionModel.scopes, or -1. */
@@ -61,6 +67,8 @@ export interface ValueModel {
   /** The value this one is a clone of, -1 when unknown or none. */
   cloneOf: number;
   isClone: boolean;
+  /** A SharedArrayBuffer: the other threads (indexes in SessionModel.threads) that hold it; absent when none is known. */
+  sharedWith?: number[];
   /** Exact retained size in bytes, from a heap snapshot; absent when none was taken. */
   retainedSize?: number;
   /**
@@ -83,7 +91,8 @@ export interface ScopeModel {
 }
 
 export interface RelationModel {
-  kind: 'alias' | 'move' | 'clone' | 'transfer';
+  /** share: this thread holds a SharedArrayBuffer first tracked by thread `to` (its value: `origin`). */
+  kind: 'alias' | 'move' | 'clone' | 'transfer' | 'share';
   at: number;
   /** Value id (model index), or -1 when the source was not tracked. */
   from: number;
@@ -92,8 +101,16 @@ export interface RelationModel {
   name: string;
   thread: number;
   scope: number;
-  /** Aliases of `from` after this one (alias and move). */
+  /** Aliases of `from` after this one (alias and move); for transfer, the message's number on its channel (-1 unknown). */
   count: number;
+  /** transfer: the arrival in the receiving thread (`to` is then the sending thread's id). */
+  inbound?: boolean;
+  /** transfer (sending side): whether the buffer was found detached after postMessage returned. */
+  detached?: boolean;
+  /** transfer: the other side's relation (index in SessionModel.relations), when both were recorded. */
+  peer?: number;
+  /** share: the value (id) the shared buffer was first tracked as, -1 when it was not recorded. */
+  origin?: number;
 }
 
 /** One thread's heap timeline (rss and arrayBuffers are process-wide figures). */
@@ -191,6 +208,7 @@ const RELATION_NAMES: Record<number, RelationModel['kind']> = {
   [RelationKind.Move]: 'move',
   [RelationKind.Clone]: 'clone',
   [RelationKind.Transfer]: 'transfer',
+  [RelationKind.Share]: 'share',
 };
 
 function threadLabel(t: ThreadData, first: ThreadData | undefined): string {
@@ -217,6 +235,7 @@ export function buildModel(data: SessionData): SessionModel {
     problems: [...data.problems],
   };
   let last = 0;
+  const valueBases: number[] = [];
   data.threads.forEach((t, index) => {
     const shift = (t.originMs - origin) * 1e6;
     const at = (ns: number) => {
@@ -227,6 +246,7 @@ export function buildModel(data: SessionData): SessionModel {
     const s = t.strings;
     const scopeBase = model.scopes.length;
     const valueBase = model.values.length;
+    valueBases.push(valueBase);
     model.threads.push({
       index,
       pid: t.pid,
@@ -277,8 +297,16 @@ export function buildModel(data: SessionData): SessionModel {
         primitive,
         trackedAt: at(v.trackedAt[r]),
         endedAt: Number.isNaN(ended) ? null : at(ended),
-        endedBy: flags & ValueFlag.Collected ? 'gc' : flags & ValueFlag.ScopeEnded ? 'scope' : null,
+        endedBy:
+          flags & ValueFlag.Collected
+            ? 'gc'
+            : flags & ValueFlag.ScopeEnded
+              ? 'scope'
+              : flags & ValueFlag.Transferred
+                ? 'transfer'
+                : null,
         alive: Number.isNaN(ended),
+        collected: (flags & ValueFlag.Collected) !== 0,
         lifetimeUnknown: primitive && scope < 0,
         scope: scope >= 0 ? scopeBase + scope : -1,
         aliases: NO_ALIASES,
@@ -298,12 +326,17 @@ export function buildModel(data: SessionData): SessionModel {
         kind,
         at: at(rel.at[r]),
         from: from >= 0 ? valueBase + from : -1,
-        to: kind === 'transfer' ? to : to >= 0 ? valueBase + to : -1,
+        to: kind === 'transfer' || kind === 'share' ? to : to >= 0 ? valueBase + to : -1,
         name: s[rel.name[r]] ?? '',
         thread: index,
         scope: scope >= 0 ? scopeBase + scope : -1,
         count: rel.count[r],
       };
+      if (kind === 'transfer') {
+        const flags = rel.flags?.[r] ?? 0;
+        if (flags & RelationFlag.Inbound) relation.inbound = true;
+        else relation.detached = (flags & RelationFlag.Detached) !== 0;
+      }
       model.relations.push(relation);
       if ((kind === 'alias' || kind === 'move') && relation.from >= 0) {
         const value = model.values[relation.from];
@@ -356,6 +389,7 @@ export function buildModel(data: SessionData): SessionModel {
     }
   });
   model.durationNs = last;
+  linkThreads(model, valueBases);
   return model;
 }
 
@@ -406,6 +440,40 @@ function addLeaks(
   }
   for (const w of l.listenerLeaks) e.listenerLeaks.push({ ...w, thread, at: at(w.at) });
   for (const u of l.unsafeAllocs) e.unsafeAllocs.push({ ...u, thread });
+}
+
+/**
+ * Joins what two threads of one process recorded about one another: a transfer's sending
+ * and receiving sides (same channel, same message number) and a shared buffer's origin.
+ */
+function linkThreads(model: SessionModel, valueBases: number[]): void {
+  const threadIndex = new Map<string, number>();
+  for (const t of model.threads) threadIndex.set(`${t.pid}:${t.threadId}`, t.index);
+  const sent = new Map<string, number>();
+  model.relations.forEach((r, i) => {
+    if (r.kind !== 'transfer' || r.inbound || r.count < 0 || r.to < 0) return;
+    const t = model.threads[r.thread];
+    sent.set(`${t.pid}:${t.threadId}>${r.to}#${r.count}`, i);
+  });
+  model.relations.forEach((r, i) => {
+    const t = model.threads[r.thread];
+    if (r.kind === 'transfer' && r.inbound) {
+      const peer = sent.get(`${t.pid}:${r.to}>${t.threadId}#${r.count}`);
+      if (peer !== undefined) {
+        r.peer = peer;
+        model.relations[peer].peer = i;
+      }
+    } else if (r.kind === 'share') {
+      const origin = threadIndex.get(`${t.pid}:${r.to}`);
+      const id = origin === undefined ? -1 : valueBases[origin] + r.count;
+      const value = origin !== undefined && r.count >= 0 ? model.values[id] : undefined;
+      r.origin = value && value.thread === origin ? id : -1;
+      if (value && r.origin >= 0) {
+        const holders = (value.sharedWith ??= []);
+        if (!holders.includes(r.thread)) holders.push(r.thread);
+      }
+    }
+  });
 }
 
 function addProfile(

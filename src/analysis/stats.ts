@@ -39,7 +39,8 @@ export function computeStats(model: SessionModel): Stats {
   for (const r of model.relations) {
     if (r.kind === 'alias' || r.kind === 'move') s.aliases++;
     else if (r.kind === 'clone') s.clones++;
-    else s.transfers++;
+    // A transfer is counted once, on its sending side; shares are not transfers.
+    else if (r.kind === 'transfer' && !r.inbound) s.transfers++;
   }
   for (const t of model.threads) {
     s.dropped.values += t.dropped.values;

@@ -45,10 +45,13 @@ const integer = (what: string) => (raw: string) => {
   return n;
 };
 
+/** Node flags whose value is the next argument (`node --import tsx app.ts` runs app.ts). */
+const VALUE_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
+
 /** The session name: the script's base name for `node app.js`, else the command's. */
 export function defaultRunName(command: string, args: string[]): string {
   const isNode = /^node(\.exe)?$/.test(basename(command)) || command === process.execPath;
-  const script = isNode ? args.find((a) => !a.startsWith('-')) : command;
+  const script = isNode ? args.find((a, i) => !a.startsWith('-') && !VALUE_FLAGS.has(args[i - 1])) : command;
   const base = basename(script ?? command, extname(script ?? command))
     .replace(/[^\w.@+-]+/g, '_')
     .slice(0, 64);

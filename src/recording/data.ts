@@ -29,7 +29,8 @@ export interface ThreadData {
   /** One row per tracked value (see VALUE_COLUMNS) plus `external` bytes outside the V8 heap. */
   values: Columns<ValueColumn | 'external'>;
   scopes: Columns<ScopeColumn>;
-  relations: Columns<RelationColumn>;
+  /** `flags` (RelationFlag) is absent from data made before it existed: read as 0. */
+  relations: Columns<Exclude<RelationColumn, 'flags'>> & Partial<Columns<'flags'>>;
   /** Rows the tracker could not keep because a cap was reached. */
   dropped: { values: number; scopes: number; relations: number };
   /** A heap snapshot written at exit in which this thread's live tracked values can be found. */

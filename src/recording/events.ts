@@ -38,6 +38,7 @@ export const EVENT_KINDS = [
   'listener-leak',
   'timers',
   'unsafe-alloc',
+  'share',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const K = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as Record<EventKind, number>;
@@ -75,3 +76,24 @@ export const META = {
   nodeVersion: 'memscope.node_version',
   argv: 'memscope.argv',
 } as const;
+
+/**
+ * How a thread's recording was finalised: the `thread_end` stat. Written by the thread
+ * itself at its exit, or by the thread that takes the recording over (docs/threads.md).
+ */
+export const THREAD_END = {
+  /** The thread finalised it in its own exit handler (normal end, process.exit, uncaught error). */
+  exit: 1,
+  /** A worker ended by worker.terminate(): its parent wrote what was pending. */
+  terminate: 2,
+  /** A worker that stopped without running its exit handler otherwise (out of memory...): its parent wrote what was pending. */
+  stopped: 3,
+  /** A worker still running when its process exited: the main thread wrote what was pending. */
+  processExit: 4,
+} as const;
+export const THREAD_END_NAMES: Record<number, string> = {
+  [THREAD_END.exit]: 'exit',
+  [THREAD_END.terminate]: 'terminate',
+  [THREAD_END.stopped]: 'stopped',
+  [THREAD_END.processExit]: 'process-exit',
+};

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RecordBatchReader } from 'apache-arrow';
 import type { GcData, ProfileData, TimelineData } from '../probes/types.js';
-import { ValueFlag } from '../tracker/tracker.js';
+import { ENDED, ValueFlag } from '../tracker/tracker.js';
 import { END_OF_STREAM } from './arrow-writer.js';
 import {
   emptyLeakData,
@@ -189,6 +189,7 @@ function buildThread(
     name: [] as number[],
     scope: [] as number[],
     count: [] as number[],
+    flags: [] as number[],
   };
   const ends: [number, number, number][] = [];
   const exits: [number, number][] = [];
@@ -216,7 +217,7 @@ function buildThread(
   const gcHeapAt = new Map<number, { at: number; used: number; external: number }>();
   const unsafe = new Map<string, { site: string; calls: number; bytes: number; largest: number }>();
   let held: HeldSnapshot | undefined;
-  const relKind: Record<number, number> = { [K.alias]: 1, [K.move]: 2, [K.clone]: 3, [K.transfer]: 4 };
+  const relKind: Record<number, number> = { [K.alias]: 1, [K.move]: 2, [K.clone]: 3, [K.transfer]: 4, [K.share]: 5 };
 
   for (const b of batches) {
     for (let i = 0; i < b.kind.length; i++) {
@@ -268,7 +269,9 @@ function buildThread(
         case K.move:
         case K.clone:
         case K.transfer:
+        case K.share:
           rel.kind.push(relKind[k]);
+          rel.flags.push(b.flags[i]);
           rel.at.push(at);
           rel.from.push(id);
           rel.to.push(b.ref[i]);
@@ -397,7 +400,12 @@ function buildThread(
   }
   for (const [row, bytes] of externals) if (row < v.external.length) v.external[row] = bytes;
   for (const [row, at, how] of ends) {
-    if (row >= v.name.length || v.flags[row] & (ValueFlag.Collected | ValueFlag.ScopeEnded)) continue;
+    if (row >= v.name.length) continue;
+    if (v.flags[row] & ENDED) {
+      // The shell of a transferred buffer collected later (see Tracker.end): a flag only.
+      if (v.flags[row] & ValueFlag.Transferred) v.flags[row] |= how & ValueFlag.Collected;
+      continue;
+    }
     v.flags[row] |= how;
     v.endedAt[row] = at;
   }
@@ -450,6 +458,7 @@ function buildThread(
       name: Int32Array.from(rel.name),
       scope: Int32Array.from(rel.scope),
       count: Int32Array.from(rel.count),
+      flags: Uint8Array.from(rel.flags),
     },
     dropped,
     stats,

@@ -1,28 +1,39 @@
 /**
  * The recording writer that runs inside the recorded program (each process and worker
- * thread writes its own file). Events are appended to typed-array columns and written as
- * one Arrow RecordBatch per flush with a single writeSync, so a killed process leaves a file
- * that loads up to its last whole batch. The tracker's new rows are read at flush time; the
- * changes to rows already written (a value's end, a scope's exit) come through its listener.
+ * thread writes its own file). Events go into the thread's pending columns (pending.ts, a
+ * SharedArrayBuffer another thread can finish the file from) as they happen, and are
+ * written as one Arrow RecordBatch per flush with a single writeSync: on a timer, and at
+ * once when ROWS events are pending. A killed process leaves a file that loads up to its
+ * last whole batch.
  *
- * Bounded: at most MAX_PENDING events wait for a flush; beyond that they are counted as
- * dropped. Never throws: a failed write disables the recording and warns once.
+ * Bounded: at most ROWS events and 64 KiB of new strings wait for a flush. Never throws: a
+ * failed write disables the recording and warns once.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { RelationKind, type Tracker, ValueFlag } from '../tracker/tracker.js';
+import { ENDED, RelationKind, type Tracker } from '../tracker/tracker.js';
 import { dictionaryMessage, END_OF_STREAM, recordBatchMessage, schemaMessage } from './arrow-writer.js';
-import { COLUMNS, DICT_KIND, DICT_NAME, DICT_TYPE, EVENT_KINDS, K, META, RECORDING_SCHEMA_VERSION } from './events.js';
-
-const MAX_PENDING = 1 << 20;
-const INITIAL = 4096;
-const ENDED = ValueFlag.Collected | ValueFlag.ScopeEnded;
+import {
+  COLUMNS,
+  DICT_KIND,
+  DICT_NAME,
+  DICT_TYPE,
+  EVENT_KINDS,
+  K,
+  META,
+  RECORDING_SCHEMA_VERSION,
+  THREAD_END,
+} from './events.js';
+import { Pending, STAT_NAMES } from './pending.js';
 
 /** A dictionary of strings whose new entries go out as a delta with the next batch. */
 class Dict {
   private readonly index = new Map<string, number>();
   private readonly values: string[] = [];
-  private written = 0;
-  constructor(initial: readonly string[] = ['']) {
+  written = 0;
+  constructor(
+    private readonly onNew: (s: string) => void,
+    initial: readonly string[] = [''],
+  ) {
     for (const s of initial) this.id(s);
   }
   id(s: string): number {
@@ -31,6 +42,7 @@ class Dict {
       i = this.values.length;
       this.values.push(s);
       this.index.set(s, i);
+      this.onNew(s);
     }
     return i;
   }
@@ -41,90 +53,6 @@ class Dict {
     const strings = this.values.slice(this.written);
     this.written = this.values.length;
     return { strings, first };
-  }
-}
-
-/** Growable typed-array columns, in COLUMNS order. */
-class Events {
-  length = 0;
-  kind = new Int8Array(INITIAL);
-  at = new Float64Array(INITIAL);
-  id = new Int32Array(INITIAL);
-  ref = new Int32Array(INITIAL);
-  scope = new Int32Array(INITIAL);
-  aux = new Int32Array(INITIAL);
-  name = new Int32Array(INITIAL);
-  type = new Int32Array(INITIAL);
-  category = new Uint8Array(INITIAL);
-  flags = new Uint8Array(INITIAL);
-  size = new Float64Array(INITIAL);
-
-  private grow() {
-    const n = this.kind.length * 2;
-    const g = <T extends Int8Array | Uint8Array | Int32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
-      return b;
-    };
-    this.kind = g(this.kind);
-    this.at = g(this.at);
-    this.id = g(this.id);
-    this.ref = g(this.ref);
-    this.scope = g(this.scope);
-    this.aux = g(this.aux);
-    this.name = g(this.name);
-    this.type = g(this.type);
-    this.category = g(this.category);
-    this.flags = g(this.flags);
-    this.size = g(this.size);
-  }
-
-  push(
-    kind: number,
-    at: number,
-    id: number,
-    ref = -1,
-    scope = -1,
-    aux = 0,
-    name = 0,
-    type = 0,
-    category = 0,
-    flags = 0,
-    size = 0,
-  ) {
-    const i = this.length;
-    if (i === this.kind.length) this.grow();
-    this.kind[i] = kind;
-    this.at[i] = at;
-    this.id[i] = id;
-    this.ref[i] = ref;
-    this.scope[i] = scope;
-    this.aux[i] = aux;
-    this.name[i] = name;
-    this.type[i] = type;
-    this.category[i] = category;
-    this.flags[i] = flags;
-    this.size[i] = size;
-    this.length = i + 1;
-  }
-
-  columns(): Uint8Array[] {
-    const n = this.length;
-    const bytes = (a: Int8Array | Uint8Array | Int32Array | Float64Array) =>
-      new Uint8Array(a.buffer, a.byteOffset, n * a.BYTES_PER_ELEMENT);
-    return [
-      bytes(this.kind),
-      bytes(this.at),
-      bytes(this.id),
-      bytes(this.ref),
-      bytes(this.scope),
-      bytes(this.aux),
-      bytes(this.name),
-      bytes(this.type),
-      bytes(this.category),
-      bytes(this.flags),
-      bytes(this.size),
-    ];
   }
 }
 
@@ -140,23 +68,38 @@ export interface RecorderMeta {
 export class Recorder {
   /** Measured costs, written as `stat` rows at the end. */
   readonly stats = { flushes: 0, flushNs: 0, bytes: 0, events: 0, droppedEvents: 0 };
-  private readonly events = new Events();
-  private readonly names = new Dict();
-  private readonly types = new Dict();
-  private readonly kinds = new Dict(EVENT_KINDS);
+  private readonly pending: Pending;
+  private readonly kinds: Dict;
+  private readonly names: Dict;
+  private readonly types: Dict;
   private fd: number | undefined;
+  private fileBytes = 0;
   private tracker: Tracker | undefined;
   private trackerStrings: Int32Array = new Int32Array(0);
+  private trackerTypes: Int32Array = new Int32Array(0);
   private valuesDone = 0;
   private scopesDone = 0;
   private relationsDone = 0;
   private finished = false;
+  private flushing = false;
 
+  /**
+   * `shared`: the pending buffer the thread that started this worker made (see
+   * recording/link.ts), so that it can finish the file if this thread cannot.
+   */
   constructor(
     readonly file: string,
     meta: RecorderMeta,
     private readonly onError: (error: unknown) => void = () => {},
+    shared?: SharedArrayBuffer,
   ) {
+    this.pending = new Pending(shared);
+    const log = (dict: number) => (s: string) => {
+      if (!this.pending.logString(dict, s)) this.writeBatch();
+    };
+    this.kinds = new Dict(log(DICT_KIND), EVENT_KINDS);
+    this.names = new Dict(log(DICT_NAME));
+    this.types = new Dict(log(DICT_TYPE));
     this.fd = openSync(file, 'w');
     this.write([
       schemaMessage(COLUMNS, {
@@ -169,19 +112,27 @@ export class Recorder {
         [META.argv]: JSON.stringify(meta.argv),
       }),
     ]);
+    this.pending.start(file, this.fileBytes);
   }
 
   get active(): boolean {
     return this.fd !== undefined && !this.finished;
   }
 
-  /** Records the tracker's rows and follows the changes to them. */
+  /** The SharedArrayBuffer of the pending events. */
+  get sharedBuffer(): SharedArrayBuffer {
+    return this.pending.buffer;
+  }
+
+  /** Records the tracker's rows as they are added and follows the changes to them. */
   attach(tracker: Tracker): void {
     this.tracker = tracker;
     tracker.listener = {
       valueEnded: (row, at, how) => this.add(K.end, at, row, -1, -1, 0, 0, 0, 0, how),
       scopeExited: (id, at) => this.add(K['scope-exit'], at, id),
+      added: () => this.collectTracker(),
     };
+    this.collectTracker();
   }
 
   /** Nanoseconds after the tracker's origin (the recording's time 0). */
@@ -200,100 +151,117 @@ export class Recorder {
     kind: number,
     at: number,
     id: number,
-    ref?: number,
-    scope?: number,
-    aux?: number,
-    name?: number,
-    type?: number,
-    category?: number,
-    flags?: number,
-    size?: number,
+    ref = -1,
+    scope = -1,
+    aux = 0,
+    name = 0,
+    type = 0,
+    category = 0,
+    flags = 0,
+    size = 0,
   ): void {
     if (this.finished) return;
-    if (this.events.length >= MAX_PENDING) {
+    if (this.pending.full) this.writeBatch();
+    if (this.pending.full || this.pending.taken) {
       this.stats.droppedEvents++;
       return;
     }
-    this.events.push(kind, at, id, ref, scope, aux, name, type, category, flags, size);
+    this.pending.push(kind, at, id, ref, scope, aux, name, type, category, flags, size);
   }
 
-  /** Appends the tracker's rows added since the last flush. */
+  /** The name-dictionary id of a tracker string (cached by the tracker's string id). */
+  private nameOf(t: Tracker, sid: number): number {
+    if (sid >= this.trackerStrings.length) this.trackerStrings = grown(this.trackerStrings, t.strings.size);
+    let n = this.trackerStrings[sid];
+    if (n < 0) n = this.trackerStrings[sid] = this.names.id(t.strings.get(sid));
+    return n;
+  }
+
+  /** The type-dictionary id of a tracker string (cached by the tracker's string id). */
+  private typeOf(t: Tracker, sid: number): number {
+    if (sid >= this.trackerTypes.length) this.trackerTypes = grown(this.trackerTypes, t.strings.size);
+    let n = this.trackerTypes[sid];
+    if (n < 0) n = this.trackerTypes[sid] = this.types.id(t.strings.get(sid));
+    return n;
+  }
+
+  /** Appends the tracker's rows added since the last call. */
   private collectTracker(): void {
     const t = this.tracker;
-    if (!t) return;
-    if (this.trackerStrings.length < t.strings.size) {
-      const next = new Int32Array(Math.max(t.strings.size * 2, 64)).fill(-1);
-      next.set(this.trackerStrings);
-      this.trackerStrings = next;
-    }
-    const nameOf = (sid: number) => {
-      let n = this.trackerStrings[sid];
-      if (n === undefined || n < 0) n = this.trackerStrings[sid] = this.names.id(t.strings.get(sid));
-      return n;
-    };
+    if (!t || this.finished) return;
     const s = t.scopes;
     for (; this.scopesDone < s.length; this.scopesDone++) {
       const r = this.scopesDone;
-      this.events.push(
-        K['scope-enter'],
-        s.get('enteredAt', r),
-        r,
-        s.get('parent', r),
-        -1,
-        s.get('asyncId', r),
-        nameOf(s.get('name', r)),
-      );
+      const name = this.nameOf(t, s.get('name', r));
+      this.add(K['scope-enter'], s.get('enteredAt', r), r, s.get('parent', r), -1, s.get('asyncId', r), name);
     }
     const v = t.values;
     for (; this.valuesDone < v.length; this.valuesDone++) {
       const r = this.valuesDone;
-      this.events.push(
+      const name = this.nameOf(t, v.get('name', r));
+      const type = this.typeOf(t, v.get('type', r));
+      const at = v.get('trackedAt', r);
+      this.add(
         K.track,
-        v.get('trackedAt', r),
+        at,
         r,
         -1,
         v.get('scope', r),
         0,
-        nameOf(v.get('name', r)),
-        this.types.id(t.strings.get(v.get('type', r))),
+        name,
+        type,
         v.get('kind', r),
         v.get('flags', r) & ~ENDED,
         v.get('size', r),
       );
       const external = t.external.get(r);
-      if (external) this.events.push(K.external, v.get('trackedAt', r), r, -1, -1, 0, 0, 0, 0, 0, external);
+      if (external) this.add(K.external, at, r, -1, -1, 0, 0, 0, 0, 0, external);
     }
     const rel = t.relations;
     for (; this.relationsDone < rel.length; this.relationsDone++) {
       const r = this.relationsDone;
-      const kind = rel.get('kind', r);
-      const k =
-        kind === RelationKind.Alias
-          ? K.alias
-          : kind === RelationKind.Move
-            ? K.move
-            : kind === RelationKind.Clone
-              ? K.clone
-              : K.transfer;
-      this.events.push(
-        k,
+      const name = this.nameOf(t, rel.get('name', r));
+      this.add(
+        RELATION_EVENT[rel.get('kind', r)] ?? K.transfer,
         rel.get('at', r),
         rel.get('from', r),
         rel.get('to', r),
         rel.get('scope', r),
         rel.get('count', r),
-        nameOf(rel.get('name', r)),
+        name,
+        0,
+        0,
+        rel.get('flags', r),
       );
     }
   }
 
   /** Writes what is pending as one batch. */
   flush(): void {
-    if (!this.active) return;
+    if (!this.active || this.flushing) return;
+    // Rows the listener has not seen (added before attach, or while it was off).
+    this.collectTracker();
+    this.writeBatch();
+  }
+
+  /**
+   * Writes the pending rows and new strings as one batch, and commits it. `last`: with the
+   * end-of-stream marker, and the recording is marked finished before the lock is let go
+   * (no other thread may write after it). Returns whether the batch was written.
+   */
+  private writeBatch(last = false): boolean {
+    if (!this.active || this.flushing) return false;
+    if (!this.pending.lock()) {
+      // Another thread took the recording over (this process is exiting): stop here.
+      this.finished = true;
+      return false;
+    }
+    this.flushing = true;
+    let written = false;
     const t0 = process.hrtime.bigint();
     try {
-      this.collectTracker();
-      const n = this.events.length;
+      const p = this.pending;
+      const n = p.length;
       const parts: Buffer[] = [];
       for (const [dictId, dict] of [
         [DICT_KIND, this.kinds],
@@ -303,52 +271,68 @@ export class Recorder {
         const delta = dict.take();
         if (delta) parts.push(...dictionaryMessage(dictId, delta.strings, !delta.first));
       }
-      if (n > 0) parts.push(...recordBatchMessage(n, this.events.columns()));
+      if (n > 0) {
+        const bytes = (a: Int8Array | Uint8Array | Int32Array | Float64Array) =>
+          new Uint8Array(a.buffer, a.byteOffset, n * a.BYTES_PER_ELEMENT);
+        const columns = [p.kind, p.at, p.id, p.ref, p.scope, p.aux, p.name, p.type, p.category, p.flags, p.size];
+        parts.push(...recordBatchMessage(n, columns.map(bytes)));
+      }
+      if (last) parts.push(END_OF_STREAM);
       if (parts.length) this.write(parts);
       this.stats.events += n;
-      this.events.length = 0;
+      this.stats.flushes++;
+      this.stats.flushNs += Number(process.hrtime.bigint() - t0);
+      const s = this.stats;
+      p.commit(
+        this.fileBytes,
+        [this.kinds.written, this.names.written, this.types.written],
+        [s.flushes, s.flushNs, s.bytes, s.events, s.droppedEvents],
+      );
+      if (last) this.pending.finished(THREAD_END.exit);
+      written = true;
     } catch (error) {
       this.fail(error);
     } finally {
-      this.stats.flushes++;
-      this.stats.flushNs += Number(process.hrtime.bigint() - t0);
+      this.flushing = false;
+      this.pending.unlock();
     }
+    return written;
   }
 
   /** Final flush, the writer's own measured costs, end-of-stream marker. Idempotent. */
   finish(extra: Record<string, number> = {}): void {
     if (!this.active) return;
     this.flush();
+    if (!this.active) return;
     const at = this.now();
     const t = this.tracker?.getStats();
     if (t) {
-      this.events.push(K.dropped, at, 0, -1, -1, 0, this.names.id('values'), 0, 0, 0, t.dropped.values);
-      this.events.push(K.dropped, at, 0, -1, -1, 0, this.names.id('scopes'), 0, 0, 0, t.dropped.scopes);
-      this.events.push(K.dropped, at, 0, -1, -1, 0, this.names.id('relations'), 0, 0, 0, t.dropped.relations);
+      this.add(K.dropped, at, 0, -1, -1, 0, this.names.id('values'), 0, 0, 0, t.dropped.values);
+      this.add(K.dropped, at, 0, -1, -1, 0, this.names.id('scopes'), 0, 0, 0, t.dropped.scopes);
+      this.add(K.dropped, at, 0, -1, -1, 0, this.names.id('relations'), 0, 0, 0, t.dropped.relations);
     }
     const stats: Record<string, number> = {
-      recording_flushes: this.stats.flushes + 1,
-      recording_write_ns: this.stats.flushNs,
-      recording_bytes: this.stats.bytes,
-      recording_events: this.stats.events + this.events.length,
-      recording_dropped_events: this.stats.droppedEvents,
+      [STAT_NAMES[0]]: this.stats.flushes + 1,
+      [STAT_NAMES[1]]: this.stats.flushNs,
+      [STAT_NAMES[2]]: this.stats.bytes,
+      [STAT_NAMES[3]]: this.stats.events + this.pending.length,
+      [STAT_NAMES[4]]: this.stats.droppedEvents,
       tracker_bytes: t?.trackerBytes ?? 0,
       tracked_values: t?.totalAllocations ?? 0,
       tracking_relations: (t?.aliases ?? 0) + (t?.clones ?? 0) + (t?.transfers ?? 0),
+      thread_end: THREAD_END.exit,
       ...extra,
     };
     for (const [key, value] of Object.entries(stats)) {
-      this.events.push(K.stat, at, 0, -1, -1, 0, this.names.id(key), 0, 0, 0, value);
+      this.add(K.stat, at, 0, -1, -1, 0, this.names.id(key), 0, 0, 0, value);
     }
-    this.flush();
+    this.collectTracker();
+    const done = this.writeBatch(true);
     this.finished = true;
     try {
-      if (this.fd !== undefined) {
-        writeSync(this.fd, END_OF_STREAM);
-        closeSync(this.fd);
-      }
+      if (this.fd !== undefined) closeSync(this.fd);
     } catch (error) {
-      this.onError(error);
+      if (done) this.onError(error);
     }
     this.fd = undefined;
     if (this.tracker?.listener) this.tracker.listener = undefined;
@@ -360,6 +344,7 @@ export class Recorder {
     let off = 0;
     while (off < buffer.length) off += writeSync(this.fd, buffer, off, buffer.length - off);
     this.stats.bytes += buffer.length;
+    this.fileBytes += buffer.length;
   }
 
   private fail(error: unknown): void {
@@ -370,3 +355,19 @@ export class Recorder {
     this.onError(error);
   }
 }
+
+/** A copy of `a` with room for at least `size` entries, the new ones -1. */
+function grown(a: Int32Array, size: number): Int32Array {
+  const next = new Int32Array(Math.max(size * 2, 64)).fill(-1);
+  next.set(a);
+  return next;
+}
+
+/** The event kind of each RelationKind. */
+const RELATION_EVENT: Record<number, number> = {
+  [RelationKind.Alias]: K.alias,
+  [RelationKind.Move]: K.move,
+  [RelationKind.Clone]: K.clone,
+  [RelationKind.Transfer]: K.transfer,
+  [RelationKind.Share]: K.share,
+};

@@ -36,7 +36,7 @@ export type SnapshotWriter = (file: string) => { holderId: number; rows: number[
 
 export function startRecording(
   tracker: Tracker,
-  options: RecordOptions & { dir: string; name: string },
+  options: RecordOptions & { dir: string; name: string; pending?: SharedArrayBuffer },
   warn: (message: string) => void,
   writeSnapshot?: SnapshotWriter,
 ): Recording {
@@ -51,6 +51,7 @@ export function startRecording(
       argv: process.argv,
     },
     (error) => warn(`memscope: recording to ${file} stopped: ${String(error)}`),
+    options.pending,
   );
   recorder.attach(tracker);
   const stops: (() => void)[] = [];

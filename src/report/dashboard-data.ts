@@ -151,7 +151,7 @@ export interface ValueRow {
   sizePartial: boolean;
   trackedAt: number;
   endedAt: number | null;
-  endedBy: 'gc' | 'scope' | null;
+  endedBy: 'gc' | 'scope' | 'transfer' | null;
   alive: boolean;
   lifetimeUnknown: boolean;
   isClone: boolean;
@@ -193,7 +193,14 @@ export interface ValueDetail {
   aliases: AliasRow[];
   cloneOf: ValueRow | null;
   clones: ValueRow[];
-  transfers: { at: number; toThreadId: number; scopeName: string | null }[];
+  /** Sent (toThreadId: the receiving thread, -1 unknown) or, with `received`, arrived from toThreadId. */
+  transfers: {
+    at: number;
+    toThreadId: number;
+    scopeName: string | null;
+    received?: boolean;
+    detached?: boolean | null;
+  }[];
   /** Outermost first; the last is the scope the value was tracked in. */
   scopeChain: ScopeRow[];
   /** AsyncLocalStorage execution id of the value's scope, null outside any scope. */
@@ -266,6 +273,7 @@ export const VALUE_BITS = {
   primitive: 16,
   endedByGc: 32,
   endedByScope: 64,
+  endedByTransfer: 128,
 } as const;
 
 export interface ScopeTable {
@@ -282,7 +290,11 @@ export interface ScopeTable {
 
 export interface RelationTable {
   strings: string[];
-  kind: ('alias' | 'move' | 'clone' | 'transfer')[];
+  kind: ('alias' | 'move' | 'clone' | 'transfer' | 'share')[];
+  /** transfer: 1 when it is the arrival (`to` is then the sending thread), else 0. */
+  inbound?: number[];
+  /** transfer (sending side): 1 detached afterwards, 0 not, -1 unknown. */
+  detached?: number[];
   at: number[];
   from: number[];
   to: number[];
@@ -496,7 +508,13 @@ export class DashboardSession {
       if (r.from !== id) continue;
       if (r.kind === 'clone' && r.to >= 0) clones.push(this.row(r.to));
       else if (r.kind === 'transfer')
-        transfers.push({ at: ns(r.at), toThreadId: r.to, scopeName: scopeName(m, r.scope) });
+        transfers.push({
+          at: ns(r.at),
+          toThreadId: r.to,
+          scopeName: scopeName(m, r.scope),
+          received: r.inbound === true,
+          detached: r.detached ?? null,
+        });
     }
     const chain = scopeChain(m, v.scope);
     return {
@@ -765,7 +783,8 @@ function valueTable(m: SessionModel, ids: readonly number[]): ValueTable {
       (v.sizePartial ? VALUE_BITS.partial : 0) |
       (v.primitive ? VALUE_BITS.primitive : 0) |
       (v.endedBy === 'gc' ? VALUE_BITS.endedByGc : 0) |
-      (v.endedBy === 'scope' ? VALUE_BITS.endedByScope : 0);
+      (v.endedBy === 'scope' ? VALUE_BITS.endedByScope : 0) |
+      (v.endedBy === 'transfer' ? VALUE_BITS.endedByTransfer : 0);
     t.aliases[k] = v.aliases.length;
   }
   return t;
@@ -797,7 +816,17 @@ function scopeTable(m: SessionModel, ids: readonly number[]): ScopeTable {
 function relationTable(relations: SessionModel['relations']): RelationTable {
   const strings: string[] = [];
   const index = new Map<string, number>();
-  const t: RelationTable = { strings, kind: [], at: [], from: [], to: [], name: [], scope: [] };
+  const t: RelationTable = {
+    strings,
+    kind: [],
+    at: [],
+    from: [],
+    to: [],
+    name: [],
+    scope: [],
+    inbound: [],
+    detached: [],
+  };
   for (const r of relations) {
     let i = index.get(r.name);
     if (i === undefined) {
@@ -811,6 +840,8 @@ function relationTable(relations: SessionModel['relations']): RelationTable {
     t.to.push(r.to);
     t.name.push(i);
     t.scope.push(r.scope);
+    t.inbound?.push(r.inbound ? 1 : 0);
+    t.detached?.push(r.detached === undefined ? -1 : r.detached ? 1 : 0);
   }
   return t;
 }

@@ -7,8 +7,10 @@
 import { buildFindings, checksRun, type Finding, type FindingKind } from '../analysis/findings.js';
 import { buildHierarchy } from '../analysis/hierarchy.js';
 import type { SessionModel, ValueModel } from '../analysis/model.js';
+import { sampledByScope } from '../analysis/scope-sites.js';
 import { type HotSpot, type HotSpotGrouping, hotSpots, originOf } from '../analysis/sites.js';
 import { computeMetrics, computeStats, memoryByType, type Stats } from '../analysis/stats.js';
+import { statsByProcess, statsByThread, threadEnd } from '../analysis/threads.js';
 import { epochMs, retainerPathJson } from './snapshot-json.js';
 import { writeFileAtomic, writeJson } from './write.js';
 
@@ -147,6 +149,17 @@ export function allocationSites(model: SessionModel, options: SixOptions) {
     by_function: by('function'),
     by_file: by('file'),
     by_package: by('package'),
+    by_scope: byScopeJson(model, top),
+  };
+}
+
+/** Sampled bytes allocated while a scope's function ran synchronously (see analysis/scope-sites.ts). */
+function byScopeJson(model: SessionModel, top: number) {
+  const s = sampledByScope(model);
+  return {
+    attributed_bytes: s.attributedBytes,
+    unattributed_bytes: s.totalBytes - s.attributedBytes,
+    scopes: s.byScope.slice(0, top).map((e) => ({ scope: e.scope, self_bytes: e.bytes, samples: e.samples })),
   };
 }
 
@@ -167,11 +180,34 @@ function valueJson(model: SessionModel, v: ValueModel) {
     lifetime_ms: v.endedAt === null ? null : ms(v.endedAt - v.trackedAt),
     scope_name: v.scope >= 0 ? (model.scopes[v.scope]?.name ?? null) : null,
     thread: model.threads[v.thread]?.label ?? null,
+    pid: model.threads[v.thread]?.pid ?? null,
+    thread_id: model.threads[v.thread]?.threadId ?? null,
     aliases: v.aliases.map((a) => a.name),
     clone_of: v.cloneOf,
     retained_size_bytes: v.retainedSize ?? null,
     retainer_path: retainerPathJson(v),
   };
+}
+
+/** Each thread and each process with its own statistics: their counters add up to the session's. */
+export function threadsJson(model: SessionModel) {
+  const byThread = statsByThread(model);
+  const threads = model.threads.map((t) => ({
+    label: t.label,
+    pid: t.pid,
+    thread_id: t.threadId,
+    tracked_values: t.valueCount,
+    dropped: t.dropped,
+    ended_by: threadEnd(t),
+    recovered_events: t.stats?.recording_recovered_events ?? 0,
+    stats: statsJson(byThread[t.index]),
+  }));
+  const processes = [...statsByProcess(model, byThread)].map(([pid, p]) => ({
+    pid,
+    threads: p.threads.map((i) => model.threads[i].label),
+    stats: statsJson(p.stats),
+  }));
+  return { threads, processes };
 }
 
 export function memoryAnalysisJson(model: SessionModel, options: SixOptions, stats = computeStats(model)) {
@@ -201,13 +237,7 @@ export function memoryAnalysisJson(model: SessionModel, options: SixOptions, sta
       variable_names: t.names,
     })),
     allocation_sites: allocationSites(model, options),
-    threads: model.threads.map((t) => ({
-      label: t.label,
-      pid: t.pid,
-      thread_id: t.threadId,
-      tracked_values: t.valueCount,
-      dropped: t.dropped,
-    })),
+    ...threadsJson(model),
     allocations: mode === 'detailed' ? model.values.map((v) => valueJson(model, v)) : null,
   };
 }
@@ -266,7 +296,7 @@ export function lifetimeJson(model: SessionModel, options: SixOptions) {
         ev.push({
           t: v.endedAt,
           e: {
-            event: v.endedBy === 'gc' ? 'collected' : 'scope_ended',
+            event: v.endedBy === 'gc' ? 'collected' : v.endedBy === 'transfer' ? 'transferred' : 'scope_ended',
             value_id: v.id,
             variable_name: v.name,
             thread: label(v.thread),
@@ -287,7 +317,13 @@ export function lifetimeJson(model: SessionModel, options: SixOptions) {
     for (const r of model.relations) {
       ev.push({
         t: r.at,
-        e: { event: r.kind, value_id: r.from, target: r.to, variable_name: r.name, thread: label(r.thread) },
+        e: {
+          event: r.inbound ? 'transfer_received' : r.kind,
+          value_id: r.from,
+          target: r.to,
+          variable_name: r.name,
+          thread: label(r.thread),
+        },
       });
     }
     ev.sort((a, b) => a.t - b.t);
@@ -300,6 +336,7 @@ export function lifetimeJson(model: SessionModel, options: SixOptions) {
       ended: lifetimes.length,
       ended_by_gc: model.values.filter((v) => v.endedBy === 'gc').length,
       ended_by_scope: model.values.filter((v) => v.endedBy === 'scope').length,
+      ended_by_transfer: model.values.filter((v) => v.endedBy === 'transfer').length,
       alive: model.values.filter((v) => v.alive && !v.lifetimeUnknown).length,
       lifetime_unknown: model.values.filter((v) => v.lifetimeUnknown).length,
       median_lifetime_ms: q(0.5),
@@ -367,6 +404,7 @@ export function performanceJson(model: SessionModel, options: SixOptions, export
       flushes: sum('recording_flushes'),
       write_ms: ms(sum('recording_write_ns')),
       dropped_events: sum('recording_dropped_events'),
+      recovered_events: sum('recording_recovered_events') ?? 0,
     },
     sampling: {
       interval_bytes: model.samplingInterval,
@@ -513,10 +551,70 @@ export function unsafeFfiJson(model: SessionModel, options: SixOptions) {
       sampled_bytes: model.samplingInterval !== null ? unsafeBytes : null,
       sites: [...unsafeSites.values()].sort((a, b) => b.bytes - a.bytes),
     },
-    transfers: model.relations
-      .filter((r) => r.kind === 'transfer')
-      .map((r) => ({ value_id: r.from, to_thread: r.to, time_ms: ms(r.at) })),
+    transfers: transfersJson(model),
+    shared_memory: sharedMemoryJson(model),
   };
+}
+
+/** ArrayBuffers sent to another thread, each with its arrival when the receiving side recorded it. */
+function transfersJson(model: SessionModel) {
+  const label = (thread: number) => model.threads[thread]?.label ?? null;
+  const labelOf = (from: number, threadId: number) => {
+    const pid = model.threads[from]?.pid;
+    return model.threads.find((t) => t.pid === pid && t.threadId === threadId)?.label ?? null;
+  };
+  const out = [];
+  for (const r of model.relations) {
+    if (r.kind !== 'transfer' || r.inbound) continue;
+    const v = r.from >= 0 ? model.values[r.from] : undefined;
+    const arrival = r.peer !== undefined ? model.relations[r.peer] : undefined;
+    out.push({
+      value_id: r.from,
+      variable_name: r.name,
+      bytes: v ? v.size : null,
+      from_thread: label(r.thread),
+      pid: model.threads[r.thread]?.pid ?? null,
+      to_thread: r.to,
+      to_thread_label: r.to >= 0 ? labelOf(r.thread, r.to) : null,
+      detached: r.detached ?? null,
+      message: r.count >= 0 ? r.count : null,
+      time_ms: ms(r.at),
+      received_ms: arrival ? ms(arrival.at) : null,
+      received_value_id: arrival ? arrival.from : null,
+    });
+  }
+  // Arrivals whose sending side was not recorded (for example a thread without the preload).
+  for (const r of model.relations) {
+    if (r.kind !== 'transfer' || !r.inbound || r.peer !== undefined) continue;
+    out.push({
+      value_id: -1,
+      variable_name: r.name,
+      bytes: null,
+      from_thread: r.to >= 0 ? labelOf(r.thread, r.to) : null,
+      pid: model.threads[r.thread]?.pid ?? null,
+      to_thread: model.threads[r.thread]?.threadId ?? -1,
+      to_thread_label: label(r.thread),
+      detached: null,
+      message: r.count >= 0 ? r.count : null,
+      time_ms: null,
+      received_ms: ms(r.at),
+      received_value_id: r.from,
+    });
+  }
+  return out;
+}
+
+/** SharedArrayBuffers, once each (in the thread that tracked them first), with the threads that hold them. */
+function sharedMemoryJson(model: SessionModel) {
+  return model.values
+    .filter((v) => v.category === 'Shared' || (v.sharedWith && v.sharedWith.length > 0))
+    .map((v) => ({
+      value_id: v.id,
+      variable_name: v.name,
+      bytes: v.external,
+      thread: model.threads[v.thread]?.label ?? null,
+      held_by: [v.thread, ...(v.sharedWith ?? [])].map((i) => model.threads[i]?.label ?? null),
+    }));
 }
 
 function findingJson(model: SessionModel, f: Finding) {

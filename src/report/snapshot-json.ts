@@ -39,6 +39,8 @@ function allocation(model: SessionModel, v: ValueModel) {
     lifetime_ms: v.endedAt === null ? null : (v.endedAt - v.trackedAt) / 1e6,
     scope_name: scope?.name ?? null,
     thread: model.threads[v.thread]?.label ?? null,
+    pid: model.threads[v.thread]?.pid ?? null,
+    thread_id: model.threads[v.thread]?.threadId ?? null,
     aliases: v.aliases.length > 0 ? v.aliases.map((a) => a.name) : undefined,
     retained_size_bytes: v.retainedSize,
     retainer_path: v.retainerPath ? retainerPathJson(v) : undefined,

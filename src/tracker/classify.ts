@@ -53,7 +53,7 @@ const { call } = Function.prototype;
 /** `uncurry(f)(self, ...args)` calls the captured intrinsic `f` with `this = self`. */
 const uncurry = <A extends unknown[], R>(f: (...args: A) => R) =>
   call.bind(f) as unknown as (self: unknown, ...args: A) => R;
-const getter = (proto: object, key: string) => uncurry(gopd(proto, key)!.get as () => unknown);
+export const getter = (proto: object, key: string) => uncurry(gopd(proto, key)!.get as () => unknown);
 
 export const hasOwn = Object.hasOwn;
 export const { min, max, floor, ceil, round } = Math;

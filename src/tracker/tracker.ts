@@ -9,8 +9,17 @@
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 import { threadId } from 'node:worker_threads';
 import { C, claimCounters } from './board.js';
+import { bufferOf, spansWhole } from './buffers.js';
 import { nowNs, timeOriginMs } from './clock.js';
-import { categoryOf, DEFAULT_BUDGET, type Description, describe, type SizeBudget, subcategoryOf } from './describe.js';
+import {
+  categoryOf,
+  DEFAULT_BUDGET,
+  type Description,
+  describe,
+  Kind,
+  type SizeBudget,
+  subcategoryOf,
+} from './describe.js';
 import { StringTable } from './strings.js';
 import { ColumnTable } from './table.js';
 import { Watchlist } from './watch.js';
@@ -27,7 +36,12 @@ export const ValueFlag = {
   ScopeEnded: 8,
   /** Tracked by trackClone: the copy of another value. */
   Clone: 16,
+  /** Its ArrayBuffer was transferred to another thread (postMessage), which detached it here. */
+  Transferred: 32,
 } as const;
+
+/** How a value ended, any of them. */
+export const ENDED = ValueFlag.Collected | ValueFlag.ScopeEnded | ValueFlag.Transferred;
 
 /** Kinds of relation rows. */
 export const RelationKind = {
@@ -37,8 +51,25 @@ export const RelationKind = {
   Move: 2,
   /** `to` is a copy of `from` (trackClone). */
   Clone: 3,
-  /** An ArrayBuffer sent to another thread in a transfer list; `to` is the thread id. */
+  /**
+   * An ArrayBuffer sent to another thread in a transfer list; `to` is the other thread's id
+   * (-1 unknown), `count` the message's number on its channel (-1 unknown). With the Inbound
+   * flag, the arrival: `from` is the value tracked here, `to` the sending thread.
+   */
   Transfer: 4,
+  /**
+   * This thread holds a SharedArrayBuffer first tracked by another thread: `to` is that
+   * thread's id, `count` the value's row there; `from` is the row here when tracked here too.
+   */
+  Share: 5,
+} as const;
+
+/** Bits of a relation row's `flags`. */
+export const RelationFlag = {
+  /** Transfer: the buffer was found detached after postMessage returned. */
+  Detached: 1,
+  /** Transfer: the arrival in the receiving thread, not the sending. */
+  Inbound: 2,
 } as const;
 
 export const VALUE_COLUMNS = {
@@ -66,6 +97,7 @@ export const RELATION_COLUMNS = {
   name: Int32Array,
   scope: Int32Array,
   count: Int32Array,
+  flags: Uint8Array,
 };
 export type ValueColumn = keyof typeof VALUE_COLUMNS;
 export type ScopeColumn = keyof typeof SCOPE_COLUMNS;
@@ -147,7 +179,8 @@ export interface AllocationInfo {
   trackedAt: number;
   /** When it was reported collected or its scope ended; undefined while alive or unknown. */
   endedAt: number | undefined;
-  endedBy: 'gc' | 'scope' | undefined;
+  /** gc: collected; scope: a primitive's scope ended; transfer: its buffer was transferred to another thread. */
+  endedBy: 'gc' | 'scope' | 'transfer' | undefined;
   /** endedAt - trackedAt; undefined while alive or unknown. */
   lifetimeNs: number | undefined;
   alive: boolean;
@@ -163,10 +196,20 @@ export interface AllocationInfo {
 
 const MAX_SCOPE_DEPTH = 256;
 
-/** Told of changes to rows already appended (the recording writes them as events). */
+/** Told of new rows and of changes to rows already appended (the recording writes them as events). */
 export interface TrackerListener {
   valueEnded(row: number, at: number, how: number): void;
   scopeExited(id: number, at: number): void;
+  /** Rows were appended to the values, scopes or relations (read them from the tables). */
+  added?(): void;
+}
+
+/** Where a SharedArrayBuffer held here was first tracked. */
+export interface SharedOrigin {
+  threadId: number;
+  row: number;
+  /** The name it was tracked under there. */
+  name: string;
 }
 
 export class Tracker {
@@ -198,6 +241,14 @@ export class Tracker {
   private readonly registry = new FinalizationRegistry<number>((row) => this.onCollected(row));
   private readonly als = new AsyncLocalStorage<ScopeFrame>();
   private readonly aliasCount = new Map<number, number>();
+  /** SharedArrayBuffers received from the thread that tracked them first (see noteShared). */
+  private readonly sharedFrom = new WeakMap<object, SharedOrigin>();
+  /** Tracked ArrayBuffers, SharedArrayBuffers and views: the message probes look only when there are some. */
+  buffersTracked = 0;
+  /** SharedArrayBuffers noted as received (sharedFrom has no size). */
+  private sharedKnown = 0;
+  /** The buffer behind a tracked view that spans all of it → the view's row (for transfer lists). */
+  private readonly bufferRows = new WeakMap<object, number>();
 
   /** The counters behind getStats(), in this thread's slot of the stats board (see board.ts). */
   readonly counters: Float64Array;
@@ -219,6 +270,7 @@ export class Tracker {
       const known = this.ids.get(value as object);
       if (known !== undefined) {
         this.relate(this.isInOpenScope(known) ? RelationKind.Alias : RelationKind.Move, known, known, name, frame);
+        this.listener?.added?.();
         return -1;
       }
     }
@@ -228,7 +280,16 @@ export class Tracker {
       return -1;
     }
     const d: Description = describe(value, this.limits.sizeBudget);
-    const size = options?.size !== undefined && Number.isFinite(options.size) ? Math.max(0, options.size) : d.size;
+    let size = options?.size !== undefined && Number.isFinite(options.size) ? Math.max(0, options.size) : d.size;
+    let origin: SharedOrigin | undefined;
+    let buffer: ArrayBufferLike | undefined;
+    if (d.kind >= Kind.Buffer && d.kind <= Kind.SharedArrayBuffer) {
+      this.buffersTracked++;
+      buffer = bufferOf(value);
+      origin = this.sharedKnown > 0 && buffer ? this.sharedFrom.get(buffer) : undefined;
+      // Shared memory is counted once, by the thread that tracked it first.
+      if (origin && options?.size === undefined) size = Math.max(0, size - d.external);
+    }
     const row = this.values.append();
     const v = this.values;
     v.set('name', row, this.strings.intern(name));
@@ -246,6 +307,10 @@ export class Tracker {
       this.liveObjectCount++;
       if (this.keepRefs) this.refs.set(row, new WeakRef(value as object));
       this.watch.consider(row, value as object, d.kind, d.typeName);
+      // A view that spans its whole buffer owns it: a transfer list naming the buffer moves the view's memory.
+      if (buffer && buffer !== value && !this.bufferRows.has(buffer) && spansWhole(value, buffer)) {
+        this.bufferRows.set(buffer, row);
+      }
     } else {
       flags |= ValueFlag.Primitive;
       if (frame && frame.id >= 0 && !frame.exited) (frame.primitives ??= []).push(row);
@@ -258,13 +323,25 @@ export class Tracker {
       this.relate(RelationKind.Clone, source ?? -1, row, name, frame);
     }
     v.set('flags', row, flags);
+    if (origin) this.relate(RelationKind.Share, row, origin.threadId, name, frame, origin.row);
     c[C.totalAllocations]++;
     c[C.totalAllocated] += size;
     const active = ++c[C.activeAllocations];
     const memory = (c[C.activeMemory] += size);
     if (active > c[C.peakAllocations]) c[C.peakAllocations] = active;
     if (memory > c[C.peakMemory]) c[C.peakMemory] = memory;
+    this.listener?.added?.();
     return row;
+  }
+
+  /** The row of the tracked value whose memory a buffer in a transfer list is: the buffer itself or a view spanning it. */
+  rowOfBuffer(buffer: object): number | undefined {
+    return this.ids.get(buffer) ?? this.bufferRows.get(buffer);
+  }
+
+  /** The name a row was tracked under. */
+  nameOf(row: number): string {
+    return row >= 0 && row < this.values.length ? this.strings.get(this.values.get('name', row)) : '';
   }
 
   /** The row of a tracked object, if it is tracked. */
@@ -287,10 +364,62 @@ export class Tracker {
     return { rows, objects };
   }
 
-  /** Records that the ArrayBuffer behind `row` was sent to thread `toThread`. */
-  recordTransfer(row: number, toThread: number): void {
+  /**
+   * Records that the ArrayBuffer behind `row` was sent to thread `toThread` (-1 unknown) in
+   * message `seq` of its channel (-1 unknown). A detached buffer's memory left this thread:
+   * the value ends here (ValueFlag.Transferred).
+   */
+  recordTransfer(row: number, toThread: number, detached = true, seq = -1): void {
     this.counters[C.transfers]++;
-    this.relate(RelationKind.Transfer, row, toThread, '', this.als.getStore());
+    const name = this.nameOf(row);
+    this.relate(
+      RelationKind.Transfer,
+      row,
+      toThread,
+      name,
+      this.als.getStore(),
+      seq,
+      detached ? RelationFlag.Detached : 0,
+    );
+    if (detached) this.end(row, nowNs() - this.createdAt, ValueFlag.Transferred);
+    this.listener?.added?.();
+  }
+
+  /**
+   * Records the arrival of a transferred buffer sent by thread `fromThread` as message `seq`:
+   * `value` (what arrived) is tracked here under the sender's name. Returns its row, or -1.
+   */
+  recordArrival(name: string, value: object, fromThread: number, seq: number): number {
+    this.track(name, value);
+    const row = this.ids.get(value);
+    if (row === undefined) return -1;
+    this.relate(RelationKind.Transfer, row, fromThread, name, this.als.getStore(), seq, RelationFlag.Inbound);
+    this.listener?.added?.();
+    return row;
+  }
+
+  /**
+   * Notes that `buffer`, a SharedArrayBuffer first tracked as row `origin.row` of thread
+   * `origin.threadId`, is held here too. Tracking it (or a view of it) here afterwards
+   * counts its bytes at the origin only.
+   */
+  noteShared(buffer: object, origin: SharedOrigin, name: string): void {
+    if (this.sharedFrom.has(buffer) || origin.threadId === this.threadId) return;
+    this.sharedFrom.set(buffer, { threadId: origin.threadId, row: origin.row, name: origin.name });
+    this.sharedKnown++;
+    const row = this.ids.get(buffer) ?? -1;
+    this.relate(RelationKind.Share, row, origin.threadId, name, this.als.getStore(), origin.row);
+    this.listener?.added?.();
+  }
+
+  /** Where a SharedArrayBuffer (or the buffer of a view) was first tracked: another thread, or here. */
+  originOf(value: unknown): SharedOrigin | undefined {
+    const buffer = bufferOf(value);
+    if (!buffer) return undefined;
+    const remote = this.sharedFrom.get(buffer);
+    if (remote) return remote;
+    const row = this.ids.get(buffer) ?? (buffer === value ? undefined : this.ids.get(value as object));
+    return row === undefined ? undefined : { threadId: this.threadId, row, name: this.nameOf(row) };
   }
 
   // --- scopes ---
@@ -302,9 +431,10 @@ export class Tracker {
   /** Runs fn inside a new scope; the scope ends when fn returns or its promise settles. */
   runInScope<T>(name: string, fn: () => T): T {
     const frame = this.openScope(name);
+    const through = scopeFrame(name);
     let result: T;
     try {
-      result = this.als.run(frame, fn);
+      result = through ? (through(this.als, frame, fn) as T) : this.als.run(frame, fn);
     } catch (error) {
       this.closeScope(frame);
       throw error;
@@ -353,6 +483,7 @@ export class Tracker {
     } else {
       this.counters[C.droppedScopes]++;
     }
+    if (id >= 0) this.listener?.added?.();
     // Beyond MAX_SCOPE_DEPTH the chain is cut so that runaway recursion cannot grow it forever.
     return { id, name, parent: depth < MAX_SCOPE_DEPTH ? parent : undefined, primitives: undefined, exited: false };
   }
@@ -393,7 +524,18 @@ export class Tracker {
   private end(row: number, at: number, how: number): void {
     const v = this.values;
     const flags = v.get('flags', row);
-    if (flags & (ValueFlag.Collected | ValueFlag.ScopeEnded)) return;
+    if (flags & ENDED) {
+      // A transferred buffer ended here when its memory left; its empty shell may live on
+      // (kept by mistake: use after transfer) until the collector reports it. Note that too.
+      if (
+        how === ValueFlag.Collected &&
+        (flags & (ValueFlag.Transferred | ValueFlag.Collected)) === ValueFlag.Transferred
+      ) {
+        v.set('flags', row, flags | how);
+        this.listener?.valueEnded(row, at, how);
+      }
+      return;
+    }
     v.set('flags', row, flags | how);
     v.set('endedAt', row, at);
     const size = v.get('size', row);
@@ -405,8 +547,16 @@ export class Tracker {
     this.listener?.valueEnded(row, at, how);
   }
 
-  private relate(kind: number, from: number, to: number, name: string, frame: ScopeFrame | undefined): void {
-    let count = 0;
+  private relate(
+    kind: number,
+    from: number,
+    to: number,
+    name: string,
+    frame: ScopeFrame | undefined,
+    extra = 0,
+    flags = 0,
+  ): void {
+    let count = extra;
     if (kind === RelationKind.Alias || kind === RelationKind.Move) {
       count = (this.aliasCount.get(from) ?? 0) + 1;
       this.aliasCount.set(from, count);
@@ -425,6 +575,7 @@ export class Tracker {
     t.set('name', r, this.strings.intern(name));
     t.set('scope', r, frame ? frame.id : -1);
     t.set('count', r, count);
+    t.set('flags', r, flags);
   }
 
   // --- queries ---
@@ -468,7 +619,14 @@ export class Tracker {
       sizePartial: (flags & ValueFlag.Partial) !== 0,
       trackedAt,
       endedAt: ended ? endedAt : undefined,
-      endedBy: flags & ValueFlag.Collected ? 'gc' : flags & ValueFlag.ScopeEnded ? 'scope' : undefined,
+      endedBy:
+        flags & ValueFlag.Collected
+          ? 'gc'
+          : flags & ValueFlag.ScopeEnded
+            ? 'scope'
+            : flags & ValueFlag.Transferred
+              ? 'transfer'
+              : undefined,
       lifetimeNs: ended ? endedAt - trackedAt : undefined,
       alive: !ended,
       lifetimeUnknown: primitive && scopeId < 0,
@@ -521,6 +679,49 @@ export class Tracker {
     }
     return out;
   }
+}
+
+/**
+ * Scope frames: `scope(name, fn)` enters its scope through a function of its own per scope
+ * name, `memscope_scope_<name as UTF-8 hex>`, so that a heap sample taken while fn runs
+ * synchronously has that frame on its stack: the sampling profiler records stack frames and
+ * nothing else (no async context), see docs/threads.md. Made with `new Function` (a frame of
+ * its own needs a function of its own), once per name, for at most MAX_SCOPE_FRAMES names of
+ * at most SCOPE_FRAME_NAME_BYTES bytes; otherwise, or where code generation is disallowed,
+ * the scope is entered directly. The profiler sees physical frames only, and an inlined
+ * function has none: the branch that never runs makes the function too large for V8 to
+ * inline (its limit is 460 bytes of bytecode); measured 14.5% of a hot scope's bytes
+ * attributed without it, 99.7% with it.
+ */
+export const SCOPE_FRAME_PREFIX = 'memscope_scope_';
+const MAX_SCOPE_FRAMES = 1000;
+const SCOPE_FRAME_NAME_BYTES = 64;
+type ScopeEntry = (als: AsyncLocalStorage<ScopeFrame>, frame: ScopeFrame, fn: () => unknown) => unknown;
+const scopeFrames = new Map<string, ScopeEntry | null>();
+// 60 statements: about 600 bytes of bytecode (45 were enough when measured, 30 were not).
+const NOT_INLINED = Array.from({ length: 60 }, (_, i) => `n=n*31+${i}|0;`).join('');
+
+function scopeFrame(name: string): ScopeEntry | null {
+  let f = scopeFrames.get(name);
+  if (f !== undefined) return f;
+  f = null;
+  if (scopeFrames.size < MAX_SCOPE_FRAMES) {
+    const hex = Buffer.from(name, 'utf8').toString('hex');
+    if (hex.length <= SCOPE_FRAME_NAME_BYTES * 2) {
+      try {
+        f = new Function(
+          `return function ${SCOPE_FRAME_PREFIX}${hex}(als, frame, fn) {
+            if (fn === null) { let n = 0; ${NOT_INLINED} return n; }
+            return als.run(frame, fn);
+          }`,
+        )() as ScopeEntry;
+      } catch {
+        f = null; // --disallow-code-generation-from-strings
+      }
+    }
+    scopeFrames.set(name, f);
+  }
+  return f;
 }
 
 function executionAsyncIdSafe(): number {

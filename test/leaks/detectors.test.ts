@@ -88,6 +88,7 @@ function addValue(m: SessionModel, v: Partial<ValueModel> & { name: string }): V
     endedAt: null,
     endedBy: null,
     alive: true,
+    collected: false,
     lifetimeUnknown: false,
     scope: -1,
     aliases: [],

@@ -102,7 +102,7 @@ export async function valueView(ctx: ViewContext): Promise<void> {
     ? 'unknown: a primitive outside any scope, whose end JavaScript cannot observe'
     : v.endedAt === null
       ? 'not ended by the end of the session'
-      : `+${duration(v.endedAt)} (${v.endedBy === 'gc' ? 'garbage collected' : 'its scope ended'})`;
+      : `+${duration(v.endedAt)} (${v.endedBy === 'gc' ? 'garbage collected' : v.endedBy === 'transfer' ? 'its buffer was transferred to another thread' : 'its scope ended'})`;
   ctx.main.append(
     pageTitle(
       v.name,
@@ -232,15 +232,21 @@ export async function valueView(ctx: ViewContext): Promise<void> {
               { class: 'links' },
               ...d.transfers.map((t) => {
                 const target = s.threads.find((x) => x.threadId === t.toThreadId && x.pid === thread?.pid);
+                const other = t.toThreadId < 0 ? 'an unknown thread' : target ? target.label : `thread ${t.toThreadId}`;
+                const after = t.received
+                  ? ''
+                  : t.detached === false
+                    ? '; the buffer was not detached here (it was copied)'
+                    : '; the buffer is detached here afterwards';
                 return h(
                   'li',
                   null,
-                  'sent to ',
-                  h('a', { href: href('threads') }, target ? target.label : `thread ${t.toThreadId}`),
+                  t.received ? 'received from ' : 'sent to ',
+                  h('a', { href: href('threads') }, other),
                   h(
                     'span',
                     { class: 'meta' },
-                    `at +${duration(t.at)}${t.scopeName ? ` in ${t.scopeName}` : ''}; the buffer is detached here afterwards`,
+                    `at +${duration(t.at)}${t.scopeName ? ` in ${t.scopeName}` : ''}${after}`,
                   ),
                 );
               }),

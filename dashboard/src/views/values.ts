@@ -39,7 +39,11 @@ export function stateBadge(v: ValueRow): HTMLElement {
       'unknown',
     );
   if (v.alive) return h('span', { class: 'state alive' }, 'alive');
-  return h('span', { class: 'state' }, v.endedBy === 'gc' ? 'collected' : 'scope ended');
+  return h(
+    'span',
+    { class: 'state' },
+    v.endedBy === 'gc' ? 'collected' : v.endedBy === 'transfer' ? 'transferred' : 'scope ended',
+  );
 }
 
 const COLUMNS: Column[] = [

@@ -202,13 +202,15 @@ export function drawLifespans(
       w.circle(x, ya, 2.5, { fill: '#8462C8' });
       w.circle(x, yb, 2.5, { fill: '#8462C8' });
       w.close('g');
-    } else if (rel.kind === 'transfer') {
+    } else if (rel.kind === 'transfer' && !rel.inbound) {
+      // The sending side; the arrival is the received value's own lane in its thread.
       const y = laneY.get(rel.from);
       if (y === undefined) continue;
       const from = model.values[rel.from];
       const target = model.threads.find((t) => t.threadId === rel.to && t.pid === model.threads[from.thread]?.pid);
+      const to = rel.to < 0 ? 'an unknown thread' : (target?.label ?? `thread ${rel.to}`);
       w.open('g', { class: 'transfer' });
-      w.title(`${from.name} transferred to ${target?.label ?? `thread ${rel.to}`} at ${formatDuration(rel.at)}`);
+      w.title(`${from.name} transferred to ${to} at ${formatDuration(rel.at)}`);
       transferMark(w, X(rel.at), y - 9);
       w.close('g');
     }

@@ -26,8 +26,11 @@ export function liveBadge(w: SvgWriter, x: number, cy: number): void {
   w.close('g');
 }
 
-/** The end of a lane, just after x: a cross for a garbage-collected value, a bar for a scope end. */
-export function endMark(w: SvgWriter, x: number, cy: number, by: 'gc' | 'scope' | null): void {
+/**
+ * The end of a lane, just after x: a cross for a garbage-collected value, a bar for a scope
+ * end; a transferred value's lane ends at its transfer arrow.
+ */
+export function endMark(w: SvgWriter, x: number, cy: number, by: 'gc' | 'scope' | 'transfer' | null): void {
   if (by === 'gc') {
     w.path(`M${x + 2} ${cy - 3}l6 6M${x + 2} ${cy + 3}l6 -6`, { stroke: C.ink2, 'stroke-width': 1.6 });
   } else if (by === 'scope') {

@@ -72,6 +72,8 @@ export function relationCounts(model: SessionModel, lanes: Lane[]): RelationCoun
   const c: RelationCounts = { alias: [0, 0], move: [0, 0], clone: [0, 0], transfer: [0, 0] };
   const seen = new Map<number, number>();
   for (const r of model.relations) {
+    // A transfer counts once, on its sending side; shared buffers are not relations between values here.
+    if (r.kind === 'share' || (r.kind === 'transfer' && r.inbound)) continue;
     c[r.kind][0]++;
     if (r.kind === 'alias' || r.kind === 'move') {
       // Aliases are drawn in order, up to the lane's limit.

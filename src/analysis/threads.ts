@@ -1,0 +1,114 @@
+/**
+ * The process and thread dimension: the statistics of each thread and each process of a
+ * session. Counters add up: the session's totals are the sums over its threads, and over
+ * its processes. Peaks do not add up (each is the most alive at once within its own part),
+ * so a part's peak is computed from its own values.
+ */
+import type { SessionModel, ThreadModel, ValueModel } from './model.js';
+import { peaks, type Stats } from './stats.js';
+
+export interface PartStats {
+  stats: Stats;
+  /** Indexes in SessionModel.threads. */
+  threads: number[];
+}
+
+/** How a thread's recording ended (the `thread_end` stat), or null when it was not finalised. */
+export function threadEnd(t: ThreadModel): 'exit' | 'terminate' | 'stopped' | 'process-exit' | null {
+  switch (t.stats?.thread_end) {
+    case 1:
+      return 'exit';
+    case 2:
+      return 'terminate';
+    case 3:
+      return 'stopped';
+    case 4:
+      return 'process-exit';
+    default:
+      return null;
+  }
+}
+
+function empty(): Stats {
+  return {
+    totalAllocations: 0,
+    totalAllocated: 0,
+    activeAllocations: 0,
+    activeMemory: 0,
+    peakAllocations: 0,
+    peakMemory: 0,
+    totalDeallocations: 0,
+    totalDeallocated: 0,
+    unknownLifetimes: 0,
+    aliases: 0,
+    clones: 0,
+    transfers: 0,
+    dropped: { values: 0, scopes: 0, relations: 0 },
+  };
+}
+
+/** Statistics per thread, indexed like SessionModel.threads (the same counters as computeStats). */
+export function statsByThread(model: SessionModel): Stats[] {
+  const out = model.threads.map(() => empty());
+  const values: ValueModel[][] = model.threads.map(() => []);
+  for (const v of model.values) {
+    const s = out[v.thread];
+    values[v.thread].push(v);
+    s.totalAllocations++;
+    s.totalAllocated += v.size;
+    if (v.alive) {
+      s.activeAllocations++;
+      s.activeMemory += v.size;
+    } else {
+      s.totalDeallocations++;
+      s.totalDeallocated += v.size;
+    }
+    if (v.lifetimeUnknown) s.unknownLifetimes++;
+  }
+  for (const r of model.relations) {
+    const s = out[r.thread];
+    if (r.kind === 'alias' || r.kind === 'move') s.aliases++;
+    else if (r.kind === 'clone') s.clones++;
+    else if (r.kind === 'transfer' && !r.inbound) s.transfers++;
+  }
+  for (const t of model.threads) {
+    const s = out[t.index];
+    s.dropped = { ...t.dropped };
+    const p = peaks(values[t.index]);
+    s.peakAllocations = p.allocations;
+    s.peakMemory = p.memory;
+  }
+  return out;
+}
+
+/** Statistics per process (pid), its threads' counters summed and its peak from its own values. */
+export function statsByProcess(model: SessionModel, byThread = statsByThread(model)): Map<number, PartStats> {
+  const out = new Map<number, PartStats>();
+  for (const t of model.threads) {
+    let p = out.get(t.pid);
+    if (!p) out.set(t.pid, (p = { stats: empty(), threads: [] }));
+    p.threads.push(t.index);
+    const s = byThread[t.index];
+    const sum = p.stats;
+    sum.totalAllocations += s.totalAllocations;
+    sum.totalAllocated += s.totalAllocated;
+    sum.activeAllocations += s.activeAllocations;
+    sum.activeMemory += s.activeMemory;
+    sum.totalDeallocations += s.totalDeallocations;
+    sum.totalDeallocated += s.totalDeallocated;
+    sum.unknownLifetimes += s.unknownLifetimes;
+    sum.aliases += s.aliases;
+    sum.clones += s.clones;
+    sum.transfers += s.transfers;
+    sum.dropped.values += s.dropped.values;
+    sum.dropped.scopes += s.dropped.scopes;
+    sum.dropped.relations += s.dropped.relations;
+  }
+  for (const p of out.values()) {
+    const own = new Set(p.threads);
+    const pk = peaks(model.values.filter((v) => own.has(v.thread)));
+    p.stats.peakAllocations = pk.allocations;
+    p.stats.peakMemory = pk.memory;
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+// The process and thread dimension of every report, on a real session of two processes with
+// workers (memscope run, reports written by it): totals add up across threads and processes.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { buildModel, type SessionModel } from '../../src/analysis/model.js';
+import { loadSession } from '../../src/recording/load.js';
+import { cleanEnv, cli, fixtures, root, tempDir } from './helpers.js';
+
+let dir: string;
+let model: SessionModel;
+const json = (file: string) => JSON.parse(readFileSync(join(dir, `family_${file}.json`), 'utf8'));
+
+before(() => {
+  const out = join(tempDir(), 'family-run');
+  const r = spawnSync(
+    process.execPath,
+    [cli, 'run', '--out', out, '--sampling-interval', '0', '--', process.execPath, join(fixtures, 'family.mjs')],
+    { cwd: root, encoding: 'utf8', env: cleanEnv(), timeout: 60_000 },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  dir = join(out, 'family');
+  model = buildModel(loadSession(dir));
+});
+
+test('a forked child and every worker record into the session, each value once', () => {
+  assert.equal(new Set(model.threads.map((t) => t.pid)).size, 2);
+  assert.equal(model.threads.length, 5);
+  const byName: Record<string, number> = {};
+  for (const v of model.values) byName[v.name] = (byName[v.name] ?? 0) + 1;
+  assert.deepEqual(byName, {
+    parent_value: 300,
+    parent_worker_0_value: 100,
+    parent_worker_1_value: 100,
+    child_value: 200,
+    child_worker_0_value: 100,
+  });
+  const child = model.threads.find((t) => t.label.startsWith('process') && t.threadId === 0);
+  assert.ok(child);
+  assert.ok(model.values.some((v) => v.thread === child.index && v.name === 'child_value'));
+});
+
+test('memory_analysis.json: the threads and the processes add up to the totals', () => {
+  const doc = json('memory_analysis');
+  const keys = ['total_allocations', 'total_allocated', 'active_allocations', 'active_memory'];
+  const more = ['total_deallocations', 'total_deallocated', 'transfers', 'aliases'];
+  for (const key of [...keys, ...more]) {
+    const threads = doc.threads.reduce((n: number, t: { stats: Record<string, number> }) => n + t.stats[key], 0);
+    const processes = doc.processes.reduce((n: number, p: { stats: Record<string, number> }) => n + p.stats[key], 0);
+    assert.equal(threads, doc.stats[key], key);
+    assert.equal(processes, doc.stats[key], key);
+  }
+  assert.equal(doc.stats.total_allocations, 800);
+  assert.equal(doc.processes.length, 2);
+  assert.deepEqual(
+    doc.processes.map((p: { threads: string[] }) => p.threads.length),
+    [3, 2],
+  );
+  for (const t of doc.threads) assert.equal(t.ended_by, 'exit', t.label);
+  // Half of each thread's values were dropped and collected.
+  assert.equal(doc.stats.active_allocations, 400);
+  for (const a of doc.allocations) {
+    assert.equal(typeof a.pid, 'number');
+    assert.equal(typeof a.thread_id, 'number');
+    assert.equal(typeof a.thread, 'string');
+  }
+});
+
+test('every other file carries the thread of what it lists', () => {
+  const lifetime = json('lifetime');
+  assert.ok(lifetime.lifecycle_events.length > 0);
+  for (const e of lifetime.lifecycle_events) assert.equal(typeof e.thread, 'string');
+  const snapshot = JSON.parse(readFileSync(join(dir, 'family_snapshot.json'), 'utf8'));
+  const types = Object.values(snapshot.memory_hierarchy).flatMap((c) =>
+    Object.values((c as { subcategories: Record<string, { types: { allocations: unknown[] }[] }> }).subcategories),
+  );
+  const allocations = types.flatMap((s) => s.types.flatMap((t) => t.allocations)) as {
+    pid: number;
+    thread: string;
+  }[];
+  assert.equal(allocations.length, 800);
+  assert.equal(new Set(allocations.map((a) => a.pid)).size, 2);
+  const performance = json('performance');
+  assert.equal(performance.recording.files, 5);
+  const heap = json('memory_analysis').heap;
+  assert.equal(new Set(heap.per_thread.map((t: { pid: number }) => t.pid)).size, 2);
+});

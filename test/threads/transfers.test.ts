@@ -1,0 +1,108 @@
+// Transfers and shared memory between real threads, recorded on both sides of a worker's
+// channel and merged into one model.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import type { SessionModel } from '../../src/analysis/model.js';
+import { statsByThread } from '../../src/analysis/threads.js';
+import { unsafeFfiJson } from '../../src/report/six-json.js';
+import { record } from './helpers.js';
+
+let model: SessionModel;
+let printed: Record<string, unknown>;
+
+before(() => {
+  const r = record('transfers.mjs', [], 'transfers');
+  assert.equal(r.run.status, 0, r.run.stderr);
+  model = r.model;
+  printed = JSON.parse(r.run.stdout);
+});
+
+const valuesNamed = (name: string) =>
+  model.values.filter((v) => v.name === name).map((v) => ({ thread: model.threads[v.thread].label, v }));
+
+test('postMessage returns and throws what Node does; a failed post records nothing', () => {
+  assert.equal(printed.returned, undefined);
+  assert.equal(printed.thrown, 'DataCloneError');
+  assert.equal(printed.keptLength, 32);
+  const kept = valuesNamed('kept');
+  assert.equal(kept.length, 1);
+  assert.equal(kept[0].v.alive, true);
+  assert.ok(!model.relations.some((r) => r.name === 'kept'));
+});
+
+test('each tracked buffer sent to the worker is recorded on both sides: sender, receiver, detached, arrival', () => {
+  for (const name of ['initial', 'big', 'plain']) {
+    const [sent, got, ...more] = valuesNamed(name);
+    assert.equal(more.length, 0, name);
+    assert.equal(sent.thread, 'main', name);
+    assert.equal(sent.v.endedBy, 'transfer', name);
+    assert.equal(got.thread, 'worker 1', name);
+    assert.equal(got.v.alive, true, name);
+    const out = model.relations.find((r) => r.kind === 'transfer' && !r.inbound && r.from === sent.v.id);
+    assert.ok(out, name);
+    assert.equal(out.to, 1);
+    assert.equal(out.detached, true);
+    assert.ok(out.peer !== undefined, name);
+    const arrival = model.relations[out.peer];
+    assert.equal(arrival.inbound, true);
+    assert.equal(arrival.from, got.v.id);
+    assert.equal(arrival.to, 0);
+    assert.equal(arrival.count, out.count);
+  }
+  // workerData is the channel's message 0; messages are numbered from 1.
+  const numbers = ['initial', 'big', 'plain'].map(
+    (name) => model.relations.find((r) => r.kind === 'transfer' && !r.inbound && r.name === name)?.count,
+  );
+  assert.deepEqual(numbers, [0, 1, 2]);
+  // The worker's copy holds the bytes now: sizes moved, not duplicated.
+  const [sent, got] = valuesNamed('big');
+  assert.equal(got.v.size, sent.v.size);
+});
+
+test('back over parentPort the target is the parent; over a MessageChannel it is unknown', () => {
+  const back = model.relations.find((r) => r.kind === 'transfer' && !r.inbound && r.name === 'back');
+  assert.ok(back);
+  assert.equal(model.threads[back.thread].label, 'worker 1');
+  assert.equal(back.to, 0);
+  assert.ok(back.peer !== undefined && model.threads[model.relations[back.peer].thread].label === 'main');
+  const across = model.relations.find((r) => r.kind === 'transfer' && r.name === 'across');
+  assert.ok(across);
+  assert.equal(across.to, -1);
+  assert.equal(across.detached, true);
+  assert.equal(across.peer, undefined);
+  assert.equal(printed.transfers, 5);
+});
+
+test('an untracked buffer in a transfer list is not recorded', () => {
+  assert.equal(model.relations.filter((r) => r.kind === 'transfer' && !r.inbound).length, 5);
+});
+
+test('a SharedArrayBuffer is counted once, where it was first tracked, with every thread holding it', () => {
+  const [shared, ...others] = valuesNamed('shared');
+  assert.equal(others.length, 0);
+  assert.equal(shared.thread, 'main');
+  assert.deepEqual(shared.v.sharedWith, [1]);
+  const [view] = valuesNamed('shared_view');
+  assert.equal(view.thread, 'worker 1');
+  // The view's own bytes only: its buffer is counted at its origin.
+  assert.ok(view.v.size < 1024, String(view.v.size));
+  const shares = model.relations.filter((r) => r.kind === 'share');
+  assert.ok(shares.length >= 1);
+  for (const r of shares) assert.equal(r.origin, shared.v.id);
+  const json = unsafeFfiJson(model, { name: 'transfers' });
+  assert.deepEqual(json.shared_memory, [
+    { value_id: shared.v.id, variable_name: 'shared', bytes: 1 << 16, thread: 'main', held_by: ['main', 'worker 1'] },
+  ]);
+  assert.equal(json.transfers.length, 5);
+});
+
+test('per-thread statistics add up to the session, with the moved bytes counted once', () => {
+  const per = statsByThread(model);
+  const active = per.reduce((n, s) => n + s.activeMemory, 0);
+  const alive = model.values.filter((v) => v.alive).reduce((n, v) => n + v.size, 0);
+  assert.equal(active, alive);
+  assert.equal(
+    per.reduce((n, s) => n + s.transfers, 0),
+    5,
+  );
+});
