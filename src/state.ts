@@ -3,6 +3,7 @@
  * so that the ESM and CommonJS builds, or two copies of the package, share one tracker.
  */
 import { type Config, resolveConfig } from './config.js';
+import type { Sampler } from './probes/sampling.js';
 import { processBoard } from './tracker/board.js';
 import { Tracker } from './tracker/tracker.js';
 
@@ -13,6 +14,10 @@ export interface State {
   active: boolean;
   warned: Set<string>;
   exitHooked: boolean;
+  /** The recording's sampling profiler in this thread, when the preload records (one per isolate). */
+  sampler?: Sampler;
+  /** Periodic exports and metrics started by init() or the preload (see production.ts). */
+  production?: unknown;
 }
 
 const KEY = Symbol.for('memscope.state.v1');
