@@ -91,7 +91,7 @@ export function applyPeriodic(config: Config, data: () => SessionData): Periodic
 }
 
 function stopPeriodic(p: Production): void {
-  p.periodic?.stop();
+  void p.periodic?.stop();
   p.detach?.();
   if (p.ownSampler) p.ownSampler.poll(true);
   p.periodic = p.detach = p.ownSampler = p.window = undefined;

@@ -55,7 +55,8 @@ export interface PeriodicExports {
   readonly stats: PeriodicStats;
   /** Runs one export now (the timer's work); resolves when its push, if any, is answered. */
   exportNow(): Promise<{ folder?: string; pprof?: PprofWindow; push?: PushResult }>;
-  stop(): void;
+  /** Stops the timer; resolves when the export in progress, if any, is written. */
+  stop(): Promise<void>;
 }
 
 /** Names of export folders: sortable UTC time to the millisecond. */
@@ -82,8 +83,10 @@ export function startPeriodicExports(o: PeriodicOptions): PeriodicExports {
   };
   let pushing = false;
   let writing = false;
+  let current: Promise<unknown> = Promise.resolve();
 
-  const exportNow = async () => {
+  /** `fromTimer`: the periodic tick, whose push must not keep the program alive. */
+  const exportNow = async (fromTimer = false) => {
     const out: { folder?: string; pprof?: PprofWindow; push?: PushResult } = {};
     if (writing) {
       stats.skipped++;
@@ -124,7 +127,7 @@ export function startPeriodicExports(o: PeriodicOptions): PeriodicExports {
       else {
         pushing = true;
         const p = out.pprof;
-        out.push = await pushToPyroscope(o.pyroscope, p.bytes, p.fromMs, p.untilMs);
+        out.push = await pushToPyroscope(o.pyroscope, p.bytes, p.fromMs, p.untilMs, { unref: fromTimer });
         pushing = false;
         stats.pushes++;
         stats.lastPush = out.push;
@@ -141,12 +144,23 @@ export function startPeriodicExports(o: PeriodicOptions): PeriodicExports {
 
   const timer = setInterval(
     () => {
-      exportNow().catch(() => {});
+      current = exportNow(true).catch(() => {});
     },
     Math.max(10, o.everyMs),
   );
   timer.unref();
-  return { stats, exportNow, stop: () => clearInterval(timer) };
+  return {
+    stats,
+    exportNow: () => {
+      const p = exportNow(false);
+      current = p.catch(() => {});
+      return p;
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await current;
+    },
+  };
 }
 
 /** A new folder named by the current time (a suffix if two exports share a millisecond). */

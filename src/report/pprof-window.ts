@@ -2,7 +2,9 @@
  * One window of heap samples (probes/profile-window.ts) as a gzipped pprof, through the same
  * converter as `memscope convert --to pprof` (profiles.ts): alloc_objects/alloc_space for what
  * was allocated during the window, inuse_objects/inuse_space for what is alive at its end
- * (live mode). The profile's time and duration are the window's.
+ * (live mode). The bytes are V8's estimates: each sample's size is already scaled by V8 (a
+ * 40-byte object sampled at a 16 KiB interval reports ~16 KiB); the object counts count
+ * samples. The profile's time and duration are the window's.
  */
 import { gzipSync } from 'node:zlib';
 import { buildModel } from '../analysis/model.js';

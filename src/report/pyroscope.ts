@@ -6,8 +6,8 @@
  *
  * which is what Pyroscope's HTTP API documents for pprof (and what its own Node.js SDK sends).
  * The sample types are pprof's standard memory ones (alloc_objects, alloc_space, inuse_objects,
- * inuse_space), which Pyroscope knows without a sample_type_config. The request never keeps
- * the program alive, times out, and reports failures instead of throwing.
+ * inuse_space), which Pyroscope knows without a sample_type_config. The request times out
+ * and reports failures instead of throwing; pushes from the timer never keep the program alive.
  */
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
@@ -67,8 +67,9 @@ export function pushToPyroscope(
   pprof: Buffer,
   fromMs: number,
   untilMs: number,
-  timeoutMs = 10_000,
+  options: { timeoutMs?: number; unref?: boolean } = {},
 ): Promise<PushResult> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise((resolve) => {
     try {
       const url = ingestUrl(target, fromMs, untilMs);
@@ -91,7 +92,8 @@ export function pushToPyroscope(
           res.on('error', (error) => resolve({ ok: false, status: res.statusCode, error: String(error) }));
         },
       );
-      req.on('socket', (socket) => socket.unref());
+      // A push made by the periodic timer must not keep the program alive.
+      if (options.unref) req.on('socket', (socket) => socket.unref());
       req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
       req.on('error', (error) => resolve({ ok: false, error: String(error) }));
       req.end(body);
