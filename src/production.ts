@@ -103,8 +103,9 @@ export function startMetricsServer(port: number, options: MetricsOptions = {}): 
   if (p.metrics) return p.metrics;
   try {
     const t = tracker();
-    prepareMetrics(t, options);
-    const server = serveMetrics(port, () => collectMetrics(t, options));
+    const o: MetricsOptions = { recordingDropped: () => state().recordingStats?.droppedEvents, ...options };
+    prepareMetrics(t, o);
+    const server = serveMetrics(port, () => collectMetrics(t, o));
     server.ready.catch((error) => warn(`memscope: cannot serve metrics on 127.0.0.1:${port}: ${String(error)}`));
     p.metrics = server;
     return server;

@@ -12,7 +12,7 @@
  */
 import { register as defaultRegistry, type Registry } from 'prom-client';
 import { collectMetrics, type MetricFamily, type MetricsOptions, prepareMetrics } from './probes/metrics.js';
-import { tracker, warnOnce } from './state.js';
+import { state, tracker, warnOnce } from './state.js';
 
 export type { MetricFamily, MetricsOptions } from './probes/metrics.js';
 
@@ -67,6 +67,7 @@ class FamilyMetric {
 export function registerMetrics(options: RegisterMetricsOptions = {}): RegisteredMetrics {
   const registry = options.registry ?? defaultRegistry;
   const t = tracker();
+  options = { recordingDropped: () => state().recordingStats?.droppedEvents, ...options };
   prepareMetrics(t, options);
   // One read serves every metric of a scrape: prom-client asks each metric in the same turn.
   let cached: MetricFamily[] | undefined;
@@ -84,7 +85,7 @@ export function registerMetrics(options: RegisterMetricsOptions = {}): Registere
     }
     return cached;
   };
-  // The families present now; leak_suspects only when a source is wired.
+  // The families (leak_suspects only when a detector is wired).
   const families = collectMetrics(t, options);
   const metrics = families.map((f) => new FamilyMetric(f.name, f.help, f.type, read));
   for (const m of metrics) registry.registerMetric(m as never);

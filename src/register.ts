@@ -120,6 +120,7 @@ function installRecording(): void {
   coverWorkers();
   // Periodic heap profiles share this sampler: V8 runs one sampling profiler per isolate.
   if (recording.sampler) s.sampler = recording.sampler;
+  s.recordingStats = recording.recorder.stats;
 
   let done = false;
   const finish = () => {

@@ -16,6 +16,8 @@ export interface State {
   exitHooked: boolean;
   /** The recording's sampling profiler in this thread, when the preload records (one per isolate). */
   sampler?: Sampler;
+  /** The recording's measured costs in this thread (droppedEvents for the metrics). */
+  recordingStats?: { droppedEvents: number };
   /** Periodic exports and metrics started by init() or the preload (see production.ts). */
   production?: unknown;
 }

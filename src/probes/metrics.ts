@@ -39,6 +39,8 @@ export interface MetricsOptions {
    * `leak_suspects` gauge is not exported (never a made-up 0).
    */
   leakSuspects?: () => number | undefined;
+  /** Events a recording in this thread could not keep (its pending buffer was full), when one runs. */
+  recordingDropped?: () => number | undefined;
 }
 
 export const DEFAULT_MAX_TYPE_LABELS = 50;
@@ -153,6 +155,9 @@ export function collectMetrics(tracker: Tracker, options: MetricsOptions = {}): 
     dropped.samples.push({ labels: labels('scopes'), value: t.counters[C.droppedScopes] });
     dropped.samples.push({ labels: labels('relations'), value: t.counters[C.droppedRelations] });
   }
+  const events = options.recordingDropped?.();
+  if (typeof events === 'number')
+    dropped.samples.push({ labels: { thread, table: 'recording_events' }, value: events });
   families.push(dropped);
   const evicted = fam('evicted_total', 'counter', 'Rows released by the bounded mode (still counted above).');
   const e = tracker.evicted();
@@ -161,10 +166,11 @@ export function collectMetrics(tracker: Tracker, options: MetricsOptions = {}): 
   evicted.samples.push({ labels: { thread, table: 'relations' }, value: e.relations });
   families.push(evicted);
 
-  const suspects = options.leakSuspects?.();
-  if (typeof suspects === 'number' && Number.isFinite(suspects)) {
+  if (options.leakSuspects) {
+    // The family exists once a detector is wired; a sample only when it gives a number.
     const f = fam('leak_suspects', 'gauge', 'Current leak suspects found by the leak detectors.');
-    f.samples.push({ labels: {}, value: suspects });
+    const suspects = options.leakSuspects();
+    if (typeof suspects === 'number' && Number.isFinite(suspects)) f.samples.push({ labels: {}, value: suspects });
     families.push(f);
   }
   return families;

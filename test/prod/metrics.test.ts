@@ -60,7 +60,10 @@ test('prom-client and the /metrics text give the same series; type labels are ca
   assert.equal(fromRegistry.get('memscope_collected_total{thread="0"}'), 100);
   assert.equal(fromRegistry.get('memscope_category_live_values{thread="0",category="Binary"}'), 4);
   // No detector wired: no leak gauge.
-  assert.equal([...fromRegistry.keys()].some((k) => k.startsWith('memscope_leak_suspects')), false);
+  assert.equal(
+    [...fromRegistry.keys()].some((k) => k.startsWith('memscope_leak_suspects')),
+    false,
+  );
 });
 
 test('the leak suspects gauge reads the wired detector', async () => {

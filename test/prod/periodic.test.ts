@@ -26,7 +26,10 @@ function run(out: string, env: Record<string, string>, args: string[] = []) {
 function checkFolders(dir: string, keep: number) {
   const entries = readdirSync(dir).sort();
   const folders = entries.filter((e) => /^\d{8}T\d{6}\.\d{3}Z(-\d+)?$/.test(e));
-  assert.deepEqual(entries.filter((e) => !folders.includes(e)), ['notes.txt']);
+  assert.deepEqual(
+    entries.filter((e) => !folders.includes(e)),
+    ['notes.txt'],
+  );
   assert.equal(folders.length, keep, entries.join());
   for (const folder of folders) {
     const files = readdirSync(join(dir, folder)).sort();

@@ -96,7 +96,9 @@ test('a heap profile pushed to the Pyroscope ingest endpoint decodes with the ri
 
     // Totals: exactly what memscope reported for this profile.
     const totals = Object.fromEntries(types.map((t) => [t, 0]));
-    for (const s of profile.sample) s.value.forEach((v, i) => (totals[types[i]] += Number(v)));
+    for (const s of profile.sample) {
+      for (let i = 0; i < s.value.length; i++) totals[types[i]] += Number(s.value[i]);
+    }
     assert.deepEqual(totals, app.totals);
 
     // The in-use bytes under each allocating function match its retained heap growth (±25%):
