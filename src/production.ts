@@ -176,6 +176,8 @@ function writeReportsOffThread(data: SessionData, folder: string, name: string):
       execArgv: [],
       workerData: { memscopeExport: { data, folder, name } },
       transferList: [...buffers],
+      // A runaway export ends the worker (reported as a failed export), never the program.
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
     });
     worker.unref();
     worker.once('message', (m: { ok: boolean; error?: string }) =>

@@ -1,9 +1,12 @@
 // Costs of the production features, each measured in this process: a metrics scrape (prom-client
 // registry and the /metrics text) with 100k values tracked and 60 types (50 type labels), a
-// periodic export (what blocks the event loop, the profiler poll, the wall time), and trackVar
-// in bounded mode at the cap (rows released as values die) against the unbounded default.
+// periodic export (what blocks the event loop, the profiler poll, the wall time), trackVar in
+// bounded mode at the cap (rows released as values die) against the unbounded default, and the
+// sampling heap profiler's cost on the HTTP benchmark's request work (building and serialising
+// 200 objects), profiler off and on in alternating 150 ms slices so that drift cancels out.
 // Run: npm run build && npm run bench -- bench/prod/costs.bench.ts
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
@@ -88,5 +91,53 @@ result.trackVarNs = {
   default: { median: Math.round(median(defaults)), p90: Math.round(p90(defaults)) },
   boundedAtCap: { median: Math.round(median(bounded)), p90: Math.round(p90(bounded)) },
 };
+// The sampling heap profiler on the request work, CPU time per request, alternating slices.
+{
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params: object = {}) => session.post(method, params, () => {});
+  post('HeapProfiler.enable');
+  let sink = 0;
+  const work = (n: number) => {
+    const items = [];
+    for (let i = 0; i < 200; i++) items.push({ id: i, name: `item ${i}`, tags: ['a', 'b', String(i)] });
+    return JSON.stringify({ path: `/${n}`, items }).length;
+  };
+  const slice = () => {
+    const end = performance.now() + 150;
+    const c0 = process.cpuUsage();
+    let n = 0;
+    while (performance.now() < end) for (let k = 0; k < 20; k++) sink += work(n++);
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / n;
+  };
+  const configs: Record<string, [number, boolean] | null> = {
+    off: null,
+    '512 KiB live (the preset)': [512 * 1024, false],
+    '512 KiB allocated': [512 * 1024, true],
+    '32 KiB live': [32 * 1024, false],
+  };
+  const perRequest: Record<string, number[]> = Object.fromEntries(Object.keys(configs).map((k) => [k, []]));
+  for (let i = 0; i < 3; i++) slice();
+  for (let round = 0; round < 25; round++) {
+    for (const [name, c] of Object.entries(configs)) {
+      if (c) {
+        post('HeapProfiler.startSampling', {
+          samplingInterval: c[0],
+          includeObjectsCollectedByMajorGC: c[1],
+          includeObjectsCollectedByMinorGC: c[1],
+        });
+      }
+      perRequest[name].push(slice());
+      if (c) post('HeapProfiler.stopSampling');
+    }
+  }
+  const off = median(perRequest.off);
+  result.samplingProfilerOnRequestWork = Object.fromEntries(
+    Object.entries(perRequest).map(([k, v]) => [k, { cpuMicrosPerRequest: ms(median(v)), ratio: ms(median(v) / off) }]),
+  );
+  if (sink < 0) console.log(sink);
+  session.disconnect();
+}
 console.log(JSON.stringify(result, null, 2));
 rmSync(out, { recursive: true, force: true });

@@ -4,10 +4,13 @@
 // profiles on (512 KiB sampling), a periodic export every 10 s (reports and pprof; the default
 // would be 60 s) and /metrics scraped every second, as a Prometheus with a 1 s interval would.
 // A third configuration tracks one value per request in a scope (bench/prod/tracked-server.mjs).
-// Configurations alternate within each round; per-round ratios to plain and their median are
-// reported, with the machine's load. Run: npm run build && node bench/prod/overhead.bench.mjs
+// Configurations alternate within each round (the order rotates); per-round ratios to plain and
+// their median are reported, with the machine's load. Two figures per run: throughput
+// (autocannon, 10 connections), and the server's CPU time per request (every thread of the
+// process, bench/prod/cpu-meter.mjs), which other work on a shared machine disturbs far less.
+// Run: npm run build && node bench/prod/overhead.bench.mjs
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,13 +45,16 @@ const configs = {
 
 async function http(config, name) {
   const metricsPort = await freePort();
-  const server = spawn(process.execPath, [join(root, config.server)], {
+  const cpuFile = join(out, `cpu-${name}.json`);
+  const meter = join(root, 'bench/prod/cpu-meter.mjs');
+  const server = spawn(process.execPath, ['--import', meter, join(root, config.server)], {
     cwd: root,
     env: {
       ...process.env,
       NODE_OPTIONS: '',
       MEMSCOPE_OUT_DIR: out,
       MEMSCOPE_NAME: name,
+      CPU_METER_FILE: cpuFile,
       ...config.env(metricsPort),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -64,12 +70,14 @@ async function http(config, name) {
             .then(() => scrapes++)
             .catch(() => {});
         }, 1000);
+  server.kill('SIGUSR2');
   const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration: SECONDS });
   clearInterval(scraper);
   const exited = new Promise((ok) => server.once('exit', ok));
   server.kill('SIGTERM');
   await exited;
-  return { rps: result.requests.average, scrapes };
+  const { cpuMicros } = JSON.parse(readFileSync(cpuFile, 'utf8'));
+  return { rps: result.requests.average, cpuPerRequest: cpuMicros / result.requests.total, scrapes };
 }
 
 const median = (a) => {
@@ -84,6 +92,7 @@ const quartiles = (a) => {
 
 const loadBefore = loadavg();
 const rps = Object.fromEntries(Object.keys(configs).map((k) => [k, []]));
+const cpu = Object.fromEntries(Object.keys(configs).map((k) => [k, []]));
 const scrapes = [];
 for (let round = 0; round < ROUNDS; round++) {
   // Rotate the order each round so that no configuration always runs first.
@@ -92,22 +101,28 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const name of order) {
     const r = await http(configs[name], name);
     rps[name].push(r.rps);
+    cpu[name].push(r.cpuPerRequest);
     if (name !== 'plain') scrapes.push(r.scrapes);
   }
-  process.stderr.write(
-    `round ${round + 1}/${ROUNDS}: ${Object.entries(rps)
-      .map(([k, v]) => `${k} ${v.at(-1)}`)
-      .join(', ')}\n`,
-  );
+  const last = Object.keys(configs).map((k) => `${k} ${rps[k].at(-1)} req/s ${cpu[k].at(-1).toFixed(1)} µs/req`);
+  process.stderr.write(`round ${round + 1}/${ROUNDS}: ${last.join(', ')}\n`);
 }
 const ratios = {};
 for (const name of Object.keys(configs)) {
   if (name === 'plain') continue;
   const perRound = rps[name].map((v, i) => v / rps.plain[i]);
+  const cpuRound = cpu[name].map((v, i) => v / cpu.plain[i]);
   ratios[name] = {
-    ratioOfMedians: Number((median(rps[name]) / median(rps.plain)).toFixed(4)),
-    medianOfRoundRatios: Number(median(perRound).toFixed(4)),
-    roundRatioQuartiles: quartiles(perRound).map((x) => Number(x.toFixed(4))),
+    throughput: {
+      ratioOfMedians: Number((median(rps[name]) / median(rps.plain)).toFixed(4)),
+      medianOfRoundRatios: Number(median(perRound).toFixed(4)),
+      roundRatioQuartiles: quartiles(perRound).map((x) => Number(x.toFixed(4))),
+    },
+    cpuPerRequest: {
+      ratioOfMedians: Number((median(cpu[name]) / median(cpu.plain)).toFixed(4)),
+      medianOfRoundRatios: Number(median(cpuRound).toFixed(4)),
+      roundRatioQuartiles: quartiles(cpuRound).map((x) => Number(x.toFixed(4))),
+    },
   };
 }
 console.log(
@@ -117,9 +132,12 @@ console.log(
       secondsPerRun: SECONDS,
       loadAverage: { before: loadBefore.map((x) => x.toFixed(2)), after: loadavg().map((x) => x.toFixed(2)) },
       requestsPerSecondMedian: Object.fromEntries(Object.entries(rps).map(([k, v]) => [k, median(v)])),
+      cpuMicrosPerRequestMedian: Object.fromEntries(
+        Object.entries(cpu).map(([k, v]) => [k, Number(median(v).toFixed(2))]),
+      ),
       ratios,
       metricsScrapesPerRun: median(scrapes),
-      raw: rps,
+      raw: { rps, cpuMicrosPerRequest: cpu },
     },
     null,
     2,
