@@ -2,7 +2,8 @@
 //   tracker < probes < recording < heap < analysis < report < server < cli < entries (src/*.ts)
 // A module may import its own layer and the layers below it. tracker/ and probes/ run inside
 // the user's program, so they may import nothing but Node's built-ins.
-// The dashboard (browser code) may import only types from src/.
+// analysis/ is pure (data in, data out): no node: built-ins, so the browser can share it.
+// The dashboard (browser code) may import src/analysis/ and types from anywhere in src/.
 // Exits 1 and lists each violation as file:line.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -66,6 +67,7 @@ for (const file of files(src)) {
     if ((layer === 'tracker' || layer === 'probes') && !spec.startsWith('node:')) {
       return `${layer} runs in the user's program and may import only node: built-ins, not ${spec}`;
     }
+    if (layer === 'analysis' && spec.startsWith('node:')) return `analysis is pure and may not import ${spec}`;
     return null;
   });
 }
@@ -74,7 +76,10 @@ for (const file of files(join(root, 'dashboard'))) {
   check(file, (spec, typeOnly) => {
     if (!spec.startsWith('.')) return null;
     const target = resolve(dirname(file), spec);
-    if (rank(target) !== null && !typeOnly) return `dashboard imports ${spec} from src/ (only types may cross)`;
+    const r = rank(target);
+    if (r !== null && !typeOnly && ORDER[r] !== 'analysis') {
+      return `dashboard imports ${spec} from src/ (only src/analysis/ and types may cross)`;
+    }
     return null;
   });
 }

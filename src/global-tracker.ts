@@ -9,9 +9,11 @@ import { createSnapshotParser, HeapSnapshot, heapFactsOf, locateHeld, snapshotHo
 import { collectGarbage } from './probes/force-gc.js';
 import { type HeapFigures, heapFigures } from './probes/memory.js';
 import { type HeapFacts, SCHEMA_VERSION, type SessionData, threadDataFromTracker } from './recording/data.js';
+import { packageRootOf } from './recording/session.js';
 import { writeReports } from './report/all.js';
 import { writeSnapshotJson } from './report/snapshot-json.js';
 import { writeLifecycleTimelineSvg, writeMemoryAnalysisSvg } from './report/svg/index.js';
+import { selfFile } from './self.js';
 import { state, tracker, warnOnce } from './state.js';
 import { boardThreads, COUNTERS } from './tracker/board.js';
 import { type AllocationInfo, statsFromCounters, type TrackerStats } from './tracker/tracker.js';
@@ -112,6 +114,7 @@ export class MemscopeTracker {
         argv: process.argv.slice(),
         startedAtMs: t.timeOriginMs + t.createdAt / 1e6,
         endedAtMs: Date.now(),
+        memscopeRoot: packageRootOf(selfFile()),
       },
       threads: [{ ...thread, heapFacts: this.heapFactsNow(valueIndex) }],
       problems: evictionNote(t.evicted()),

@@ -25,6 +25,7 @@ import { envDisabled } from './config.js';
 import { snapshotHoldingSync } from './heap/held.js';
 import {
   ENV,
+  packageRootOf,
   prepareSessionDir,
   type RecordOptions,
   readSessionJson,
@@ -36,7 +37,10 @@ import { state, tracker, warnOnce } from './state.js';
 
 const INSTALLED = Symbol.for('memscope.register.v1');
 
-/** This module's own file (ESM or CommonJS build). */
+/**
+ * This entry's own file (ESM or CommonJS build). Defined here, not shared: workers are given
+ * exactly this file to --import, and code shared between entries lands in another chunk.
+ */
 function selfFile(): string {
   if (typeof __filename === 'string') return __filename;
   return fileURLToPath(import.meta.url);
@@ -206,12 +210,13 @@ function session(name: string, startedAtMs: number, options: RecordOptions) {
     argv: process.argv.slice(),
     startedAtMs,
     options: { ...options } as Record<string, unknown>,
+    memscopeRoot: packageRootOf(selfFile()),
   };
 }
 
 /** The reports are made by `memscope report` in a separate process: the program's own memory stays untouched. */
 function writeReports(dir: string, mode: string): void {
-  const cli = resolve(dirname(selfFile()), '..', 'esm', 'cli.js');
+  const cli = join(packageRootOf(selfFile()) ?? resolve(dirname(selfFile()), '..', '..'), 'dist', 'esm', 'cli.js');
   const r = spawnSync(process.execPath, [cli, 'report', dir, '--mode', mode, '--quiet'], {
     env: { ...process.env, NODE_OPTIONS: withoutRegister(process.env.NODE_OPTIONS), [ENV.record]: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -3,22 +3,12 @@
  * ties as the server's ValueIndex (src/analysis/value-query.ts), checked by
  * test/dashboard/query-parity.test.ts. No DOM here: the test runs it in Node.
  */
+
+import { argsort, argsortDesc } from '../../src/analysis/argsort.js';
+import { NO_SCOPE, ranks } from '../../src/analysis/value-query.js';
 import type { ValueQuery, ValueSort, ValueTable } from '../../src/report/dashboard-data.js';
-import { argsort, argsortDesc } from './argsort.js';
 
-const NO_SCOPE = '(no scope)';
 const BITS = { alive: 1, lifetimeUnknown: 2 };
-
-function ranks(strings: readonly string[]): Int32Array {
-  const order = strings
-    .map((_, i) => i)
-    .sort((a, b) => (strings[a] < strings[b] ? -1 : strings[a] > strings[b] ? 1 : 0));
-  const rank = new Int32Array(strings.length);
-  order.forEach((i, r) => {
-    rank[i] = r;
-  });
-  return rank;
-}
 
 export class EmbeddedIndex {
   readonly count: number;

@@ -165,6 +165,24 @@ export interface SessionModel {
   /** Samples allocated and collected unseen between two polls (live mode), site unknown. */
   unseenSamples?: number;
   problems: string[];
+  /** What the leak probes observed (absent when nothing was recorded; see LeakEvidence). */
+  leaks?: LeakEvidence;
+}
+
+/** Leak evidence of a session, from the recording's leak probes (docs/recording-format.md). */
+export interface LeakEvidence {
+  /** Sizes of tracked collections over time: change points seen on timeline ticks. */
+  sizes: { value: number; at: number[]; size: number[] }[];
+  /** Tracked binary values found detached on a tick, with their byte length when tracked. */
+  detached: { value: number; at: number; bytes: number }[];
+  /** The heap right after each full GC, per thread in order (`at`: the poll that read it). */
+  gcHeap: { thread: number; at: number; used: number; external: number }[];
+  /** collectGarbage() calls, from start to completion (a settled full GC when rounds ≥ 2). */
+  forcedGcs: { thread: number; start: number; at: number; rounds: number }[];
+  /** Ref'd timers per thread: change points seen on ticks. */
+  timers: { thread: number; at: number[]; count: number[] }[];
+  listenerLeaks: { thread: number; at: number; emitter: string; event: string; count: number; site: string }[];
+  unsafeAllocs: { thread: number; site: string; calls: number; bytes: number; largest: number }[];
 }
 
 const NO_ALIASES: readonly AliasModel[] = Object.freeze([]);
@@ -326,6 +344,7 @@ export function buildModel(data: SessionData): SessionModel {
       }
     }
     if (t.profile) addProfile(model, t.profile, index, at);
+    if (t.leaks) addLeaks(model, t.leaks, index, valueBase, at);
     if (t.heapFacts) {
       const f = t.heapFacts;
       for (let i = 0; i < f.rows.length; i++) {
@@ -338,6 +357,55 @@ export function buildModel(data: SessionData): SessionModel {
   });
   model.durationNs = last;
   return model;
+}
+
+function addLeaks(
+  model: SessionModel,
+  l: NonNullable<ThreadData['leaks']>,
+  thread: number,
+  valueBase: number,
+  at: (ns: number) => number,
+) {
+  const e = (model.leaks ??= {
+    sizes: [],
+    detached: [],
+    gcHeap: [],
+    forcedGcs: [],
+    timers: [],
+    listenerLeaks: [],
+    unsafeAllocs: [],
+  });
+  const valueCount = model.values.length;
+  const series = new Map<number, { value: number; at: number[]; size: number[] }>();
+  for (let i = 0; i < l.sizes.row.length; i++) {
+    const value = valueBase + l.sizes.row[i];
+    if (value >= valueCount) continue;
+    let s = series.get(value);
+    if (!s) series.set(value, (s = { value, at: [], size: [] }));
+    s.at.push(at(l.sizes.at[i]));
+    s.size.push(l.sizes.size[i]);
+  }
+  for (const s of series.values()) {
+    // Rows of one batch are in order; batches are too, but sort to be safe.
+    const order = s.at.map((_, i) => i).sort((a, b) => s.at[a] - s.at[b]);
+    e.sizes.push({ value: s.value, at: order.map((i) => s.at[i]), size: order.map((i) => s.size[i]) });
+  }
+  for (let i = 0; i < l.detached.row.length; i++) {
+    const value = valueBase + l.detached.row[i];
+    if (value < valueCount) e.detached.push({ value, at: at(l.detached.at[i]), bytes: l.detached.bytes[i] });
+  }
+  for (let i = 0; i < l.gcHeap.at.length; i++) {
+    e.gcHeap.push({ thread, at: at(l.gcHeap.at[i]), used: l.gcHeap.used[i], external: l.gcHeap.external[i] });
+  }
+  for (let i = 0; i < l.forcedGcs.at.length; i++) {
+    const end = at(l.forcedGcs.at[i]);
+    e.forcedGcs.push({ thread, start: end - l.forcedGcs.durationNs[i], at: end, rounds: l.forcedGcs.rounds[i] });
+  }
+  if (l.timers.at.length > 0) {
+    e.timers.push({ thread, at: Array.from(l.timers.at, at), count: Array.from(l.timers.count) });
+  }
+  for (const w of l.listenerLeaks) e.listenerLeaks.push({ ...w, thread, at: at(w.at) });
+  for (const u of l.unsafeAllocs) e.unsafeAllocs.push({ ...u, thread });
 }
 
 function addProfile(

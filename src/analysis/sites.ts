@@ -54,26 +54,38 @@ export function depthOrder(sites: readonly SiteModel[]): number[] {
   return order;
 }
 
-export type Origin = 'user' | 'package' | 'node' | 'v8';
+export type Origin = 'user' | 'package' | 'node' | 'v8' | 'memscope';
 
-/** Where a frame's code comes from, and the package name when it is in node_modules. */
-export function originOf(url: string, functionName = ''): { origin: Origin; pkg: string } {
+/**
+ * Where a frame's code comes from, and the package name when it is in node_modules.
+ * `ownRoot` is memscope's own folder in the recorded program (SessionMeta.memscopeRoot): frames
+ * of its code (dist/ built, src/ run through tsx) — the exports a program makes in-process —
+ * are memscope's, not the program's.
+ */
+export function originOf(url: string, functionName = '', ownRoot?: string): { origin: Origin; pkg: string } {
   if (!url) {
     // V8's synthetic frames: (root), (program), (garbage collector), (V8 API)...
     return functionName.startsWith('(') ? { origin: 'v8', pkg: '(V8)' } : { origin: 'node', pkg: '(node internals)' };
   }
   if (url.startsWith('node:') || !/[\\/]/.test(url)) return { origin: 'node', pkg: '(node internals)' };
   const i = url.lastIndexOf('node_modules/');
+  if (ownRoot) {
+    const path = url.startsWith('file://') ? decodeURIComponent(url.slice('file://'.length)) : url;
+    if (path.startsWith(`${ownRoot}/dist/`) || path.startsWith(`${ownRoot}/src/`)) {
+      return { origin: 'memscope', pkg: '(memscope)' };
+    }
+  }
   if (i >= 0) {
     const rest = url.slice(i + 'node_modules/'.length).split('/');
     const pkg = rest[0].startsWith('@') && rest.length > 1 ? `${rest[0]}/${rest[1]}` : rest[0];
-    return { origin: 'package', pkg };
+    return pkg === 'memscope' ? { origin: 'memscope', pkg: '(memscope)' } : { origin: 'package', pkg };
   }
   return { origin: 'user', pkg: '(your code)' };
 }
 
 export interface HotSpot {
   key: string;
+  origin: Origin;
   /** Sampled bytes allocated directly in the group's frames. */
   selfBytes: number;
   selfLiveBytes: number;
@@ -84,8 +96,8 @@ export interface HotSpot {
 
 export type HotSpotGrouping = 'function' | 'file' | 'package';
 
-function keyOf(site: SiteModel, by: HotSpotGrouping): string {
-  if (by === 'package') return originOf(site.url, site.functionName).pkg;
+function keyOf(site: SiteModel, by: HotSpotGrouping, pkg: string): string {
+  if (by === 'package') return pkg;
   if (by === 'file') return site.url || '(no file)';
   const fn = site.functionName || '(anonymous)';
   return site.url ? `${fn} ${site.url}:${site.line}` : fn;
@@ -93,7 +105,8 @@ function keyOf(site: SiteModel, by: HotSpotGrouping): string {
 
 /**
  * Hot spots, largest self bytes first. Total bytes count each sample once per group even
- * when the group appears several times on one stack (recursion).
+ * when the group appears several times on one stack (recursion). Without node internals,
+ * the groups of Node's, V8's and memscope's own frames are left out.
  */
 export function hotSpots(
   model: SessionModel,
@@ -101,38 +114,30 @@ export function hotSpots(
   options: { includeNodeInternals?: boolean } = {},
 ): HotSpot[] {
   const includeInternals = options.includeNodeInternals ?? true;
+  const ownRoot = model.meta.memscopeRoot;
   const groups = new Map<string, HotSpot>();
-  const get = (key: string) => {
+  // One group per site, computed once.
+  const groupOf = model.sites.map((site) => {
+    const { origin, pkg } = originOf(site.url, site.functionName, ownRoot);
+    const key = keyOf(site, by, pkg);
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { key, selfBytes: 0, selfLiveBytes: 0, totalBytes: 0, samples: 0 }));
+    if (!g) groups.set(key, (g = { key, origin, selfBytes: 0, selfLiveBytes: 0, totalBytes: 0, samples: 0 }));
     return g;
-  };
+  });
   for (const sample of model.samples) {
-    const site = model.sites[sample.site];
-    const self = get(keyOf(site, by));
+    const self = groupOf[sample.site];
     self.selfBytes += sample.size;
     if (sample.live) self.selfLiveBytes += sample.size;
     self.samples++;
-    const seen = new Set<string>();
-    for (let s: SiteModel | undefined = site; s; s = s.parent >= 0 ? model.sites[s.parent] : undefined) {
-      const key = keyOf(s, by);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      get(key).totalBytes += sample.size;
+    const seen = new Set<HotSpot>();
+    for (let s = sample.site; s >= 0; s = model.sites[s].parent) {
+      const g = groupOf[s];
+      if (seen.has(g)) continue;
+      seen.add(g);
+      g.totalBytes += sample.size;
     }
   }
-  let list = [...groups.values()];
-  if (!includeInternals) {
-    list = list.filter((g) => {
-      const origin = by === 'package' ? g.key : g.key.split(' ').slice(1).join(' ');
-      return !(
-        origin === '' ||
-        origin === '(node internals)' ||
-        origin === '(V8)' ||
-        origin.startsWith('node:') ||
-        g.key.startsWith('(')
-      );
-    });
-  }
+  let list = [...groups.values()].filter((g) => g.samples > 0 || g.totalBytes > 0);
+  if (!includeInternals) list = list.filter((g) => g.origin === 'user' || g.origin === 'package');
   return list.sort((a, b) => b.selfBytes - a.selfBytes || b.totalBytes - a.totalBytes);
 }

@@ -1,25 +1,13 @@
 /**
  * Statistics over tracked values: the counters of getStats(), memory by type, the eight
- * metrics of the original report, and the category → subcategory → type hierarchy.
+ * metrics of the original report.
  */
+import type { TrackerStats } from '../tracker/tracker.js';
 import { argsort } from './argsort.js';
 import type { SessionModel, ValueModel } from './model.js';
 
-export interface Stats {
-  totalAllocations: number;
-  totalAllocated: number;
-  activeAllocations: number;
-  activeMemory: number;
-  peakAllocations: number;
-  peakMemory: number;
-  totalDeallocations: number;
-  totalDeallocated: number;
-  unknownLifetimes: number;
-  aliases: number;
-  clones: number;
-  transfers: number;
-  dropped: { values: number; scopes: number; relations: number };
-}
+/** The counters of getStats(), computed from the model (so over every thread and process). */
+export type Stats = Omit<TrackerStats, 'trackerBytes'>;
 
 export function computeStats(model: SessionModel): Stats {
   const s: Stats = {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../recording/load.js';
+import { registerDiff } from './diff.js';
 import { addHeapCommand } from './heap.js';
 import { registerHtml } from './html.js';
 import { registerReport } from './report.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerHtml(program);
   registerServe(program);
+  registerDiff(program);
   addHeapCommand(program);
   return program;
 }

@@ -11,11 +11,13 @@ import { constants } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { buildFindings, findingsLine } from '../analysis/findings.js';
 import { hotSpots } from '../analysis/sites.js';
 import { UserError } from '../recording/load.js';
 import {
   DEFAULT_RECORD_OPTIONS,
   ENV,
+  packageRootOf,
   prepareSessionDir,
   type RecordOptions,
   readSessionJson,
@@ -145,6 +147,7 @@ async function run(command: string, args: string[], opts: RunOptions): Promise<n
     argv: [command, ...args],
     startedAtMs,
     options: { ...record } as Record<string, unknown>,
+    memscopeRoot: packageRootOf(fileURLToPath(import.meta.url)),
   };
   writeSessionJson(dir, meta);
   const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --import="${registerUrl()}"`.trim();
@@ -209,10 +212,14 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
   ];
   const heap = heapSummary(model);
   out.push(`  peak heap used ${fmt(heap?.peak_used)}, peak rss ${fmt(heap?.peak_rss)}`);
-  const sites = hotSpots(model, 'function', { includeNodeInternals: false }).slice(0, 5);
+  const sites = hotSpots(model, 'function', { includeNodeInternals: false })
+    .filter((s) => s.selfBytes > 0)
+    .slice(0, 5);
   if (sites.length) {
-    out.push('  top allocation sites (sampled bytes, self):');
+    out.push('  top allocation sites in your code and packages (sampled bytes, self):');
     for (const s of sites) out.push(`    ${fmt(s.selfBytes).padStart(10)}  ${s.key}`);
+  } else if (model.samplingInterval !== null) {
+    out.push('  no sampled allocation in your code or packages (all in Node, V8 or memscope itself)');
   }
   const values = [...model.values].sort((a, b) => b.size - a.size).slice(0, 5);
   if (values.length) {
@@ -220,6 +227,11 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
     for (const v of values)
       out.push(`    ${fmt(v.size).padStart(10)}  ${v.name}: ${v.typeName}${v.alive ? '' : ' (ended)'}`);
   }
+  const findings = buildFindings(model);
+  out.push(
+    `  findings: ${findingsLine(findings)}${findings.length ? ` (${model.name}_security_violations.json)` : ''}`,
+  );
+  for (const f of findings.slice(0, 5)) out.push(`    ${f.severity.padEnd(6)}  ${f.title}`);
   out.push(`  files written (${files.length}):`);
   for (const f of files) out.push(`    ${f}`);
   process.stderr.write(`${out.join('\n')}\n`);

@@ -46,6 +46,22 @@ interface Profile {
   samples: { size: number; nodeId: number; ordinal: number }[];
 }
 
+/**
+ * V8 has one sampling profiler per isolate, shared by every inspector session: a second
+ * start and stop would end the first one's profile. A running Sampler says so here (on
+ * globalThis: the ESM and CommonJS builds of one thread share it).
+ */
+const HELD = Symbol.for('memscope.sampling.held.v1');
+
+/** Whether a memscope Sampler is running in this thread. */
+export function samplingHeld(): boolean {
+  return (globalThis as unknown as Record<symbol, boolean | undefined>)[HELD] === true;
+}
+
+function hold(held: boolean): void {
+  (globalThis as unknown as Record<symbol, boolean | undefined>)[HELD] = held;
+}
+
 /** Distinct call-tree nodes kept; beyond it samples go to the deepest known caller. */
 const MAX_FRAMES = 200_000;
 
@@ -120,6 +136,7 @@ export class Sampler {
     } catch {
       this.running = false;
     }
+    if (this.running) hold(true);
     return this.running;
   }
 
@@ -148,6 +165,7 @@ export class Sampler {
         this.session?.disconnect();
       } catch {}
       this.session = undefined;
+      hold(false);
     }
   }
 

@@ -44,3 +44,6 @@ export interface ProfileData {
   /** live mode: samples allocated and collected between two polls, never seen (site unknown). */
   unseenSamples?: number;
 }
+
+/** The site of a large Buffer.allocUnsafe call beyond the probe's stack budget (caller unknown). */
+export const NOT_SAMPLED = '(site not sampled)';

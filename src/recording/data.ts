@@ -3,6 +3,7 @@
  * tracker's own columnar shape. The recording files hold exactly this; the in-process exports
  * build the same shape from the live tracker, so both go through one analysis.
  */
+import { forcedGcs } from '../probes/force-gc.js';
 import type { GcData, ProfileData, TimelineData } from '../probes/types.js';
 import type { Tracker } from '../tracker/tracker.js';
 import {
@@ -41,6 +42,42 @@ export interface ThreadData {
   profile?: ProfileData;
   /** Measured costs of the recording in this thread (recording_write_ns, sampling_poll_ns, ...). */
   stats?: Record<string, number>;
+  /** Leak evidence recorded in this thread (see LeakData); absent in older recordings. */
+  leaks?: LeakData;
+}
+
+/**
+ * What the leak probes observed in one thread. Times are nanoseconds after the thread's
+ * origin; `row` is a value row of the thread.
+ */
+export interface LeakData {
+  /** Sizes of tracked collections, one row per change seen on a timeline tick. */
+  sizes: { row: Col; at: Col; size: Col };
+  /** Tracked binary values found detached (byte length 0) on a tick, with their bytes when tracked. */
+  detached: { row: Col; at: Col; bytes: Col };
+  /** The heap right after each full GC, in order (`at` is the poll that read it). */
+  gcHeap: { at: Col; used: Col; external: Col };
+  /** collectGarbage() calls: when each completed, how long it took (ns) and the full GCs it ran. */
+  forcedGcs: { at: Col; durationNs: Col; rounds: Col };
+  /** Ref'd timers, one row per change seen on a tick. */
+  timers: { at: Col; count: Col };
+  listenerLeaks: { at: number; emitter: string; event: string; count: number; site: string }[];
+  /** Large Buffer.allocUnsafe(Slow) calls by site, summed over the recording. */
+  unsafeAllocs: { site: string; calls: number; bytes: number; largest: number }[];
+}
+
+type Col = ArrayLike<number>;
+
+export function emptyLeakData(): LeakData {
+  return {
+    sizes: { row: [], at: [], size: [] },
+    detached: { row: [], at: [], bytes: [] },
+    gcHeap: { at: [], used: [], external: [] },
+    forcedGcs: { at: [], durationNs: [], rounds: [] },
+    timers: { at: [], count: [] },
+    listenerLeaks: [],
+    unsafeAllocs: [],
+  };
 }
 
 /** A snapshot file of the session folder, and where the tracked values are in it (heap/held.ts). */
@@ -85,6 +122,8 @@ export interface SessionMeta {
   startedAtMs: number;
   endedAtMs?: number;
   options?: Record<string, unknown>;
+  /** memscope's own folder in the recorded program: its frames are told apart from the program's. */
+  memscopeRoot?: string;
 }
 
 export interface SessionData {
@@ -102,7 +141,7 @@ export const RELATION_COLUMN_NAMES = Object.keys(RELATION_COLUMNS) as RelationCo
 export function threadDataFromTracker(tracker: Tracker): ThreadData & { valueIndex: (token: number) => number } {
   // Held rows only, renumbered when the tracker's bounded mode released or moved some.
   const { values, scopes, relations, valueIndex } = tracker.exportTables();
-  return {
+  const thread: ThreadData & { valueIndex: (token: number) => number } = {
     valueIndex,
     pid: tracker.pid,
     threadId: tracker.threadId,
@@ -113,4 +152,16 @@ export function threadDataFromTracker(tracker: Tracker): ThreadData & { valueInd
     relations,
     dropped: tracker.getStats().dropped,
   };
+  // collectGarbage() calls are the in-process evidence of settled full GCs (leak suspects).
+  const forced = forcedGcs();
+  if (forced.length > 0) {
+    const leaks = emptyLeakData();
+    leaks.forcedGcs = {
+      at: forced.map((g) => g.atMs * 1e6 - tracker.createdAt),
+      durationNs: forced.map((g) => (g.atMs - g.startMs) * 1e6),
+      rounds: forced.map((g) => g.rounds),
+    };
+    thread.leaks = leaks;
+  }
+  return thread;
 }

@@ -30,6 +30,14 @@ export const EVENT_KINDS = [
   'dropped',
   'heap-snapshot',
   'held',
+  // Leak detection (docs/recording-format.md, "Leak evidence"):
+  'size',
+  'detached',
+  'gc-heap',
+  'forced-gc',
+  'listener-leak',
+  'timers',
+  'unsafe-alloc',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const K = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as Record<EventKind, number>;

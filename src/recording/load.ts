@@ -10,7 +10,14 @@ import { RecordBatchReader } from 'apache-arrow';
 import type { GcData, ProfileData, TimelineData } from '../probes/types.js';
 import { ValueFlag } from '../tracker/tracker.js';
 import { END_OF_STREAM } from './arrow-writer.js';
-import { type HeldSnapshot, SCHEMA_VERSION, type SessionData, type SessionMeta, type ThreadData } from './data.js';
+import {
+  emptyLeakData,
+  type HeldSnapshot,
+  SCHEMA_VERSION,
+  type SessionData,
+  type SessionMeta,
+  type ThreadData,
+} from './data.js';
 import { EVENT_KINDS, K, META, RECORDING_EXTENSION, RECORDING_SCHEMA_VERSION } from './events.js';
 import { scanFraming } from './frames.js';
 
@@ -204,6 +211,10 @@ function buildThread(
   const sampleRow = new Map<number, number>();
   const gone = new Set<number>();
   let liveKnown = false;
+  const leaks = emptyLeakData();
+  let leakRows = 0;
+  const gcHeapAt = new Map<number, { at: number; used: number; external: number }>();
+  const unsafe = new Map<string, { site: string; calls: number; bytes: number; largest: number }>();
   let held: HeldSnapshot | undefined;
   const relKind: Record<number, number> = { [K.alias]: 1, [K.move]: 2, [K.clone]: 3, [K.transfer]: 4 };
 
@@ -320,6 +331,59 @@ function buildThread(
           if (what in dropped) dropped[what] = b.size[i];
           break;
         }
+        case K.size:
+          leakRows++;
+          (leaks.sizes.row as number[]).push(id);
+          (leaks.sizes.at as number[]).push(at);
+          (leaks.sizes.size as number[]).push(b.size[i]);
+          break;
+        case K.detached:
+          leakRows++;
+          (leaks.detached.row as number[]).push(id);
+          (leaks.detached.at as number[]).push(at);
+          (leaks.detached.bytes as number[]).push(b.size[i]);
+          break;
+        case K['gc-heap']: {
+          leakRows++;
+          // Two rows per full GC (heap_used, external) share its ordinal.
+          const ordinal = b.aux[i];
+          let e = gcHeapAt.get(ordinal);
+          if (!e) gcHeapAt.set(ordinal, (e = { at, used: 0, external: 0 }));
+          if (names[b.name[i]] === 'external') e.external = b.size[i];
+          else e.used = b.size[i];
+          break;
+        }
+        case K['forced-gc']:
+          leakRows++;
+          (leaks.forcedGcs.at as number[]).push(at);
+          (leaks.forcedGcs.durationNs as number[]).push(b.size[i]);
+          (leaks.forcedGcs.rounds as number[]).push(b.aux[i]);
+          break;
+        case K.timers:
+          leakRows++;
+          (leaks.timers.at as number[]).push(at);
+          (leaks.timers.count as number[]).push(b.size[i]);
+          break;
+        case K['listener-leak']:
+          leakRows++;
+          leaks.listenerLeaks.push({
+            at,
+            event: names[b.name[i]] ?? '',
+            emitter: types[b.type[i]] ?? '',
+            count: b.aux[i],
+            site: names[b.ref[i]] ?? '',
+          });
+          break;
+        case K['unsafe-alloc']: {
+          leakRows++;
+          const site = names[b.name[i]] ?? '';
+          let e = unsafe.get(site);
+          if (!e) unsafe.set(site, (e = { site, calls: 0, bytes: 0, largest: 0 }));
+          e.calls += b.aux[i];
+          e.bytes += b.size[i];
+          e.largest = Math.max(e.largest, b.ref[i]);
+          break;
+        }
         case K['heap-snapshot']:
           held = { file: names[b.name[i]], holderId: id, rows: [] };
           break;
@@ -391,6 +455,16 @@ function buildThread(
     stats,
   };
   if (heapAt.size > 0) thread.timeline = timelineOf(heapAt, spaces);
+  if (leakRows > 0) {
+    for (const ordinal of [...gcHeapAt.keys()].sort((a, b) => a - b)) {
+      const e = gcHeapAt.get(ordinal) as { at: number; used: number; external: number };
+      (leaks.gcHeap.at as number[]).push(e.at);
+      (leaks.gcHeap.used as number[]).push(e.used);
+      (leaks.gcHeap.external as number[]).push(e.external);
+    }
+    leaks.unsafeAllocs = [...unsafe.values()];
+    thread.leaks = leaks;
+  }
   if (gc.at.length > 0) thread.gc = gc as GcData;
   if (profile) thread.profile = profile;
   if (held) thread.held = held;
@@ -480,6 +554,7 @@ export function loadSession(path: string): SessionData {
       startedAtMs: meta.startedAtMs ?? Math.min(...starts),
       endedAtMs: meta.endedAtMs,
       options: meta.options,
+      memscopeRoot: meta.memscopeRoot,
     },
     threads,
     problems,

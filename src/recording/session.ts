@@ -3,8 +3,8 @@
  * options the preload reads from MEMSCOPE_* environment variables (inherited by child
  * processes, and passed to worker threads with the process's environment).
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { SessionMeta } from './data.js';
 import { RECORDING_EXTENSION } from './events.js';
 
@@ -28,6 +28,8 @@ export interface RecordOptions {
   /** Whether the first process writes the reports when it exits (`memscope run` does it itself). */
   reports: boolean;
   reportMode: 'fast' | 'detailed' | 'auto';
+  /** Buffer.allocUnsafe(Slow) calls of at least this many bytes are counted by call site; 0 turns it off. */
+  unsafeBufferBytes: number;
 }
 
 /** Defaults chosen for low overhead (see BENCHMARKS.md, "Recording"). */
@@ -40,6 +42,7 @@ export const DEFAULT_RECORD_OPTIONS: RecordOptions = {
   heapSnapshot: 'never',
   reports: true,
   reportMode: 'auto',
+  unsafeBufferBytes: 64 * 1024,
 };
 
 /** The environment variable of each option. */
@@ -56,6 +59,7 @@ export const ENV = {
   reports: 'MEMSCOPE_REPORTS',
   reportMode: 'MEMSCOPE_REPORT_MODE',
   record: 'MEMSCOPE_RECORD',
+  unsafeBufferBytes: 'MEMSCOPE_UNSAFE_BUFFER_BYTES',
 } as const;
 
 function num(raw: string | undefined, fallback: number): number {
@@ -76,6 +80,7 @@ export function recordOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Reco
     heapSnapshot: env[ENV.heapSnapshot] === 'at-exit' ? 'at-exit' : 'never',
     reports: !/^(0|false|no|off)$/i.test(env[ENV.reports] ?? ''),
     reportMode: mode === 'fast' || mode === 'detailed' ? mode : 'auto',
+    unsafeBufferBytes: num(env[ENV.unsafeBufferBytes], d.unsafeBufferBytes),
   };
 }
 
@@ -90,6 +95,7 @@ export function recordOptionsToEnv(o: RecordOptions): Record<string, string> {
     [ENV.heapSnapshot]: o.heapSnapshot,
     [ENV.reports]: o.reports ? '1' : '0',
     [ENV.reportMode]: o.reportMode,
+    [ENV.unsafeBufferBytes]: String(o.unsafeBufferBytes),
   };
 }
 
@@ -117,5 +123,18 @@ export function readSessionJson(dir: string): (SessionMeta & Record<string, unkn
     return JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8'));
   } catch {
     return undefined;
+  }
+}
+
+/** The folder of the memscope package that holds `file` (the nearest package.json named memscope). */
+export function packageRootOf(file: string): string | undefined {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    try {
+      if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'memscope') return dir;
+    } catch {
+      return undefined;
+    }
+    if (dirname(dir) === dir) return undefined;
   }
 }

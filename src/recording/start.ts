@@ -7,9 +7,14 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { onForcedGc } from '../probes/force-gc.js';
 import { startGcObserver } from '../probes/gc.js';
+import { GcHeapProbe } from '../probes/gc-heap.js';
+import { startListenerProbe } from '../probes/listeners.js';
 import { Sampler } from '../probes/sampling.js';
 import { startTimeline } from '../probes/timeline.js';
+import { TimerProbe } from '../probes/timers.js';
+import { UnsafeBufferProbe } from '../probes/unsafe-buffers.js';
 import type { Tracker } from '../tracker/tracker.js';
 import { HEAP_METRICS, K } from './events.js';
 import { Recorder } from './recorder.js';
@@ -52,6 +57,41 @@ export function startRecording(
   let timelineTicks = 0;
   let timelineNs = 0;
 
+  // The heap right after each full GC, taken on every tick and flush (so that V8's profiler
+  // holds at most one interval's collections).
+  const gcHeap = new GcHeapProbe();
+  const gcHeapOn = gcHeap.start();
+  let fullGcs = 0;
+  const heapUsedName = recorder.name('heap_used');
+  const externalName = recorder.name('external');
+  const takeGcHeap = (final = false) => {
+    const at = recorder.now();
+    for (const e of gcHeap.poll(final)) {
+      recorder.add(K['gc-heap'], at, 0, -1, -1, fullGcs, heapUsedName, 0, 0, 0, e.used);
+      recorder.add(K['gc-heap'], at, 0, -1, -1, fullGcs, externalName, 0, 0, 0, e.external);
+      fullGcs++;
+    }
+  };
+
+  // Leak evidence on each timeline tick: sizes of tracked collections, detached buffers, timers.
+  const timers = new TimerProbe();
+  let lastTimers = -1;
+  let watchNs = 0;
+  const watchTick = (at: number) => {
+    const t0 = process.hrtime.bigint();
+    tracker.watch.sample({
+      size: (row, size) => recorder.add(K.size, at, row, -1, -1, 0, 0, 0, 0, 0, size),
+      detached: (row, bytes) => recorder.add(K.detached, at, row, -1, -1, 0, 0, 0, 0, 0, bytes),
+    });
+    const n = timers.read();
+    if (n >= 0 && n !== lastTimers) {
+      lastTimers = n;
+      recorder.add(K.timers, at, 0, -1, -1, 0, 0, 0, 0, 0, n);
+    }
+    takeGcHeap();
+    watchNs += Number(process.hrtime.bigint() - t0);
+  };
+
   if (options.timelineIntervalMs > 0) {
     const names = HEAP_METRICS.map((m) => recorder.name(m));
     const fields = ['size', 'used', 'available'].map((f) => recorder.type(f));
@@ -69,9 +109,42 @@ export function startRecording(
         }
         timelineTicks++;
         timelineNs += Number(process.hrtime.bigint() - t0);
+        watchTick(at);
       }),
     );
   }
+
+  // collectGarbage() calls: settled full GCs.
+  stops.push(
+    onForcedGc((gc) => {
+      const at = gc.atMs * 1e6 - tracker.createdAt;
+      recorder.add(K['forced-gc'], at, 0, -1, -1, gc.rounds, 0, 0, 0, 0, (gc.atMs - gc.startMs) * 1e6);
+    }),
+  );
+  stops.push(
+    startListenerProbe((w) =>
+      recorder.add(
+        K['listener-leak'],
+        recorder.now(),
+        0,
+        recorder.name(w.site),
+        -1,
+        w.count,
+        recorder.name(w.event),
+        recorder.type(w.emitter),
+      ),
+    ),
+  );
+  const unsafe = options.unsafeBufferBytes > 0 ? new UnsafeBufferProbe(options.unsafeBufferBytes) : undefined;
+  if (unsafe?.start()) stops.push(() => unsafe.stop());
+  const takeUnsafe = () => {
+    if (!unsafe) return;
+    const at = recorder.now();
+    for (const s of unsafe.take()) {
+      const largest = Math.min(s.largest, 0x7fffffff);
+      recorder.add(K['unsafe-alloc'], at, 0, largest, -1, s.calls, recorder.name(s.site), 0, 0, 0, s.bytes);
+    }
+  };
 
   stops.push(
     startGcObserver((e) => {
@@ -109,6 +182,8 @@ export function startRecording(
         const cost = performance.now() - t0;
         nextPoll = performance.now() + (options.samplingPollMs || Math.min(60_000, Math.max(5000, 200 * cost)));
       }
+      takeGcHeap();
+      takeUnsafe();
       recorder.flush();
     } catch {}
   }, options.flushIntervalMs);
@@ -121,7 +196,10 @@ export function startRecording(
     try {
       clearInterval(flushTimer);
       for (const stop of stops) stop();
+      if (options.timelineIntervalMs > 0) watchTick(recorder.now());
       sampler?.poll(true);
+      takeGcHeap(true); // after the sampler's last poll, which forces a full GC
+      takeUnsafe();
       if (options.heapSnapshot === 'at-exit' && threadId === 0) {
         const name = `${options.name}.p${process.pid}.heapsnapshot`;
         const file = join(options.dir, name);
@@ -144,6 +222,12 @@ export function startRecording(
         timeline_interval_ms: options.timelineIntervalMs,
         timeline_ticks: timelineTicks,
         timeline_ns: timelineNs,
+        watch_ns: watchNs,
+        watched_values: tracker.watch.size,
+        watch_full: tracker.watch.full,
+        gc_heap_probe: gcHeapOn ? 1 : 0,
+        full_gcs: fullGcs,
+        unsafe_buffer_threshold: unsafe ? options.unsafeBufferBytes : 0,
       });
     } catch (error) {
       warn(`memscope: finishing the recording failed: ${String(error)}`);

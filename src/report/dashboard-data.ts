@@ -8,6 +8,8 @@
 
 import { argsortDesc } from '../analysis/argsort.js';
 import { downsampleIndices, lowerBound, pick, thinEvents, trackedSeries, upperBound } from '../analysis/downsample.js';
+import { buildFindings, type FindingKind } from '../analysis/findings.js';
+import { GcFacts, ownerScope } from '../analysis/leaks.js';
 import type { AliasModel, RetainerStep, ScopeModel, SessionModel, ValueModel } from '../analysis/model.js';
 import { type HotSpot, hotSpots, siteTotals } from '../analysis/sites.js';
 import { computeMetrics, computeStats, type Metrics, type Stats } from '../analysis/stats.js';
@@ -58,14 +60,22 @@ export interface HierarchySummary {
 }
 
 export interface Finding {
-  kind: 'outlived-scope' | 'dropped' | 'unknown-lifetime' | 'problem';
-  severity: 'warning' | 'info';
+  /** A leak or safety finding (analysis/findings.ts), or a note on what limits the figures. */
+  kind: FindingKind | 'outlived-scope' | 'dropped' | 'unknown-lifetime' | 'problem';
+  /** high, medium, low for findings with evidence; warning, info for notes. */
+  severity: 'high' | 'medium' | 'low' | 'warning' | 'info';
   title: string;
   detail: string;
   count: number;
   bytes: number | null;
   /** Values to look at, most bytes first (at most 50). */
   values: { id: number; name: string; typeName: string; size: number }[];
+  /** The observed facts, one line each (findings with evidence). */
+  evidence?: string[];
+  remediation?: string;
+  thread?: string;
+  /** What keeps the first value alive, from a heap snapshot. */
+  retainerPath?: RetainerStep[];
 }
 
 export interface SessionSummary {
@@ -868,30 +878,47 @@ function sitesOf(m: SessionModel): SitesResponse {
   };
 }
 
-/** What deserves a look: values that outlived their scope, rows not recorded, unknown lifetimes, read problems. */
+/**
+ * What deserves a look: the leak and safety findings with their evidence, then values that
+ * outlived their scope without a settled GC to confirm it, rows not recorded, unknown
+ * lifetimes and read problems.
+ */
 function findings(m: SessionModel, stats: Stats): Finding[] {
-  const out: Finding[] = [];
-  const outlived = m.values.filter(
-    (v) => v.alive && !v.primitive && v.scope >= 0 && m.scopes[v.scope].exitedAt !== null,
-  );
+  const valueRef = (id: number) => {
+    const v = m.values[id];
+    return { id, name: v.name, typeName: v.typeName, size: v.size };
+  };
+  const out: Finding[] = buildFindings(m).map((f) => ({
+    kind: f.kind,
+    severity: f.severity,
+    title: f.title,
+    detail: f.evidence[0] ?? '',
+    count: f.count,
+    bytes: f.bytes,
+    values: f.values.map(valueRef),
+    evidence: f.evidence,
+    remediation: f.remediation,
+    thread: f.thread,
+    ...(f.retainerPath ? { retainerPath: f.retainerPath } : {}),
+  }));
+  const facts = new GcFacts(m);
+  const outlived = m.values.filter((v) => {
+    // A value moved out of its scope belongs to its new owner's scope.
+    const owner = ownerScope(v);
+    if (!v.alive || v.primitive || owner < 0) return false;
+    const exited = m.scopes[owner].exitedAt;
+    // Confirmed ones are leak suspects above.
+    return exited !== null && facts.settledGcAfter(v.thread, exited) === null;
+  });
   if (outlived.length > 0) {
-    // A GC collects only its own thread's heap: compare with the last major GC of the value's thread.
-    const lastMajor = new Map<number, number>();
-    for (const g of m.gcs)
-      if (g.kind === 'major' && g.at > (lastMajor.get(g.thread) ?? -1)) lastMajor.set(g.thread, g.at);
-    const afterGc = outlived.filter(
-      (v) => (lastMajor.get(v.thread) ?? -1) > (m.scopes[v.scope].exitedAt as number),
-    ).length;
     const bytes = outlived.reduce((n, v) => n + v.size, 0);
     out.push({
       kind: 'outlived-scope',
-      severity: 'warning',
-      title: 'Values still alive after their scope ended',
+      severity: 'info',
+      title: 'Values still alive after their scope ended, not confirmed as leaks',
       detail:
-        `${outlived.length} value(s) tracked inside a scope were not collected by the end of the session although the scope had ended. ` +
-        (m.gcs.length === 0
-          ? 'No GC events were recorded, so a collection may simply not have run yet.'
-          : `${afterGc} of them survived a major GC after their scope ended: leak suspects.`),
+        `${outlived.length} value(s) tracked inside a scope were not collected by the end of the session although the scope had ended, ` +
+        'but no settled full GC ran after that in their thread (two major GCs and finalizers, or collectGarbage()), so they may simply not have been collected yet.',
       count: outlived.length,
       bytes,
       values: outlived

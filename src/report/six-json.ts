@@ -4,6 +4,7 @@
  * snake_case. Every figure is measured; what was not observed is null or an empty list.
  * A JSON Schema for each is in schemas/.
  */
+import { buildFindings, checksRun, type Finding, type FindingKind } from '../analysis/findings.js';
 import { buildHierarchy } from '../analysis/hierarchy.js';
 import type { SessionModel, ValueModel } from '../analysis/model.js';
 import { type HotSpot, type HotSpotGrouping, hotSpots, originOf } from '../analysis/sites.js';
@@ -518,18 +519,47 @@ export function unsafeFfiJson(model: SessionModel, options: SixOptions) {
   };
 }
 
-/** Only what was observed: no check runs on recordings yet, so every list is empty. */
-export function securityViolationsJson(model: SessionModel, options: SixOptions) {
-  const mode = resolveMode(model, options.mode);
+function findingJson(model: SessionModel, f: Finding) {
   return {
-    metadata: metadata(model, mode, 'Observed memory-safety problems (use after transfer, listener leaks, ...)'),
-    checks_run: [] as string[],
-    violations: [] as unknown[],
-    detached_buffer_uses: [] as unknown[],
-    listener_leaks: [] as unknown[],
-    unbounded_growth: [] as unknown[],
-    uninitialized_buffers: [] as unknown[],
-    summary: { total: 0 },
+    kind: f.kind,
+    severity: f.severity,
+    title: f.title,
+    thread: f.thread,
+    evidence: f.evidence,
+    remediation: f.remediation,
+    count: f.count,
+    bytes: f.bytes,
+    values: f.values.map((id) => {
+      const v = model.values[id];
+      return { id, variable_name: v.name, type_name: v.typeName, size_bytes: v.size };
+    }),
+    retainer_path: f.retainerPath ?? null,
+    data: f.data,
+  };
+}
+
+/** Observed problems only, each with its evidence; a check that did not run is absent from checks_run. */
+export function securityViolationsJson(model: SessionModel, options: SixOptions, findings = buildFindings(model)) {
+  const mode = resolveMode(model, options.mode);
+  const all = findings.map((f) => findingJson(model, f));
+  const of = (...kinds: FindingKind[]) => all.filter((f) => kinds.includes(f.kind));
+  const bySeverity = { high: 0, medium: 0, low: 0 };
+  const byKind: Record<string, number> = {};
+  for (const f of all) {
+    bySeverity[f.severity]++;
+    byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+  }
+  return {
+    metadata: metadata(model, mode, 'Observed memory-safety problems and leak suspects, each with its evidence'),
+    checks_run: checksRun(model),
+    violations: all,
+    detached_buffer_uses: of('use-after-transfer'),
+    listener_leaks: of('listener-leak'),
+    unbounded_growth: of('unbounded-growth', 'heap-growth'),
+    uninitialized_buffers: of('uninitialized-buffer'),
+    leak_suspects: of('leak-suspect'),
+    timer_leaks: of('timer-leak'),
+    summary: { total: all.length, by_severity: bySeverity, by_kind: byKind },
   };
 }
 

@@ -22,6 +22,7 @@ import { type ExportedTables, exportTables } from './export-tables.js';
 import { StringTable } from './strings.js';
 import { CHUNK_ROWS, ColumnTable } from './table.js';
 import { TypeTotals } from './type-totals.js';
+import { Watchlist } from './watch.js';
 
 /** Bit flags of a value row. */
 export const ValueFlag = {
@@ -212,6 +213,8 @@ export class Tracker {
   limits: TrackerLimits;
   /** Set by the recording; must not throw. */
   listener: TrackerListener | undefined;
+  /** Weak references to tracked collections and buffers, whose size the probes sample (watch.ts). */
+  readonly watch = new Watchlist();
 
   private readonly ids = new WeakMap<object, number>();
   private readonly registry = new FinalizationRegistry<number>((row) => this.onCollected(row));
@@ -315,6 +318,7 @@ export class Tracker {
       this.registry.register(value as object, row);
       this.liveObjectCount++;
       if (this.keepRefs) this.refs.set(row, new WeakRef(value as object));
+      this.watch.consider(row, value as object, d.kind, d.typeName);
     } else {
       flags |= ValueFlag.Primitive;
       if (frame && frame.id >= 0 && !frame.exited) (frame.primitives ??= []).push(row);
@@ -543,13 +547,16 @@ export class Tracker {
       this.external.size * 40 +
       this.liveObjectCount * 106 +
       this.refs.size * 82 +
+      this.watch.bytes() +
       (this.typeTotals?.ownBytes() ?? 0) +
       (this.bounded?.ownBytes() ?? 0)
     );
   }
 
+  /** The value at `row`, or known by the token `row` (watch.ts keeps tokens) if it moved. */
   info(row: number, aliases: Map<number, string[]> = this.aliasIndex()): AllocationInfo {
     const v = this.values;
+    if (!v.has(row)) row = this.cur(row);
     const flags = v.get('flags', row);
     const kind = v.get('kind', row);
     const endedAt = v.get('endedAt', row);

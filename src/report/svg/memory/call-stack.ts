@@ -16,8 +16,15 @@ export const ORIGIN_COLORS: Record<Origin, string> = {
   package: '#8462C8',
   node: '#2E9E5B',
   v8: '#8A96A3',
+  memscope: '#C9A227',
 };
-const ORIGIN_LABELS: Record<Origin, string> = { user: 'your code', package: 'package', node: 'Node.js', v8: 'V8' };
+const ORIGIN_LABELS: Record<Origin, string> = {
+  user: 'your code',
+  package: 'package',
+  node: 'Node.js',
+  v8: 'V8',
+  memscope: 'memscope',
+};
 
 const ROW = 21;
 
@@ -47,8 +54,13 @@ export function drawCallStack(w: SvgWriter, box: Box, model: SessionModel, view:
   }
   // Legend and column heads.
   let lx = inner.x;
-  for (const o of ['user', 'package', 'node', 'v8'] as Origin[])
-    lx += swatch(w, lx, inner.y + 9, ORIGIN_COLORS[o], ORIGIN_LABELS[o], 10);
+  const shown = view.nodes.map((n) => {
+    const s = model.sites[n.site];
+    return originOf(s.url, s.functionName, model.meta.memscopeRoot).origin;
+  });
+  const legend: Origin[] = ['user', 'package', 'node', 'v8'];
+  if (shown.includes('memscope')) legend.push('memscope');
+  for (const o of legend) lx += swatch(w, lx, inner.y + 9, ORIGIN_COLORS[o], ORIGIN_LABELS[o], 10);
   const colTotal = inner.x + inner.w - 74;
   const colSelf = inner.x + inner.w;
   w.text(colTotal, inner.y + 9, 'with callees', { size: 10, fill: C.muted, anchor: 'end' });
@@ -78,7 +90,7 @@ export function drawCallStack(w: SvgWriter, box: Box, model: SessionModel, view:
     const n = view.nodes[i];
     const s = model.sites[n.site];
     const { x: cx, y: cy } = centers[i];
-    const origin = originOf(s.url, s.functionName).origin;
+    const origin = originOf(s.url, s.functionName, model.meta.memscopeRoot).origin;
     const r = 2.5 + 6.5 * Math.sqrt(n.totalBytes / max);
     w.open('g', { 'data-site': String(n.site) });
     w.title(

@@ -1,4 +1,5 @@
 /** The summary: the session's key figures in words, each measured or marked as not measured. */
+import { buildFindings, checksRun, findingsLine } from '../../../analysis/findings.js';
 import type { SessionModel } from '../../../analysis/model.js';
 import type { Stats } from '../../../analysis/stats.js';
 import { formatBytes, formatCount, formatDuration, plural, share } from '../format.js';
@@ -71,6 +72,14 @@ export function summaryLines(model: SessionModel, stats: Stats, unknownSizes = 0
     model.sites.length === 0
       ? '— (not recorded)'
       : `${plural(model.samples.length, 'sample')}, ~${formatBytes(sampled)} allocated (sampling estimate), ${plural(model.sites.length, 'call-tree node')}`,
+  ]);
+  // Leak and safety findings (analysis/findings.ts): the count by severity and the most severe.
+  const findings = buildFindings(model);
+  lines.push([
+    'Findings',
+    findings.length === 0
+      ? `none observed (${plural(checksRun(model).length, 'check')} run)`
+      : `${findingsLine(findings)}: ${findings[0].title}${findings.length > 1 ? ` · and ${formatCount(findings.length - 1)} more` : ''}`,
   ]);
   const d = stats.dropped;
   if (d.values + d.scopes + d.relations > 0) {
