@@ -7,6 +7,7 @@
 
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { detectLeaks } from './analysis/leaks.js';
 import { buildModel } from './analysis/model.js';
 import type { SessionData } from './recording/data.js';
 import { writeSnapshotJson } from './report/snapshot-json.js';
@@ -18,13 +19,14 @@ interface Job {
   name: string;
 }
 
-function run(job: Job): { files: string[]; ms: number } {
+function run(job: Job): { files: string[]; ms: number; leakSuspects: number } {
   const t0 = performance.now();
   const model = buildModel(job.data);
   const files = [join(job.folder, `${job.name}_snapshot.json`), join(job.folder, `${job.name}_memory_analysis.svg`)];
   writeSnapshotJson(files[0], model);
   writeMemoryAnalysisSvg(files[1], model);
-  return { files, ms: performance.now() - t0 };
+  // The leak detectors over this export's model: what the metrics' leak_suspects gauge reads.
+  return { files, ms: performance.now() - t0, leakSuspects: detectLeaks(model).length };
 }
 
 if (parentPort && workerData && (workerData as { memscopeExport?: Job }).memscopeExport) {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { detectLeaks } from './analysis/leaks.js';
 import { buildModel } from './analysis/model.js';
 import type { Config } from './config.js';
 import { collectMetrics, type MetricsOptions, prepareMetrics } from './probes/metrics.js';
@@ -103,7 +104,7 @@ export function startMetricsServer(port: number, options: MetricsOptions = {}): 
   if (p.metrics) return p.metrics;
   try {
     const t = tracker();
-    const o: MetricsOptions = { recordingDropped: () => state().recordingStats?.droppedEvents, ...options };
+    const o: MetricsOptions = { ...productionMetricsOptions(), ...options };
     prepareMetrics(t, o);
     const server = serveMetrics(port, () => collectMetrics(t, o));
     server.ready.catch((error) => warn(`memscope: cannot serve metrics on 127.0.0.1:${port}: ${String(error)}`));
@@ -113,6 +114,17 @@ export function startMetricsServer(port: number, options: MetricsOptions = {}): 
     warn(`memscope: cannot serve metrics on 127.0.0.1:${port}: ${String(error)}`);
     return undefined;
   }
+}
+
+/**
+ * What the metrics read from the rest of memscope: the recording's dropped events, and the
+ * leak suspects the detectors found in the last periodic export (no sample before one).
+ */
+export function productionMetricsOptions(): MetricsOptions {
+  return {
+    recordingDropped: () => state().recordingStats?.droppedEvents,
+    leakSuspects: () => periodicExports()?.stats.leakSuspects,
+  };
 }
 
 /** The periodic exports running in this thread, if any (their measured costs are in `stats`). */
@@ -151,14 +163,14 @@ function workerFile(): string | undefined {
  * (export-worker.ts): the model and the files (hundreds of ms at 100k values) never block the
  * program. The tables are transferred, not copied again. Without the built worker, inline.
  */
-function writeReportsOffThread(data: SessionData, folder: string, name: string): Promise<void> {
+function writeReportsOffThread(data: SessionData, folder: string, name: string): Promise<{ leakSuspects: number }> {
   const file = workerFile();
   if (!file) {
     warnOnce('MEMSCOPE_EXPORT_INLINE', 'memscope: export worker not built; periodic reports are written inline');
     const model = buildModel(data);
     writeSnapshotJson(join(folder, `${name}_snapshot.json`), model);
     writeMemoryAnalysisSvg(join(folder, `${name}_memory_analysis.svg`), model);
-    return Promise.resolve();
+    return Promise.resolve({ leakSuspects: detectLeaks(model).length });
   }
   const buffers = new Set<ArrayBuffer>();
   for (const t of data.threads) {
@@ -180,8 +192,8 @@ function writeReportsOffThread(data: SessionData, folder: string, name: string):
       resourceLimits: { maxOldGenerationSizeMb: 1024 },
     });
     worker.unref();
-    worker.once('message', (m: { ok: boolean; error?: string }) =>
-      m.ok ? done() : fail(new Error(m.error ?? 'export failed')),
+    worker.once('message', (m: { ok: boolean; error?: string; leakSuspects: number }) =>
+      m.ok ? done({ leakSuspects: m.leakSuspects }) : fail(new Error(m.error ?? 'export failed')),
     );
     worker.once('error', fail);
     worker.once('exit', (code) => fail(new Error(`the export worker exited with code ${code}`)));

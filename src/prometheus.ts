@@ -12,7 +12,8 @@
  */
 import { register as defaultRegistry, type Registry } from 'prom-client';
 import { collectMetrics, type MetricFamily, type MetricsOptions, prepareMetrics } from './probes/metrics.js';
-import { state, tracker, warnOnce } from './state.js';
+import { productionMetricsOptions } from './production.js';
+import { tracker, warnOnce } from './state.js';
 
 export type { MetricFamily, MetricsOptions } from './probes/metrics.js';
 
@@ -67,7 +68,7 @@ class FamilyMetric {
 export function registerMetrics(options: RegisterMetricsOptions = {}): RegisteredMetrics {
   const registry = options.registry ?? defaultRegistry;
   const t = tracker();
-  options = { recordingDropped: () => state().recordingStats?.droppedEvents, ...options };
+  options = { ...productionMetricsOptions(), ...options };
   prepareMetrics(t, options);
   // One read serves every metric of a scrape: prom-client asks each metric in the same turn.
   let cached: MetricFamily[] | undefined;

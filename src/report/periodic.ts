@@ -20,8 +20,11 @@ export interface PeriodicOptions {
   /** Folder receiving the timestamped export folders; undefined: push only. */
   dir?: string;
   keep: number;
-  /** Writes the reports of one export into `folder` (the caller owns the model; may work off-thread). */
-  writeReports?: (folder: string) => void | Promise<void>;
+  /**
+   * Writes the reports of one export into `folder` (the caller owns the model; may work
+   * off-thread), and says how many leak suspects the detectors found in it.
+   */
+  writeReports?: (folder: string) => Promise<{ leakSuspects?: number } | undefined> | undefined;
   /** Heap profile windows, and the sampler to poll before each. */
   profile?: { window: ProfileWindow; sampler: Sampler };
   pyroscope?: PyroscopeTarget;
@@ -49,6 +52,8 @@ export interface PeriodicStats {
   lastPush: PushResult | undefined;
   /** Pushes skipped because the previous one was still in flight. */
   pushesSkipped: number;
+  /** Leak suspects found in the last export's model (undefined before the first export with reports). */
+  leakSuspects: number | undefined;
 }
 
 export interface PeriodicExports {
@@ -80,6 +85,7 @@ export function startPeriodicExports(o: PeriodicOptions): PeriodicExports {
     pushFailures: 0,
     lastPush: undefined,
     pushesSkipped: 0,
+    leakSuspects: undefined,
   };
   let pushing = false;
   let writing = false;
@@ -109,7 +115,8 @@ export function startPeriodicExports(o: PeriodicOptions): PeriodicExports {
         out.folder = folder;
         const written = o.writeReports?.(folder);
         blocked = performance.now() - t0;
-        await written;
+        const found = await written;
+        if (typeof found?.leakSuspects === 'number') stats.leakSuspects = found.leakSuspects;
         rotate(o.dir, o.keep);
       }
       stats.exports++;
