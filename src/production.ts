@@ -8,8 +8,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { detectLeaks } from './analysis/leaks.js';
-import { buildModel } from './analysis/model.js';
 import type { Config } from './config.js';
 import { collectMetrics, type MetricsOptions, prepareMetrics } from './probes/metrics.js';
 import { ProfileWindow } from './probes/profile-window.js';
@@ -17,8 +15,6 @@ import { Sampler } from './probes/sampling.js';
 import type { SessionData } from './recording/data.js';
 import { type MetricsServer, serveMetrics } from './report/metrics-http.js';
 import { type PeriodicExports, startPeriodicExports } from './report/periodic.js';
-import { writeSnapshotJson } from './report/snapshot-json.js';
-import { writeMemoryAnalysisSvg } from './report/svg/index.js';
 import { state, tracker, warnOnce } from './state.js';
 
 interface Production {
@@ -163,14 +159,25 @@ function workerFile(): string | undefined {
  * (export-worker.ts): the model and the files (hundreds of ms at 100k values) never block the
  * program. The tables are transferred, not copied again. Without the built worker, inline.
  */
-function writeReportsOffThread(data: SessionData, folder: string, name: string): Promise<{ leakSuspects: number }> {
+async function writeReportsOffThread(
+  data: SessionData,
+  folder: string,
+  name: string,
+): Promise<{ leakSuspects: number }> {
   const file = workerFile();
   if (!file) {
     warnOnce('MEMSCOPE_EXPORT_INLINE', 'memscope: export worker not built; periodic reports are written inline');
+    // Loaded only here: the program's thread never loads the report code otherwise.
+    const [{ buildModel }, { detectLeaks }, { writeSnapshotJson }, { writeMemoryAnalysisSvg }] = await Promise.all([
+      import('./analysis/model.js'),
+      import('./analysis/leaks.js'),
+      import('./report/snapshot-json.js'),
+      import('./report/svg/index.js'),
+    ]);
     const model = buildModel(data);
     writeSnapshotJson(join(folder, `${name}_snapshot.json`), model);
     writeMemoryAnalysisSvg(join(folder, `${name}_memory_analysis.svg`), model);
-    return Promise.resolve({ leakSuspects: detectLeaks(model).length });
+    return { leakSuspects: detectLeaks(model).length };
   }
   const buffers = new Set<ArrayBuffer>();
   for (const t of data.threads) {

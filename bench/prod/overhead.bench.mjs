@@ -4,8 +4,9 @@
 // profiles on (512 KiB sampling), a periodic export every 10 s (reports and pprof; the default
 // would be 60 s) and /metrics scraped every second, as a Prometheus with a 1 s interval would.
 // A third configuration tracks one value per request in a scope (bench/prod/tracked-server.mjs).
-// Configurations alternate within each round (the order rotates); per-round ratios to plain and
-// their median are reported, with the machine's load. Two figures per run: throughput
+// Configurations alternate within each round (the order rotates); each run starts with one
+// second of load that is not measured (warm-up); per-round ratios to plain and their median are
+// reported, with the machine's load. Two figures per run: throughput
 // (autocannon, 10 connections), and the server's CPU time per request (every thread of the
 // process, bench/prod/cpu-meter.mjs), which other work on a shared machine disturbs far less.
 // Run: npm run build && node bench/prod/overhead.bench.mjs
@@ -70,6 +71,8 @@ async function http(config, name) {
             .then(() => scrapes++)
             .catch(() => {});
         }, 1000);
+  // One second of load first, not measured: JIT warm-up, and memscope's lazily loaded modules.
+  await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration: 1 });
   server.kill('SIGUSR2');
   const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration: SECONDS });
   clearInterval(scraper);

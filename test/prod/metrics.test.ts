@@ -1,5 +1,5 @@
 // memscope's metrics: the prom-client registry and the hand-written /metrics endpoint say the
-// same; type labels are capped (the rest "other"); the leak gauge exists only when wired;
+// same; type labels are capped (the rest "other"); the leak gauge has a sample only once detectors ran;
 // the endpoint answers only GET/HEAD /metrics on loopback.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -59,14 +59,14 @@ test('prom-client and the /metrics text give the same series; type labels are ca
   assert.equal(fromRegistry.get('memscope_live_values{thread="0"}'), kept.length);
   assert.equal(fromRegistry.get('memscope_collected_total{thread="0"}'), 100);
   assert.equal(fromRegistry.get('memscope_category_live_values{thread="0",category="Binary"}'), 4);
-  // No detector wired: no leak gauge.
+  // No periodic export has run the leak detectors: no leak_suspects sample (never a made-up 0).
   assert.equal(
     [...fromRegistry.keys()].some((k) => k.startsWith('memscope_leak_suspects')),
     false,
   );
 });
 
-test('the leak suspects gauge reads the wired detector', async () => {
+test('the leak suspects gauge reads the detector it is given', async () => {
   const r = new Registry();
   const m = registerMetrics({ registry: r, leakSuspects: () => 3 });
   assert.ok(m.names.includes('memscope_leak_suspects'));

@@ -51,6 +51,8 @@ test('init({ exportEvery, keep }) writes timestamped exports and keeps the newes
   assert.equal(stats.failures, 0);
   // Each export measured: what blocked the program, and the profiler poll (a forced full GC).
   assert.ok(stats.maxExportMs > 0 && stats.maxPollMs > 0);
+  // The leak detectors ran on each export's model (what memscope_leak_suspects reports).
+  assert.equal(typeof stats.leakSuspects, 'number');
   checkFolders(join(out, 'p'), 2);
 });
 

@@ -86,7 +86,7 @@ for (const job of ['memscope-port', 'app-registry']) {
     const majors = await value(`memscope_gc_duration_seconds_count{${j},kind="major"}`);
     assert.ok(majors > 0);
     assert.equal(await value(`memscope_gc_duration_seconds_bucket{${j},kind="major",le="+Inf"}`), majors);
-    // No leak detector is wired: no made-up leak_suspects series.
+    // No periodic export ran, so the leak detectors have not looked: no made-up leak_suspects sample.
     assert.deepEqual(await (prometheus as RunningPrometheus).query(`memscope_leak_suspects{${j}}`), []);
   });
 }
