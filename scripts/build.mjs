@@ -9,7 +9,7 @@ const entries = {
   register: 'src/register.ts',
   cli: 'src/cli/main.ts',
 };
-for (const extra of ['test', 'prometheus']) {
+for (const extra of ['test', 'prometheus', 'export-worker']) {
   if (existsSync(`src/${extra}.ts`)) entries[extra] = `src/${extra}.ts`;
 }
 

@@ -66,6 +66,7 @@ export class MemscopeTracker {
     const threads = own.countersShared ? boardThreads() : [];
     const stats = (threads.length > 0 ? sumCounters(threads) : statsFromCounters(own.counters)) as MemscopeStats;
     stats.trackerBytes = own.ownBytes();
+    stats.evicted = own.evicted();
     stats.threadCount = Math.max(1, threads.length);
     stats.heap = heapFigures();
     if (options.byThread) {
@@ -102,6 +103,7 @@ export class MemscopeTracker {
   sessionData(): SessionData {
     const s = state();
     const t = tracker();
+    const { valueIndex, ...thread } = threadDataFromTracker(t);
     return {
       meta: {
         name: s.config.name,
@@ -114,8 +116,21 @@ export class MemscopeTracker {
         endedAtMs: Date.now(),
         memscopeRoot: packageRootOf(selfFile()),
       },
-      threads: [{ ...threadDataFromTracker(t), heapFacts: this.heapFacts }],
-      problems: [],
+      threads: [{ ...thread, heapFacts: this.heapFactsNow(valueIndex) }],
+      problems: evictionNote(t.evicted()),
+    };
+  }
+
+  /** The last snapshot's facts, with rows renumbered like the exported tables (bounded mode). */
+  private heapFactsNow(index: (token: number) => number): HeapFacts | undefined {
+    const f = this.heapFacts;
+    if (!f || !tracker().bounded) return f;
+    const keep = f.rows.map((row, i) => [index(row), i] as const).filter(([row]) => row >= 0);
+    return {
+      rows: keep.map(([row]) => row),
+      retainedSize: keep.map(([, i]) => f.retainedSize[i]),
+      retainerPath: keep.map(([, i]) => f.retainerPath[i]),
+      takenAtMs: f.takenAtMs,
     };
   }
 
@@ -135,7 +150,9 @@ export class MemscopeTracker {
     const takenAtMs = Date.now();
     const holderId = snapshotHoldingSync(objects, (chunk) => parser.write(chunk));
     const heap = new HeapSnapshot(parser.end());
-    const facts = heapFactsOf(heap, locateHeld(heap, holderId, objects.length), rows, takenAtMs);
+    // Facts keep values by token: the bounded mode may move a value to a new row later.
+    const tokens = t.bounded ? rows.map((row) => t.bounded?.values.token(row) ?? row) : rows;
+    const facts = heapFactsOf(heap, locateHeld(heap, holderId, objects.length), tokens, takenAtMs);
     this.heapFacts = facts;
     let heapBytes = 0;
     for (let i = 0; i < heap.nodeCount; i++) heapBytes += heap.selfSize[i];
@@ -147,7 +164,7 @@ export class MemscopeTracker {
       valuesFound: facts.rows.length,
       valuesNotLocated: Math.max(0, t.liveObjectCount - facts.rows.length),
       largest: order.slice(0, 20).map((i) => {
-        const info = t.info(facts.rows[i]);
+        const info = t.info(t.cur(facts.rows[i]));
         const path = facts.retainerPath[i];
         return {
           name: info.name,
@@ -221,4 +238,13 @@ function sumCounters(threads: readonly { counters: Float64Array }[]): Omit<Track
   totals.fill(0);
   for (const { counters } of threads) for (let i = 0; i < totals.length; i++) totals[i] += counters[i];
   return statsFromCounters(totals);
+}
+
+/** Says in the exports' problems that the bounded mode released rows (their counters stay exact). */
+function evictionNote(e: { values: number; scopes: number; relations: number }): string[] {
+  if (e.values + e.scopes + e.relations === 0) return [];
+  return [
+    `bounded mode: ${e.values} ended values, ${e.scopes} finished scopes and ${e.relations} relations were ` +
+      'released from memory; getStats() counts them, the per-value lists here do not',
+  ];
 }

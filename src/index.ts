@@ -11,11 +11,13 @@
  */
 import { type InitOptions, resolveConfig } from './config.js';
 import { MemscopeTracker } from './global-tracker.js';
+import { applyPeriodic } from './production.js';
 import { state, tracker, warnOnce } from './state.js';
 import type { ScopeHandle, TrackOptions } from './tracker/tracker.js';
 
-export type { InitOptions } from './config.js';
+export type { InitOptions, ProfileOptions, PyroscopeOptions } from './config.js';
 export type { MemscopeTracker } from './global-tracker.js';
+export { periodicExports } from './production.js';
 export type { AllocationInfo, ScopeHandle, TrackerStats, TrackOptions } from './tracker/tracker.js';
 
 let facade: MemscopeTracker | undefined;
@@ -33,8 +35,10 @@ export function init(options: InitOptions = {}): MemscopeTracker {
     s.active = s.config.enabled;
     if (s.tracker) {
       s.tracker.limits = s.config.limits;
+      s.tracker.applyLimits();
       if (s.config.heapSnapshots) s.tracker.keepRefs = true;
     }
+    if (s.active) applyPeriodic(s.config, () => getGlobalTracker().sessionData());
     if (s.config.autoExport && !s.exitHooked) {
       s.exitHooked = true;
       process.once('exit', () => getGlobalTracker().exitExport());

@@ -10,6 +10,10 @@
  *   unhandled rejections are left to Node (the recording is finished in 'exit'); SIGINT and
  *   SIGTERM finish it and then, if the program has no handler of its own, re-raise the
  *   signal so the process ends as it would have.
+ * - In a service (README, "Production"): MEMSCOPE_METRICS_PORT serves /metrics on 127.0.0.1
+ *   from the first Node process that is not a package manager; MEMSCOPE_EXPORT_EVERY and
+ *   MEMSCOPE_PYROSCOPE_URL start periodic exports and pushes in the main thread;
+ *   MEMSCOPE_PRESET=production records nothing to disk unless MEMSCOPE_RECORD=1.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
@@ -86,8 +90,15 @@ function install(): void {
   const g = globalThis as unknown as Record<symbol, boolean>;
   if (g[INSTALLED]) return;
   g[INSTALLED] = true;
-  if (envDisabled() || /^(0|false|no|off)$/i.test(process.env[ENV.record] ?? '') || isMemscopeCli()) return;
+  if (envDisabled() || isMemscopeCli()) return;
+  const record = process.env[ENV.record] ?? '';
+  // The production preset keeps nothing on disk but its periodic exports, unless asked to record.
+  const production = process.env.MEMSCOPE_PRESET === 'production';
+  if (!/^(0|false|no|off)$/i.test(record) && (!production || /^(1|true|yes|on)$/i.test(record))) installRecording();
+  startProduction();
+}
 
+function installRecording(): void {
   const env = process.env;
   const s = state();
   const root = !env[ENV.sessionDir] && isMainThread;
@@ -118,6 +129,9 @@ function install(): void {
   installMessageProbes(trackerIfActive, link);
   coverWorkers();
   listenForNestedWorkers();
+  // Periodic heap profiles share this sampler: V8 runs one sampling profiler per isolate.
+  if (recording.sampler) s.sampler = recording.sampler;
+  s.recordingStats = recording.recorder.stats;
 
   let done = false;
   const finish = () => {
@@ -149,6 +163,38 @@ function install(): void {
       process.on(signal, onSignal);
     }
   }
+}
+
+/** npm, npx, yarn and pnpm run the program as a child: the metrics belong to the child. */
+function isPackageManager(): boolean {
+  return /(npm-cli|npx-cli|[\\/]yarn[^\\/]*|[\\/]pnpm[^\\/]*)(\.c?js)?$/.test(process.argv[1] ?? '');
+}
+
+/** The /metrics endpoint and the periodic exports, loaded only when asked for. */
+function startProduction(): void {
+  if (!isMainThread) return;
+  const env = process.env;
+  const rawPort = env.MEMSCOPE_METRICS_PORT;
+  const port = Number(rawPort);
+  let serve = rawPort !== undefined && rawPort !== '' && !isPackageManager();
+  if (serve && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+    warnOnce('MEMSCOPE_PRODUCTION', `memscope: MEMSCOPE_METRICS_PORT=${rawPort} is not a port number`);
+    serve = false;
+  }
+  // Served once, by this process: the child processes it starts inherit the environment.
+  if (serve) delete env.MEMSCOPE_METRICS_PORT;
+  const periodic = state().config.periodic.everyMs > 0;
+  if (!serve && !periodic) return;
+  import('./production.js')
+    .then(async (p) => {
+      if (serve) p.startMetricsServer(port);
+      if (periodic) {
+        const { MemscopeTracker } = await import('./global-tracker.js');
+        const facade = new MemscopeTracker();
+        p.applyPeriodic(state().config, () => facade.sessionData());
+      }
+    })
+    .catch((error) => warnOnce('MEMSCOPE_PRODUCTION', `memscope: ${String(error)}`));
 }
 
 /** At exit: a heap snapshot to a file, with the live tracked values findable in it (heap/held.ts). */

@@ -5,6 +5,7 @@
 import { type Config, resolveConfig } from './config.js';
 import { ownLink } from './probes/ledger.js';
 import { installMessageProbes } from './probes/messages.js';
+import type { Sampler } from './probes/sampling.js';
 import { processBoard } from './tracker/board.js';
 import { Tracker } from './tracker/tracker.js';
 
@@ -15,6 +16,12 @@ export interface State {
   active: boolean;
   warned: Set<string>;
   exitHooked: boolean;
+  /** The recording's sampling profiler in this thread, when the preload records (one per isolate). */
+  sampler?: Sampler;
+  /** The recording's measured costs in this thread (droppedEvents for the metrics). */
+  recordingStats?: { droppedEvents: number };
+  /** Periodic exports and metrics started by init() or the preload (see production.ts). */
+  production?: unknown;
 }
 
 const KEY = Symbol.for('memscope.state.v1');

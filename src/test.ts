@@ -237,7 +237,8 @@ function liveSites(sink: SiteSink): { site: string; bytes: number }[] {
 function aliveSince(t: Tracker, from: number): (LeakedName & { row: number; rowBytes: number })[] {
   const groups = new Map<string, LeakedName & { row: number; rowBytes: number }>();
   for (let row = from; row < t.values.length; row++) {
-    if (!Number.isNaN(t.values.get('endedAt', row))) continue;
+    // A row released by the bounded mode (bounded.ts) held a value that ended.
+    if (!t.values.has(row) || !Number.isNaN(t.values.get('endedAt', row))) continue;
     const info = t.info(row, new Map());
     if (info.primitive) continue;
     const k = `${info.name}\u0000${info.typeName}\u0000${info.scope ?? ''}`;

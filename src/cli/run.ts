@@ -37,6 +37,7 @@ interface RunOptions {
   heapSnapshot: 'at-exit' | 'never';
   reports: boolean;
   mode: 'fast' | 'detailed' | 'auto';
+  metricsPort?: number;
 }
 
 const integer = (what: string) => (raw: string) => {
@@ -106,6 +107,16 @@ export function registerRun(program: Command): void {
         .choices(['at-exit', 'never'])
         .default('never'),
     )
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics on http://127.0.0.1:<port>/metrics from the program',
+      (raw: string) => {
+        const n = Number(raw);
+        if (!Number.isInteger(n) || n < 1 || n > 65535)
+          throw new InvalidArgumentError('--metrics-port must be 1-65535');
+        return n;
+      },
+    )
     .option('--no-reports', 'only record; make the reports later with memscope report')
     .addOption(new Option('--mode <mode>', 'report export mode').choices(['fast', 'detailed', 'auto']).default('auto'))
     .passThroughOptions()
@@ -149,6 +160,8 @@ async function run(command: string, args: string[], opts: RunOptions): Promise<n
     NODE_OPTIONS: nodeOptions,
     [ENV.sessionDir]: dir,
     [ENV.name]: name,
+    // Served by the program's first Node process that is not a package manager (register.ts).
+    ...(opts.metricsPort ? { MEMSCOPE_METRICS_PORT: String(opts.metricsPort) } : {}),
   };
 
   const child = spawn(command, args, { stdio: 'inherit', env });

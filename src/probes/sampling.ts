@@ -74,6 +74,8 @@ export class Sampler {
   unseen = 0;
   private session: Session | undefined;
   private readonly frames = new Map<string, number>();
+  /** Further sinks (periodic profiles share the recording's sampler: one profiler per isolate). */
+  private readonly tees: SamplingSink[] = [];
   private live = new Set<number>();
   private maxOrdinal = 0;
   private running = false;
@@ -104,6 +106,23 @@ export class Sampler {
       includeObjectsCollectedByMajorGC: keep,
       includeObjectsCollectedByMinorGC: keep,
     });
+  }
+
+  /** Adds a sink that receives what `sink` does from now on, after the call tree known so far. */
+  addSink(sink: SamplingSink): () => void {
+    for (const [key, id] of this.frames) {
+      const [parent, fn, url, line, column] = key.split('\u0000');
+      sink.frame(id, Number(parent), fn, url, Number(line) + 1, Number(column) + 1);
+    }
+    this.tees.push(sink);
+    return () => {
+      const i = this.tees.indexOf(sink);
+      if (i >= 0) this.tees.splice(i, 1);
+    };
+  }
+
+  get isRunning(): boolean {
+    return this.running;
   }
 
   /** Starts sampling; false when the profiler could not start (another tool holds it). */
@@ -159,14 +178,20 @@ export class Sampler {
     };
     walk(profile.head, -1);
     if (this.mode === 'allocated') {
-      for (const s of profile.samples) this.sink.sample(ids.get(s.nodeId) ?? 0, s.size, s.ordinal);
+      for (const s of profile.samples) {
+        const frame = ids.get(s.nodeId) ?? 0;
+        this.sink.sample(frame, s.size, s.ordinal);
+        for (const t of this.tees) t.sample(frame, s.size, s.ordinal);
+      }
       return;
     }
     const now = new Set<number>();
     for (const s of profile.samples) {
       now.add(s.ordinal);
       if (s.ordinal > this.maxOrdinal) {
-        this.sink.sample(ids.get(s.nodeId) ?? 0, s.size, s.ordinal);
+        const frame = ids.get(s.nodeId) ?? 0;
+        this.sink.sample(frame, s.size, s.ordinal);
+        for (const t of this.tees) t.sample(frame, s.size, s.ordinal);
       }
     }
     let top = this.maxOrdinal;
@@ -178,7 +203,11 @@ export class Sampler {
     // Ordinals are consecutive: the missing new ones were collected before any poll saw them.
     this.unseen += top - this.maxOrdinal - seenNew;
     this.maxOrdinal = top;
-    for (const o of this.live) if (!now.has(o)) this.sink.sampleGone(o);
+    for (const o of this.live) {
+      if (now.has(o)) continue;
+      this.sink.sampleGone(o);
+      for (const t of this.tees) t.sampleGone(o);
+    }
     this.live = now;
   }
 
@@ -190,6 +219,7 @@ export class Sampler {
     id = this.frames.size;
     this.frames.set(key, id);
     this.sink.frame(id, parent, f.functionName, f.url, f.lineNumber + 1, f.columnNumber + 1);
+    for (const t of this.tees) t.frame(id, parent, f.functionName, f.url, f.lineNumber + 1, f.columnNumber + 1);
     return id;
   }
 }

@@ -139,17 +139,11 @@ export const SCOPE_COLUMN_NAMES = Object.keys(SCOPE_COLUMNS) as ScopeColumn[];
 export const RELATION_COLUMN_NAMES = Object.keys(RELATION_COLUMNS) as RelationColumn[];
 
 /** A copy of the live tracker's tables (no I/O). */
-export function threadDataFromTracker(tracker: Tracker): ThreadData {
-  const values = {} as Columns<ValueColumn | 'external'>;
-  for (const key of VALUE_COLUMN_NAMES) values[key] = tracker.values.column(key);
-  const external = new Float64Array(tracker.values.length);
-  for (const [row, bytes] of tracker.external) if (row < external.length) external[row] = bytes;
-  values.external = external;
-  const scopes = {} as Columns<ScopeColumn>;
-  for (const key of SCOPE_COLUMN_NAMES) scopes[key] = tracker.scopes.column(key);
-  const relations = {} as Columns<RelationColumn>;
-  for (const key of RELATION_COLUMN_NAMES) relations[key] = tracker.relations.column(key);
-  const thread: ThreadData = {
+export function threadDataFromTracker(tracker: Tracker): ThreadData & { valueIndex: (token: number) => number } {
+  // Held rows only, renumbered when the tracker's bounded mode released or moved some.
+  const { values, scopes, relations, valueIndex } = tracker.exportTables();
+  const thread: ThreadData & { valueIndex: (token: number) => number } = {
+    valueIndex,
     pid: tracker.pid,
     threadId: tracker.threadId,
     originMs: tracker.timeOriginMs + tracker.createdAt / 1e6,

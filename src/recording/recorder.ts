@@ -127,6 +127,8 @@ export class Recorder {
   /** Records the tracker's rows as they are added and follows the changes to them. */
   attach(tracker: Tracker): void {
     this.tracker = tracker;
+    // The tracker's bounded mode may evict only rows already written (see Tracker.persisted).
+    this.persisted();
     tracker.listener = {
       valueEnded: (row, at, how) => this.add(K.end, at, row, -1, -1, 0, 0, 0, 0, how),
       scopeExited: (id, at) => this.add(K['scope-exit'], at, id),
@@ -279,6 +281,7 @@ export class Recorder {
       }
       if (last) parts.push(END_OF_STREAM);
       if (parts.length) this.write(parts);
+      this.persisted();
       this.stats.events += n;
       this.stats.flushes++;
       this.stats.flushNs += Number(process.hrtime.bigint() - t0);
@@ -336,6 +339,16 @@ export class Recorder {
     }
     this.fd = undefined;
     if (this.tracker?.listener) this.tracker.listener = undefined;
+    this.persisted(true);
+  }
+
+  /** Tells the tracker which of its rows are on disk; `done`: none need keeping for the file any more. */
+  private persisted(done = false): void {
+    const p = this.tracker?.persisted;
+    if (!p) return;
+    p.values = done ? 2 ** 31 : this.valuesDone;
+    p.scopes = done ? 2 ** 31 : this.scopesDone;
+    p.relations = done ? 2 ** 31 : this.relationsDone;
   }
 
   private write(parts: Buffer[]): void {
@@ -352,6 +365,8 @@ export class Recorder {
       if (this.fd !== undefined) closeSync(this.fd);
     } catch {}
     this.fd = undefined;
+    // Nothing more will be written: the tracker need not keep rows for the file.
+    this.persisted(true);
     this.onError(error);
   }
 }

@@ -11,6 +11,11 @@ import { originOf } from '../analysis/sites.js';
 
 export interface ProfileOptions {
   includeNodeInternals?: boolean;
+  /**
+   * Samples first seen before this time (ns, the model's clock) count as in use only, not as
+   * allocated: a periodic window's live samples from earlier windows (probes/profile-window.ts).
+   */
+  allocatedSince?: number;
 }
 
 function isInternal(model: SessionModel, site: number): boolean {
@@ -60,12 +65,15 @@ export function toPprof(model: SessionModel, options: ProfileOptions = {}): Prof
   };
   // Aggregate samples per (site, thread): one pprof sample each.
   const bySite = new Map<number, { count: number; bytes: number; liveCount: number; liveBytes: number }>();
+  const since = options.allocatedSince ?? Number.NEGATIVE_INFINITY;
   for (const s of model.samples) {
     let e = bySite.get(s.site);
     if (!e) bySite.set(s.site, (e = { count: 0, bytes: 0, liveCount: 0, liveBytes: 0 }));
     // A V8 sample stands for size / interval objects on average; count samples as objects.
-    e.count++;
-    e.bytes += s.size;
+    if (s.at >= since) {
+      e.count++;
+      e.bytes += s.size;
+    }
     if (s.live) {
       e.liveCount++;
       e.liveBytes += s.size;

@@ -1,7 +1,11 @@
 /**
- * A columnar table of fixed-size chunks of typed arrays. Rows are appended, never moved, so
- * a row number stays valid; chunks of a fixed size keep the slack of a growing buffer small
- * (the tracker's own memory per value is a budget, see BENCHMARKS.md).
+ * A columnar table of fixed-size chunks of typed arrays. Rows are appended, never moved and
+ * never renumbered, so a row number stays valid; chunks of a fixed size keep the slack of a
+ * growing buffer small (the tracker's own memory per value is a budget, see BENCHMARKS.md).
+ *
+ * A whole chunk can be evicted (the tracker's bounded mode drops chunks whose rows all ended):
+ * its memory is released and its rows read as absent (`has(row)` false). Row numbers of the
+ * other chunks do not change, so nothing that refers to them needs rewriting.
  */
 export type ColumnType =
   | Int8ArrayConstructor
@@ -14,21 +18,26 @@ export type Column = Int8Array | Uint8Array | Int32Array | Uint32Array | Float64
 export const CHUNK_BITS = 12;
 export const CHUNK_ROWS = 1 << CHUNK_BITS;
 const MASK = CHUNK_ROWS - 1;
+/** Bytes of one directory slot (a pointer). */
+const SLOT_BYTES = 8;
 
 export class ColumnTable<K extends string> {
+  /** Rows ever appended: the next row number. */
   length = 0;
-  private readonly chunks: Record<K, Column[]>;
+  /** Rows of evicted chunks. */
+  evictedRows = 0;
+  /** One record of columns per chunk; undefined once evicted. */
+  private readonly dir: (Record<K, Column> | undefined)[] = [];
+  private readonly keys: K[];
   /** Bytes of one chunk of every column, so bytes() is O(1) (getStats reads it). */
   private readonly chunkBytes: number;
-  private chunkCount = 0;
+  /** Chunks held (not evicted). */
+  heldChunks = 0;
 
   constructor(private readonly schema: Record<K, ColumnType>) {
-    this.chunks = {} as Record<K, Column[]>;
+    this.keys = Object.keys(schema) as K[];
     let rowBytes = 0;
-    for (const key of Object.keys(schema) as K[]) {
-      this.chunks[key] = [];
-      rowBytes += schema[key].BYTES_PER_ELEMENT;
-    }
+    for (const key of this.keys) rowBytes += schema[key].BYTES_PER_ELEMENT;
     this.chunkBytes = rowBytes * CHUNK_ROWS;
   }
 
@@ -36,39 +45,102 @@ export class ColumnTable<K extends string> {
   append(): number {
     const row = this.length;
     if ((row & MASK) === 0) {
-      for (const key of Object.keys(this.schema) as K[]) this.chunks[key].push(new this.schema[key](CHUNK_ROWS));
-      this.chunkCount++;
+      const chunk = {} as Record<K, Column>;
+      for (const key of this.keys) chunk[key] = new this.schema[key](CHUNK_ROWS);
+      this.dir.push(chunk);
+      this.heldChunks++;
     }
     this.length = row + 1;
     return row;
   }
 
   get(key: K, row: number): number {
-    return this.chunks[key][row >>> CHUNK_BITS][row & MASK];
+    return (this.dir[row >>> CHUNK_BITS] as Record<K, Column>)[key][row & MASK];
   }
 
   set(key: K, row: number, value: number): void {
-    this.chunks[key][row >>> CHUNK_BITS][row & MASK] = value;
+    (this.dir[row >>> CHUNK_BITS] as Record<K, Column>)[key][row & MASK] = value;
   }
 
-  /** A contiguous copy of one column's first `length` rows. */
+  /** Whether `row` exists and its chunk is held. */
+  has(row: number): boolean {
+    return row >= 0 && row < this.length && this.dir[row >>> CHUNK_BITS] !== undefined;
+  }
+
+  /** Whether chunk `c` is held. */
+  holds(c: number): boolean {
+    return this.dir[c] !== undefined;
+  }
+
+  /** Number of chunks ever allocated (held or evicted). */
+  get chunkCount(): number {
+    return this.dir.length;
+  }
+
+  /** Releases chunk `c`: its rows read as absent from now on. */
+  evict(c: number): void {
+    if (this.dir[c] === undefined) return;
+    this.dir[c] = undefined;
+    this.heldChunks--;
+    this.evictedRows += Math.min(CHUNK_ROWS, this.length - c * CHUNK_ROWS);
+  }
+
+  /** Rows held (appended and not evicted). */
+  get heldRows(): number {
+    return this.length - this.evictedRows;
+  }
+
+  /** Position of `row` among the held rows (its row in column()), or -1 when absent. */
+  compactIndex(row: number): number {
+    if (!this.has(row)) return -1;
+    if (this.evictedRows === 0) return row;
+    const c = row >>> CHUNK_BITS;
+    let before = 0;
+    for (let i = 0; i < c; i++) if (this.dir[i] !== undefined) before++;
+    return before * CHUNK_ROWS + (row & MASK);
+  }
+
+  /**
+   * A function from row to compact index (-1 when absent), O(1) per call after an O(chunks)
+   * set-up: what exports use to renumber references after evictions.
+   */
+  compactor(): (row: number) => number {
+    if (this.evictedRows === 0) return (row) => (row >= 0 && row < this.length ? row : -1);
+    const base = new Int32Array(this.dir.length).fill(-1);
+    let held = 0;
+    for (let c = 0; c < this.dir.length; c++) if (this.dir[c] !== undefined) base[c] = CHUNK_ROWS * held++;
+    return (row) => {
+      if (row < 0 || row >= this.length) return -1;
+      const b = base[row >>> CHUNK_BITS];
+      return b < 0 ? -1 : b + (row & MASK);
+    };
+  }
+
+  /** A contiguous copy of one column over the held rows, in row order. */
   column(key: K): Column {
     const Type = this.schema[key];
-    const out = new Type(this.length);
+    const out = new Type(this.heldRows);
     let offset = 0;
-    for (const chunk of this.chunks[key]) {
-      const take = Math.min(CHUNK_ROWS, this.length - offset);
+    for (let c = 0; c < this.dir.length; c++) {
+      const chunk = this.dir[c];
+      if (chunk === undefined) continue;
+      const take = Math.min(CHUNK_ROWS, this.length - c * CHUNK_ROWS);
       if (take <= 0) break;
-      out.set(take === CHUNK_ROWS ? chunk : chunk.subarray(0, take), offset);
+      out.set(take === CHUNK_ROWS ? chunk[key] : chunk[key].subarray(0, take), offset);
       offset += take;
     }
     return out;
   }
 
-  /** Copies of rows [from, to) of every column, for incremental flushing. */
+  /** Copies every column of row `from` into row `to`. */
+  copyRow(from: number, to: number): void {
+    for (const key of this.keys) this.set(key, to, this.get(key, from));
+  }
+
+  /** Copies of rows [from, to) of every column, for incremental flushing (rows must be held). */
   slice(from: number, to: number): Record<K, Column> {
     const out = {} as Record<K, Column>;
-    for (const key of Object.keys(this.schema) as K[]) {
+    for (const key of this.keys) {
       const col = new this.schema[key](Math.max(0, to - from));
       for (let row = from, i = 0; row < to; row++, i++) col[i] = this.get(key, row);
       out[key] = col;
@@ -76,8 +148,8 @@ export class ColumnTable<K extends string> {
     return out;
   }
 
-  /** Bytes held by the chunks. */
+  /** Bytes held by the chunks and the chunk directory. */
   bytes(): number {
-    return this.chunkCount * this.chunkBytes;
+    return this.heldChunks * this.chunkBytes + this.dir.length * SLOT_BYTES;
   }
 }

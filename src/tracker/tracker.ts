@@ -4,11 +4,18 @@
  *
  * It never keeps a tracked object alive (a WeakMap for identity, a FinalizationRegistry for
  * death), never throws into user code (every entry point is guarded; see `guard`), and its
- * memory is bounded: rows beyond the configured caps are dropped and counted.
+ * memory is bounded: rows beyond the configured caps are dropped and counted, or in bounded
+ * mode (`limits.bounded`, bounded.ts) rows that no longer matter are released to make room.
+ *
+ * A value or scope is known by its token, the row it was first given: the WeakMap, the
+ * registry, scope frames and lists, and the references between tables hold tokens. In bounded
+ * mode a row may move; `cur(token)` / `scopeRow(token)` give the row now (the token itself
+ * unless it moved).
  */
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 import { threadId } from 'node:worker_threads';
 import { C, claimCounters } from './board.js';
+import { BoundedRows } from './bounded.js';
 import { bufferOf, spansWhole } from './buffers.js';
 import { nowNs, timeOriginMs } from './clock.js';
 import {
@@ -20,8 +27,10 @@ import {
   type SizeBudget,
   subcategoryOf,
 } from './describe.js';
+import { type ExportedTables, exportTables } from './export-tables.js';
 import { StringTable } from './strings.js';
-import { ColumnTable } from './table.js';
+import { CHUNK_ROWS, ColumnTable } from './table.js';
+import { TypeTotals } from './type-totals.js';
 import { Watchlist } from './watch.js';
 
 /** Bit flags of a value row. */
@@ -112,6 +121,13 @@ export interface TrackerLimits {
   maxRelations: number;
   /** Budget of one deep-size walk. */
   sizeBudget: SizeBudget;
+  /**
+   * At a cap, release rows that no longer matter (ended values, finished scopes, the oldest
+   * relations) instead of dropping new ones (bounded.ts); also caps distinct strings at `maxStrings`.
+   */
+  bounded?: boolean;
+  /** Distinct names and type names kept in bounded mode; later ones read "(over the string limit)". */
+  maxStrings?: number;
 }
 
 export const DEFAULT_LIMITS: TrackerLimits = {
@@ -161,6 +177,11 @@ export interface TrackerStats {
   transfers: number;
   /** Rows not kept because a cap was reached. */
   dropped: { values: number; scopes: number; relations: number };
+  /**
+   * This thread's rows released by the bounded mode (ended values, finished scopes, old
+   * relations): counted in the figures above, absent from the per-value queries and exports.
+   */
+  evicted?: { values: number; scopes: number; relations: number };
   /** Bytes held by the tracker's own tables. */
   trackerBytes: number;
 }
@@ -228,7 +249,8 @@ export class Tracker {
    * bytes a value): a heap snapshot needs the objects themselves to find them (liveObjects()).
    */
   keepRefs = false;
-  private readonly refs = new Map<number, WeakRef<object>>();
+  /** By row now (bounded.ts moves entries with their values). */
+  readonly refs = new Map<number, WeakRef<object>>();
   /** Tracked objects registered with the FinalizationRegistry and not yet reported collected. */
   liveObjectCount = 0;
   limits: TrackerLimits;
@@ -255,11 +277,61 @@ export class Tracker {
   /** Whether `counters` is a slot of the process's stats board (false: private). */
   readonly countersShared: boolean;
 
+  /**
+   * Rows of each table already written elsewhere (the recording advances these): the bounded
+   * mode releases only rows below them. No recording: any row may go.
+   */
+  readonly persisted = { values: 2 ** 31, scopes: 2 ** 31, relations: 2 ** 31 };
+  /** The bounded mode's bookkeeping, while it is on. */
+  bounded: BoundedRows | undefined;
+  /** Live totals by type name (metrics), once enableTypeTotals() was called or in bounded mode. */
+  typeTotals: TypeTotals | undefined;
+
   constructor(limits: Partial<TrackerLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
     const { counters, shared } = claimCounters();
     this.counters = counters;
     this.countersShared = shared;
+    this.applyLimits();
+  }
+
+  /** Applies `limits` (init() may change them after the tracker was made). */
+  applyLimits(): void {
+    if (this.limits.bounded) {
+      this.strings.limit = this.limits.maxStrings ?? 100_000;
+      this.enableTypeTotals();
+      this.bounded ??= new BoundedRows(this);
+    } else {
+      this.strings.limit = Number.POSITIVE_INFINITY;
+      this.bounded = undefined;
+    }
+  }
+
+  /**
+   * Starts the running totals of live values by type (at most `maxTypes` type names, the
+   * others as "other"), counting the values alive now. Idempotent.
+   */
+  enableTypeTotals(maxTypes = 50): TypeTotals {
+    if (this.typeTotals) return this.typeTotals;
+    const totals = new TypeTotals(maxTypes, (id) => this.strings.get(id));
+    const v = this.values;
+    for (let row = 0; row < v.length; row++) {
+      if (v.has(row) && Number.isNaN(v.get('endedAt', row))) {
+        totals.add(v.get('type', row), v.get('kind', row), v.get('size', row), 1);
+      }
+    }
+    this.typeTotals = totals;
+    return totals;
+  }
+
+  /** The row now of the value whose token (first row) is `token`. */
+  cur(token: number): number {
+    return this.bounded ? this.bounded.values.cur(token) : token;
+  }
+
+  /** The row now of the scope whose token (first row) is `token`. */
+  scopeRow(token: number): number {
+    return this.bounded && token >= 0 ? this.bounded.scopes.cur(token) : token;
   }
 
   /** Tracks `value` under `name`; returns the row, or -1 when it was an alias or dropped. */
@@ -275,7 +347,7 @@ export class Tracker {
       }
     }
     const c = this.counters;
-    if (this.values.length >= this.limits.maxValues) {
+    if (this.bounded ? !this.bounded.admitValue() : this.values.length >= this.limits.maxValues) {
       c[C.droppedValues]++;
       return -1;
     }
@@ -301,6 +373,7 @@ export class Tracker {
     v.set('scope', row, frame ? frame.id : -1);
     let flags = d.partial && options?.size === undefined ? ValueFlag.Partial : 0;
     if (d.external > 0) this.external.set(row, d.external);
+    let endObservable = true;
     if (isObject) {
       this.ids.set(value as object, row);
       this.registry.register(value as object, row);
@@ -314,8 +387,13 @@ export class Tracker {
     } else {
       flags |= ValueFlag.Primitive;
       if (frame && frame.id >= 0 && !frame.exited) (frame.primitives ??= []).push(row);
-      else c[C.unknownLifetimes]++;
+      else {
+        c[C.unknownLifetimes]++;
+        endObservable = false;
+      }
     }
+    this.bounded?.trackedValue(row, endObservable);
+    this.typeTotals?.add(v.get('type', row), d.kind, size, 1);
     if (cloneOf !== undefined) {
       flags |= ValueFlag.Clone;
       c[C.clones]++;
@@ -336,19 +414,22 @@ export class Tracker {
 
   /** The row of the tracked value whose memory a buffer in a transfer list is: the buffer itself or a view spanning it. */
   rowOfBuffer(buffer: object): number | undefined {
-    return this.ids.get(buffer) ?? this.bufferRows.get(buffer);
+    const token = this.ids.get(buffer) ?? this.bufferRows.get(buffer);
+    return token === undefined ? undefined : this.cur(token);
   }
 
   /** The name a row was tracked under. */
   nameOf(row: number): string {
-    return row >= 0 && row < this.values.length ? this.strings.get(this.values.get('name', row)) : '';
+    return row >= 0 && this.values.has(row) ? this.strings.get(this.values.get('name', row)) : '';
   }
 
   /** The row of a tracked object, if it is tracked. */
   rowOf(value: unknown): number | undefined {
-    return (typeof value === 'object' && value !== null) || typeof value === 'function'
-      ? this.ids.get(value as object)
-      : undefined;
+    const token =
+      (typeof value === 'object' && value !== null) || typeof value === 'function'
+        ? this.ids.get(value as object)
+        : undefined;
+    return token === undefined ? undefined : this.cur(token);
   }
 
   /** The tracked objects still alive whose references were kept (see keepRefs), with their rows. */
@@ -391,8 +472,9 @@ export class Tracker {
    */
   recordArrival(name: string, value: object, fromThread: number, seq: number): number {
     this.track(name, value);
-    const row = this.ids.get(value);
-    if (row === undefined) return -1;
+    const token = this.ids.get(value);
+    if (token === undefined) return -1;
+    const row = this.cur(token);
     this.relate(RelationKind.Transfer, row, fromThread, name, this.als.getStore(), seq, RelationFlag.Inbound);
     this.listener?.added?.();
     return row;
@@ -407,7 +489,8 @@ export class Tracker {
     if (this.sharedFrom.has(buffer) || origin.threadId === this.threadId) return;
     this.sharedFrom.set(buffer, { threadId: origin.threadId, row: origin.row, name: origin.name });
     this.sharedKnown++;
-    const row = this.ids.get(buffer) ?? -1;
+    const token = this.ids.get(buffer);
+    const row = token === undefined ? -1 : this.cur(token);
     this.relate(RelationKind.Share, row, origin.threadId, name, this.als.getStore(), origin.row);
     this.listener?.added?.();
   }
@@ -418,8 +501,10 @@ export class Tracker {
     if (!buffer) return undefined;
     const remote = this.sharedFrom.get(buffer);
     if (remote) return remote;
-    const row = this.ids.get(buffer) ?? (buffer === value ? undefined : this.ids.get(value as object));
-    return row === undefined ? undefined : { threadId: this.threadId, row, name: this.nameOf(row) };
+    const token = this.ids.get(buffer) ?? (buffer === value ? undefined : this.ids.get(value as object));
+    if (token === undefined) return undefined;
+    const row = this.cur(token);
+    return { threadId: this.threadId, row, name: this.nameOf(row) };
   }
 
   // --- scopes ---
@@ -472,11 +557,12 @@ export class Tracker {
     let depth = 0;
     for (let p = parent; p && depth <= MAX_SCOPE_DEPTH; p = p.parent) depth++;
     let id = -1;
-    if (this.scopes.length < this.limits.maxScopes) {
+    if (this.bounded ? this.bounded.admitScope() : this.scopes.length < this.limits.maxScopes) {
       id = this.scopes.append();
       const s = this.scopes;
+      const parentId = parent ? parent.id : -1;
       s.set('name', id, this.strings.intern(name));
-      s.set('parent', id, parent ? parent.id : -1);
+      s.set('parent', id, this.bounded ? this.bounded.openedScope(id, parentId) : parentId);
       s.set('enteredAt', id, nowNs() - this.createdAt);
       s.set('exitedAt', id, Number.NaN);
       s.set('asyncId', id, executionAsyncIdSafe());
@@ -492,28 +578,30 @@ export class Tracker {
     if (frame.exited) return;
     frame.exited = true;
     const at = nowNs() - this.createdAt;
-    if (frame.id >= 0) {
-      this.scopes.set('exitedAt', frame.id, at);
+    if (frame.id >= 0 && this.scopes.has(this.scopeRow(frame.id))) {
+      this.scopes.set('exitedAt', this.scopeRow(frame.id), at);
       this.listener?.scopeExited(frame.id, at);
     }
     if (frame.primitives) {
-      for (const row of frame.primitives) this.end(row, at, ValueFlag.ScopeEnded);
+      for (const token of frame.primitives) this.end(this.cur(token), at, ValueFlag.ScopeEnded);
       frame.primitives = undefined;
     }
+    if (frame.id >= 0) this.bounded?.closedScope(frame.id);
   }
 
   /** Whether the scope a value was tracked in is still open (or it had none). */
-  private isInOpenScope(row: number): boolean {
-    const scope = this.values.get('scope', row);
-    return scope < 0 || Number.isNaN(this.scopes.get('exitedAt', scope));
+  private isInOpenScope(token: number): boolean {
+    const scope = this.scopeRow(this.values.get('scope', this.cur(token)));
+    return scope < 0 || !this.scopes.has(scope) || Number.isNaN(this.scopes.get('exitedAt', scope));
   }
 
   // --- lifecycle ---
 
-  private onCollected(row: number): void {
+  private onCollected(token: number): void {
     try {
+      const row = this.cur(token);
       this.end(row, nowNs() - this.createdAt, ValueFlag.Collected);
-      this.aliasCount.delete(row);
+      this.aliasCount.delete(token);
       this.refs.delete(row);
       this.liveObjectCount--;
     } catch {
@@ -521,8 +609,10 @@ export class Tracker {
     }
   }
 
+  /** Ends the value at `row` (its row now). */
   private end(row: number, at: number, how: number): void {
     const v = this.values;
+    if (!v.has(row)) return;
     const flags = v.get('flags', row);
     if (flags & ENDED) {
       // A transferred buffer ended here when its memory left; its empty shell may live on
@@ -544,7 +634,9 @@ export class Tracker {
     c[C.activeMemory] -= size;
     c[C.totalDeallocations]++;
     c[C.totalDeallocated] += size;
+    this.typeTotals?.add(v.get('type', row), v.get('kind', row), size, -1);
     this.listener?.valueEnded(row, at, how);
+    this.bounded?.endedValue(row);
   }
 
   private relate(
@@ -556,13 +648,20 @@ export class Tracker {
     extra = 0,
     flags = 0,
   ): void {
+    if (this.bounded) {
+      // Relations hold tokens (a moved value's first row); a transfer's or share's `to` is a thread id.
+      from = from >= 0 ? this.bounded.values.token(from) : from;
+      if (kind !== RelationKind.Transfer && kind !== RelationKind.Share && to >= 0) {
+        to = this.bounded.values.token(to);
+      }
+    }
     let count = extra;
     if (kind === RelationKind.Alias || kind === RelationKind.Move) {
       count = (this.aliasCount.get(from) ?? 0) + 1;
       this.aliasCount.set(from, count);
       this.counters[C.aliases]++;
     }
-    if (this.relations.length >= this.limits.maxRelations) {
+    if (this.bounded ? !this.bounded.admitRelation() : this.relations.length >= this.limits.maxRelations) {
       this.counters[C.droppedRelations]++;
       return;
     }
@@ -581,7 +680,17 @@ export class Tracker {
   // --- queries ---
 
   getStats(): TrackerStats {
-    return { ...statsFromCounters(this.counters), trackerBytes: this.ownBytes() };
+    return { ...statsFromCounters(this.counters), evicted: this.evicted(), trackerBytes: this.ownBytes() };
+  }
+
+  /** Rows released by the bounded mode, per table. */
+  evicted(): { values: number; scopes: number; relations: number } {
+    return { values: this.values.evictedRows, scopes: this.scopes.evictedRows, relations: this.relations.evictedRows };
+  }
+
+  /** The tables as exports read them (held rows, references renumbered): export-tables.ts. */
+  exportTables(): ExportedTables {
+    return exportTables(this);
   }
 
   /** Bytes held by the tracker's tables (the WeakMap and registry entries are estimated). */
@@ -596,17 +705,21 @@ export class Tracker {
       this.external.size * 40 +
       this.liveObjectCount * 106 +
       this.refs.size * 82 +
-      this.watch.bytes()
+      this.watch.bytes() +
+      (this.typeTotals?.ownBytes() ?? 0) +
+      (this.bounded?.ownBytes() ?? 0)
     );
   }
 
+  /** The value at `row`, or known by the token `row` (watch.ts keeps tokens) if it moved. */
   info(row: number, aliases: Map<number, string[]> = this.aliasIndex()): AllocationInfo {
     const v = this.values;
+    if (!v.has(row)) row = this.cur(row);
     const flags = v.get('flags', row);
     const kind = v.get('kind', row);
     const endedAt = v.get('endedAt', row);
     const ended = !Number.isNaN(endedAt);
-    const scopeId = v.get('scope', row);
+    const scopeId = this.scopeRow(v.get('scope', row));
     const trackedAt = v.get('trackedAt', row);
     const primitive = (flags & ValueFlag.Primitive) !== 0;
     return {
@@ -631,7 +744,7 @@ export class Tracker {
       alive: !ended,
       lifetimeUnknown: primitive && scopeId < 0,
       primitive,
-      scope: scopeId >= 0 ? this.strings.get(this.scopes.get('name', scopeId)) : undefined,
+      scope: this.scopes.has(scopeId) ? this.strings.get(this.scopes.get('name', scopeId)) : undefined,
       scopePath: this.scopePath(scopeId),
       threadId: this.threadId,
       aliases: aliases.get(row) ?? [],
@@ -640,20 +753,28 @@ export class Tracker {
 
   scopePath(scopeId: number): string[] {
     const path: string[] = [];
-    for (let s = scopeId; s >= 0 && path.length <= MAX_SCOPE_DEPTH; s = this.scopes.get('parent', s)) {
+    for (
+      let s = scopeId;
+      this.scopes.has(s) && path.length <= MAX_SCOPE_DEPTH;
+      s = this.scopeRow(this.scopes.get('parent', s))
+    ) {
       path.push(this.strings.get(this.scopes.get('name', s)));
     }
     return path.reverse();
   }
 
-  /** Alias and move names per value row, from one pass over the relations. */
+  /** Alias and move names per value row (now), from one pass over the relations. */
   private aliasIndex(): Map<number, string[]> {
     const index = new Map<number, string[]>();
     const r = this.relations;
     for (let i = 0; i < r.length; i++) {
+      if (!r.has(i)) {
+        i += CHUNK_ROWS - 1 - (i % CHUNK_ROWS); // a released chunk
+        continue;
+      }
       const k = r.get('kind', i);
       if (k !== RelationKind.Alias && k !== RelationKind.Move) continue;
-      const from = r.get('from', i);
+      const from = this.cur(r.get('from', i));
       const name = this.strings.get(r.get('name', i));
       const list = index.get(from);
       if (list) list.push(name);
@@ -665,8 +786,8 @@ export class Tracker {
   /** Every tracked value, alive or not, in the order tracked. */
   history(): AllocationInfo[] {
     const aliases = this.aliasIndex();
-    const out = new Array<AllocationInfo>(this.values.length);
-    for (let row = 0; row < this.values.length; row++) out[row] = this.info(row, aliases);
+    const out: AllocationInfo[] = [];
+    for (let row = 0; row < this.values.length; row++) if (this.values.has(row)) out.push(this.info(row, aliases));
     return out;
   }
 
@@ -675,7 +796,7 @@ export class Tracker {
     const aliases = this.aliasIndex();
     const out: AllocationInfo[] = [];
     for (let row = 0; row < this.values.length; row++) {
-      if (Number.isNaN(this.values.get('endedAt', row))) out.push(this.info(row, aliases));
+      if (this.values.has(row) && Number.isNaN(this.values.get('endedAt', row))) out.push(this.info(row, aliases));
     }
     return out;
   }

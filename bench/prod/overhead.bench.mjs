@@ -1,0 +1,149 @@
+// Overhead of memscope's production preset on the JSON HTTP server of the recording benchmark
+// (bench/recording/server.mjs), in one run so the ratios compare like with like: the server
+// plain, and under `--import memscope/register` with MEMSCOPE_PRESET=production, heap
+// profiles on (512 KiB sampling), a periodic export every 10 s (reports and pprof; the default
+// would be 60 s) and /metrics scraped every second, as a Prometheus with a 1 s interval would.
+// A third configuration tracks one value per request in a scope (bench/prod/tracked-server.mjs).
+// Configurations alternate within each round (the order rotates); each run starts with one
+// second of load that is not measured (warm-up); per-round ratios to plain and their median are
+// reported, with the machine's load. Two figures per run: throughput
+// (autocannon, 10 connections), and the server's CPU time per request (every thread of the
+// process, bench/prod/cpu-meter.mjs), which other work on a shared machine disturbs far less.
+// Run: npm run build && node bench/prod/overhead.bench.mjs
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+
+const root = resolve(import.meta.dirname, '../..');
+const out = mkdtempSync(join(tmpdir(), 'memscope-prod-overhead-'));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+
+const freePort = () =>
+  new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+
+const preset = (metricsPort) => ({
+  NODE_OPTIONS: '--import memscope/register',
+  MEMSCOPE_PRESET: 'production',
+  MEMSCOPE_PROFILE: '1',
+  MEMSCOPE_EXPORT_EVERY: '10s',
+  MEMSCOPE_METRICS_PORT: String(metricsPort),
+});
+const configs = {
+  plain: { server: 'bench/recording/server.mjs', env: () => ({}) },
+  preset: { server: 'bench/recording/server.mjs', env: preset },
+  'preset+trackVar': { server: 'bench/prod/tracked-server.mjs', env: preset },
+};
+
+async function http(config, name) {
+  const metricsPort = await freePort();
+  const cpuFile = join(out, `cpu-${name}.json`);
+  const meter = join(root, 'bench/prod/cpu-meter.mjs');
+  const server = spawn(process.execPath, ['--import', meter, join(root, config.server)], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      MEMSCOPE_OUT_DIR: out,
+      MEMSCOPE_NAME: name,
+      CPU_METER_FILE: cpuFile,
+      ...config.env(metricsPort),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((ok) => server.stdout.once('data', (d) => ok(Number(String(d).trim()))));
+  let scrapes = 0;
+  const scraper =
+    name === 'plain'
+      ? undefined
+      : setInterval(() => {
+          fetch(`http://127.0.0.1:${metricsPort}/metrics`)
+            .then((r) => r.text())
+            .then(() => scrapes++)
+            .catch(() => {});
+        }, 1000);
+  // One second of load first, not measured: JIT warm-up, and memscope's lazily loaded modules.
+  await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration: 1 });
+  server.kill('SIGUSR2');
+  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration: SECONDS });
+  clearInterval(scraper);
+  const exited = new Promise((ok) => server.once('exit', ok));
+  server.kill('SIGTERM');
+  await exited;
+  const { cpuMicros } = JSON.parse(readFileSync(cpuFile, 'utf8'));
+  return { rps: result.requests.average, cpuPerRequest: cpuMicros / result.requests.total, scrapes };
+}
+
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const quartiles = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return [s[Math.floor((s.length - 1) / 4)], s[Math.ceil((3 * (s.length - 1)) / 4)]];
+};
+
+const loadBefore = loadavg();
+const rps = Object.fromEntries(Object.keys(configs).map((k) => [k, []]));
+const cpu = Object.fromEntries(Object.keys(configs).map((k) => [k, []]));
+const scrapes = [];
+for (let round = 0; round < ROUNDS; round++) {
+  // Rotate the order each round so that no configuration always runs first.
+  const names = Object.keys(configs);
+  const order = names.map((_, i) => names[(i + round) % names.length]);
+  for (const name of order) {
+    const r = await http(configs[name], name);
+    rps[name].push(r.rps);
+    cpu[name].push(r.cpuPerRequest);
+    if (name !== 'plain') scrapes.push(r.scrapes);
+  }
+  const last = Object.keys(configs).map((k) => `${k} ${rps[k].at(-1)} req/s ${cpu[k].at(-1).toFixed(1)} µs/req`);
+  process.stderr.write(`round ${round + 1}/${ROUNDS}: ${last.join(', ')}\n`);
+}
+const ratios = {};
+for (const name of Object.keys(configs)) {
+  if (name === 'plain') continue;
+  const perRound = rps[name].map((v, i) => v / rps.plain[i]);
+  const cpuRound = cpu[name].map((v, i) => v / cpu.plain[i]);
+  ratios[name] = {
+    throughput: {
+      ratioOfMedians: Number((median(rps[name]) / median(rps.plain)).toFixed(4)),
+      medianOfRoundRatios: Number(median(perRound).toFixed(4)),
+      roundRatioQuartiles: quartiles(perRound).map((x) => Number(x.toFixed(4))),
+    },
+    cpuPerRequest: {
+      ratioOfMedians: Number((median(cpu[name]) / median(cpu.plain)).toFixed(4)),
+      medianOfRoundRatios: Number(median(cpuRound).toFixed(4)),
+      roundRatioQuartiles: quartiles(cpuRound).map((x) => Number(x.toFixed(4))),
+    },
+  };
+}
+console.log(
+  JSON.stringify(
+    {
+      rounds: ROUNDS,
+      secondsPerRun: SECONDS,
+      loadAverage: { before: loadBefore.map((x) => x.toFixed(2)), after: loadavg().map((x) => x.toFixed(2)) },
+      requestsPerSecondMedian: Object.fromEntries(Object.entries(rps).map(([k, v]) => [k, median(v)])),
+      cpuMicrosPerRequestMedian: Object.fromEntries(
+        Object.entries(cpu).map(([k, v]) => [k, Number(median(v).toFixed(2))]),
+      ),
+      ratios,
+      metricsScrapesPerRun: median(scrapes),
+      raw: { rps, cpuMicrosPerRequest: cpu },
+    },
+    null,
+    2,
+  ),
+);
+rmSync(out, { recursive: true, force: true });
