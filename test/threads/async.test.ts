@@ -54,6 +54,8 @@ test('sampled bytes are attributed to a scope while it runs synchronously, never
   const s = sampledByScope(model);
   const bytes = (name: string) => s.byScope.find((e) => e.scope === name)?.bytes ?? 0;
   assert.ok(bytes('sync_work') > 8 * 2 ** 20, `sync_work: ${bytes('sync_work')}`);
-  assert.equal(bytes('after_await'), 0);
+  // The 16 MB allocated after the await are never attributed; a sample may fall (rarely) in the
+  // scope's synchronous start, the call of sleep() before the await.
+  assert.ok(bytes('after_await') < 2 ** 20, `after_await: ${bytes('after_await')}`);
   assert.ok(s.totalBytes - s.attributedBytes > 8 * 2 ** 20);
 });
