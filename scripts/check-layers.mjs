@@ -14,7 +14,7 @@ const root = resolve(process.argv[2] ?? '.');
 const src = join(root, 'src');
 
 function files(dir, out = []) {
-  let names = [];
+  let names;
   try {
     names = readdirSync(dir);
   } catch {

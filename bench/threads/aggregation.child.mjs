@@ -9,7 +9,7 @@ if (!isMainThread) {
 } else {
   const threads = Number(process.env.THREADS ?? 16);
   trackVar('main_value', { main: true });
-  for (let started = 1; started < threads; ) {
+  for (let started = 1; started < threads;) {
     const batch = Math.min(32, threads - started);
     const workers = Array.from({ length: batch }, () => new Worker(new URL(import.meta.url)));
     await Promise.all(workers.map((w) => once(w, 'exit')));

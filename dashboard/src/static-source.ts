@@ -131,7 +131,7 @@ export class StaticSource implements Source {
 
   private chain(scope: number): ScopeRow[] {
     const out: ScopeRow[] = [];
-    for (let s = scope; s >= 0 && out.length < 1000; ) {
+    for (let s = scope; s >= 0 && out.length < 1000;) {
       const row = this.scope(s);
       if (!row) break;
       out.push(row);

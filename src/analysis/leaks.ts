@@ -44,12 +44,7 @@ export const LEAK_THRESHOLDS = {
 } as const;
 
 export type SuspectKind =
-  | 'outlived-scope'
-  | 'collection-growth'
-  | 'heap-growth'
-  | 'timer-growth'
-  | 'detached-buffer'
-  | 'listener-leak';
+  'outlived-scope' | 'collection-growth' | 'heap-growth' | 'timer-growth' | 'detached-buffer' | 'listener-leak';
 
 export interface LeakSuspect {
   kind: SuspectKind;

@@ -31,7 +31,7 @@ export function topK(n: number, score: (i: number) => number, k: number): number
     if (idx.length < k) {
       idx.push(i);
       sc.push(s);
-      for (let c = idx.length - 1; c > 0; ) {
+      for (let c = idx.length - 1; c > 0;) {
         const p = (c - 1) >> 1;
         if (!worse(c, p)) break;
         swap(c, p);

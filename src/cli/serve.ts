@@ -31,10 +31,12 @@ export async function serve(dir: string, options: ServeOptions, load: LoadModel 
     await app.listen({ port, host });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is in use: choose another with --port`);
+    const cause = { cause: error };
+    if (code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is in use: choose another with --port`, cause);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
-      throw new Error(`cannot listen on ${host}: no such local address`);
-    if (code === 'EACCES') throw new Error(`not allowed to listen on port ${port}: choose one above 1023 with --port`);
+      throw new Error(`cannot listen on ${host}: no such local address`, cause);
+    if (code === 'EACCES')
+      throw new Error(`not allowed to listen on port ${port}: choose one above 1023 with --port`, cause);
     throw error;
   }
   const address = app.server.address();

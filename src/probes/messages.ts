@@ -106,7 +106,7 @@ export function planMessage(t: Tracker, message: unknown, options: unknown): Pla
     const entries: LedgerEntry[] = [];
     const done = new Set<object>();
     const queue: [unknown, (string | number)[]][] = [[message, []]];
-    for (let visited = 0; queue.length > 0 && visited < NODE_BUDGET; ) {
+    for (let visited = 0; queue.length > 0 && visited < NODE_BUDGET;) {
       const [v, path] = queue.shift() as [unknown, (string | number)[]];
       if (typeof v !== 'object' || v === null || isProxy(v)) continue;
       visited++;
@@ -303,16 +303,16 @@ function listenToParent(link: Link): void {
     writable: true,
     value: function dispatchHook(this: unknown, data: unknown, type: unknown) {
       if (this === port) arrived(end, data, type);
-      // biome-ignore lint/complexity/noArguments: passed on exactly as received
+      // eslint-disable-next-line prefer-rest-params -- passed on exactly as received
       return Reflect.apply(dispatch, this, arguments);
     },
   });
   try {
-    const mutable = wt as unknown as { receiveMessageOnPort: typeof wt.receiveMessageOnPort };
+    type Mutable = { receiveMessageOnPort: typeof wt.receiveMessageOnPort };
     const receive = wt.receiveMessageOnPort;
     // The CommonJS exports object of a built-in is mutable (see register.ts); any base path
     // resolves a built-in.
-    const cjs = createRequire(`${process.cwd()}/`)('node:worker_threads') as typeof mutable;
+    const cjs = createRequire(`${process.cwd()}/`)('node:worker_threads') as Mutable;
     const wrapped = function receiveMessageOnPort(p: Parameters<typeof receive>[0]) {
       const r = receive(p);
       if (r && p === port) arrived(end, r.message, 'message');

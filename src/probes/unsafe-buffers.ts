@@ -57,6 +57,7 @@ export class UnsafeBufferProbe {
     for (const key of ['allocUnsafe', 'allocUnsafeSlow']) {
       const original = B[key];
       if (typeof original !== 'function') continue;
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the wrapper's own `this` is Buffer's caller's
       const probe = this;
       const wrapped = {
         [key](this: unknown, size: number): Buffer {

@@ -312,7 +312,7 @@ function snapshot(buffer: SharedArrayBuffer): PendingSnapshot | undefined {
   const columns = columnsOf(buffer).map((c) => c.slice(rowBase, rowBase + rows));
   const newStrings: string[][] = [[], [], []];
   const log = new Uint8Array(buffer, STRINGS_OFFSET, STRING_BYTES);
-  for (let at = strBase; at + 3 <= strTail; ) {
+  for (let at = strBase; at + 3 <= strTail;) {
     const dict = log[at];
     const length = log[at + 1] | (log[at + 2] << 8);
     if (at + 3 + length > strTail) break;

@@ -50,7 +50,12 @@ test('the holder used to find the values neither retains them nor shows on a pat
 
 test('retained sizes and retainer paths reach the JSON exports', () => {
   const files = getGlobalTracker().exportAll(dir);
-  const analysis = JSON.parse(readFileSync(files.find((f) => f.endsWith('_memory_analysis.json'))!, 'utf8'));
+  const analysis = JSON.parse(
+    readFileSync(
+      files.find((f) => f.endsWith('_memory_analysis.json'))!,
+      'utf8',
+    ),
+  );
   const cache = analysis.allocations.find((v: { variable_name: string }) => v.variable_name === 'request_cache');
   assert.ok(cache.retained_size_bytes >= 49 * 20_000);
   assert.ok(cache.retainer_path.some((s: string) => s.includes('appKeeper')));

@@ -1,4 +1,4 @@
-// The project's own rules, checked on every test run: formatting and lint (biome), types
+// The project's own rules, checked on every test run: lint (eslint), formatting (prettier), types
 // (tsc over src, tests, examples and benches) and the layer rule of ARCHITECTURE.md.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,8 +11,13 @@ function run(args: string[]) {
   return spawnSync(process.execPath, args, { encoding: 'utf8' });
 }
 
-test('biome finds no lint or format problem', () => {
-  const r = run(['node_modules/@biomejs/biome/bin/biome', 'check', '.']);
+test('eslint finds no problem', () => {
+  const r = run(['node_modules/eslint/bin/eslint.js', '.']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test('the code is formatted (prettier)', () => {
+  const r = run(['node_modules/prettier/bin/prettier.cjs', '--check', '.']);
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
 

@@ -291,7 +291,7 @@ test('functions, promises, weak references and built-ins', () => {
   tracked(new String('boxed'));
   tracked(
     (function (this: unknown, ..._args: unknown[]) {
-      // biome-ignore lint/complexity/noArguments: the arguments object is the value under test
+      // eslint-disable-next-line prefer-rest-params -- the arguments object is the value under test
       return arguments;
     })(1, 2),
   );

@@ -363,7 +363,7 @@ export async function valuesView(ctx: ViewContext): Promise<void> {
   scroller.addEventListener('keydown', (e) => {
     const current = (e.target as HTMLElement).closest<HTMLElement>('.vt-row');
     const at = current ? Number(current.dataset.index) : -1;
-    let next = -1;
+    let next: number;
     if (e.key === 'ArrowDown') next = Math.min(total - 1, at + 1);
     else if (e.key === 'ArrowUp') next = Math.max(0, at - 1);
     else if (e.key === 'PageDown') next = Math.min(total - 1, at + 10);
