@@ -1,12 +1,12 @@
 // Overhead of memscope's production preset on the JSON HTTP server of the recording benchmark
 // (bench/recording/server.mjs), in one run so the ratios compare like with like: the server
-// plain, and under `--import memscope/register` with MEMSCOPE_PRESET=production, heap
-// profiles on (512 KiB sampling), a periodic export every 10 s (reports and pprof; the default
-// would be 60 s) and /metrics scraped every second, as a Prometheus with a 1 s interval would.
-// A third configuration tracks one value per request in a scope (bench/prod/tracked-server.mjs).
-// Configurations alternate within each round (the order rotates); each run starts with one
-// second of load that is not measured (warm-up); per-round ratios to plain and their median are
-// reported, with the machine's load. Two figures per run: throughput
+// plain, and under `--import memscope/register` with MEMSCOPE_PRESET=production, a periodic
+// export every 10 s (the default would be 60 s) and /metrics scraped every second, as a
+// Prometheus with a 1 s interval would. Variants: one value tracked per request in a scope
+// (bench/prod/tracked-server.mjs), and heap profiles on (V8's sampling profiler at 512 KiB,
+// pprof in each export). Configurations alternate within each round (the order rotates); each
+// run starts with one second of load that is not measured (warm-up); per-round ratios to plain
+// and their median are reported, with the machine's load. Two figures per run: throughput
 // (autocannon, 10 connections), and the server's CPU time per request (every thread of the
 // process, bench/prod/cpu-meter.mjs), which other work on a shared machine disturbs far less.
 // Run: npm run build && node bench/prod/overhead.bench.mjs
@@ -34,7 +34,6 @@ const freePort = () =>
 const preset = (metricsPort) => ({
   NODE_OPTIONS: '--import memscope/register',
   MEMSCOPE_PRESET: 'production',
-  MEMSCOPE_PROFILE: '1',
   MEMSCOPE_EXPORT_EVERY: '10s',
   MEMSCOPE_METRICS_PORT: String(metricsPort),
 });
@@ -42,6 +41,10 @@ const configs = {
   plain: { server: 'bench/recording/server.mjs', env: () => ({}) },
   preset: { server: 'bench/recording/server.mjs', env: preset },
   'preset+trackVar': { server: 'bench/prod/tracked-server.mjs', env: preset },
+  'preset+profile': {
+    server: 'bench/recording/server.mjs',
+    env: (port) => ({ ...preset(port), MEMSCOPE_PROFILE: '1' }),
+  },
 };
 
 async function http(config, name) {

@@ -1,84 +1,128 @@
 // Overhead of recording on real third-party workloads, in one run so the ratios compare like
 // with like: the TypeScript compiler type-checking this repository, and a JSON HTTP server
-// under autocannon load (127.0.0.1, bounded duration). Each workload runs plain, with the
-// preload at the default settings, and with a 32 KiB sampling interval, alternating, and the
-// median is kept. Run: node bench/recording/overhead.bench.mjs  (after npm run build)
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// under autocannon load (127.0.0.1, 10 connections, one second of warm-up not measured).
+// Configurations, alternating with the order rotated each round:
+//   plain       no memscope
+//   default     --import memscope/register at its defaults (512 KiB sampling, reports off:
+//               `memscope run` writes them after the program)
+//   32KiB       the same with a 32 KiB sampling interval
+//   no-sampling the preload with the sampling profiler off (tracker, timeline, GC, probes)
+//   heap-prof   no memscope, Node's own `--heap-prof` at 512 KiB: the peer, V8's same profiler
+// Figures: tsc wall time and CPU time (every thread, bench/prod/cpu-meter.mjs); HTTP
+// throughput and CPU time per request. Per-round ratios to plain and their median are kept.
+// Run: npm run build && BENCH_ROUNDS=7 node bench/recording/overhead.bench.mjs
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 
 const root = resolve(import.meta.dirname, '../..');
 const out = mkdtempSync(join(tmpdir(), 'memscope-overhead-'));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+const meter = join(root, 'bench/prod/cpu-meter.mjs');
 
+const preload = { NODE_OPTIONS: '--import memscope/register' };
 const configs = {
-  plain: {},
-  default: { NODE_OPTIONS: '--import memscope/register' },
-  '32KiB': { NODE_OPTIONS: '--import memscope/register', MEMSCOPE_SAMPLING_INTERVAL: String(32 * 1024) },
+  plain: { env: {}, args: [] },
+  default: { env: preload, args: [] },
+  '32KiB': { env: { ...preload, MEMSCOPE_SAMPLING_INTERVAL: String(32 * 1024) }, args: [] },
+  'no-sampling': { env: { ...preload, MEMSCOPE_SAMPLING_INTERVAL: '0' }, args: [] },
+  'heap-prof': { env: {}, args: ['--heap-prof', `--heap-prof-dir=${out}`, '--heap-prof-interval=524288'] },
 };
-const env = (extra, name) => ({
-  ...process.env,
-  NODE_OPTIONS: '',
-  MEMSCOPE_OUT_DIR: out,
-  MEMSCOPE_NAME: name,
-  MEMSCOPE_REPORTS: '0',
-  ...extra,
-});
-const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
-function tsc(extra, name) {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], {
+function start(config, name, script) {
+  const cpuFile = join(out, `cpu-${name}.json`);
+  rmSync(cpuFile, { force: true });
+  const child = spawn(process.execPath, [...config.args, '--import', meter, ...script], {
     cwd: root,
-    env: env(extra, name),
-    encoding: 'utf8',
-  });
-  if (r.status !== 0 && r.status !== 2) throw new Error(`tsc failed: ${r.stderr}`);
-  return (performance.now() - t0) / 1000;
-}
-
-async function http(extra, name) {
-  const server = spawn(process.execPath, [join(root, 'bench/recording/server.mjs')], {
-    cwd: root,
-    env: env(extra, name),
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      MEMSCOPE_OUT_DIR: out,
+      MEMSCOPE_NAME: name,
+      MEMSCOPE_REPORTS: '0',
+      CPU_METER_FILE: cpuFile,
+      ...config.env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port = await new Promise((ok) => server.stdout.once('data', (d) => ok(Number(String(d).trim()))));
-  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration: HTTP_SECONDS });
-  const exited = new Promise((ok) => server.once('exit', ok));
-  server.kill('SIGTERM');
-  await exited;
-  return result.requests.average;
+  const exited = new Promise((ok) => child.once('exit', ok));
+  const cpu = async () => {
+    await exited;
+    return existsSync(cpuFile) ? JSON.parse(readFileSync(cpuFile, 'utf8')).cpuMicros / 1e6 : Number.NaN;
+  };
+  return { child, exited, cpu };
 }
 
-const times = { plain: [], default: [], '32KiB': [] };
-const rps = { plain: [], default: [], '32KiB': [] };
+async function tsc(config, name) {
+  const t0 = performance.now();
+  const run = start(config, name, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']);
+  run.child.stdout.resume();
+  const code = await run.exited;
+  if (code !== 0 && code !== 2) throw new Error(`tsc exited with ${code}`);
+  return { seconds: (performance.now() - t0) / 1000, cpuSeconds: await run.cpu() };
+}
+
+async function http(config, name) {
+  const run = start(config, name, [join(root, 'bench/recording/server.mjs')]);
+  const port = await new Promise((ok) => run.child.stdout.once('data', (d) => ok(Number(String(d).trim()))));
+  const url = `http://127.0.0.1:${port}/`;
+  await autocannon({ url, connections: 10, duration: 1 });
+  run.child.kill('SIGUSR2'); // the CPU meter starts here
+  const result = await autocannon({ url, connections: 10, duration: HTTP_SECONDS });
+  run.child.kill('SIGTERM');
+  return { rps: result.requests.average, cpuMicrosPerRequest: ((await run.cpu()) * 1e6) / result.requests.total };
+}
+
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round4 = (x) => Number(x.toFixed(4));
+
+const names = Object.keys(configs);
+const figures = { tscSeconds: {}, tscCpuSeconds: {}, httpRps: {}, httpCpuMicrosPerRequest: {} };
+for (const f of Object.values(figures)) for (const n of names) f[n] = [];
+const loadBefore = loadavg();
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, extra] of Object.entries(configs)) {
-    times[name].push(tsc(extra, `tsc-${name}`));
-    rps[name].push(await http(extra, `http-${name}`));
+  const order = names.map((_, i) => names[(i + round) % names.length]);
+  for (const name of order) {
+    const t = await tsc(configs[name], `tsc-${name}`);
+    figures.tscSeconds[name].push(t.seconds);
+    figures.tscCpuSeconds[name].push(t.cpuSeconds);
+    const h = await http(configs[name], `http-${name}`);
+    figures.httpRps[name].push(h.rps);
+    figures.httpCpuMicrosPerRequest[name].push(h.cpuMicrosPerRequest);
+  }
+  process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
+}
+
+// Median over rounds of each configuration's ratio to plain in the same round.
+const ratios = {};
+for (const [figure, byName] of Object.entries(figures)) {
+  ratios[figure] = {};
+  for (const name of names) {
+    if (name === 'plain') continue;
+    ratios[figure][name] = round4(median(byName[name].map((v, i) => v / byName.plain[i])));
   }
 }
-const tscMedian = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
-const rpsMedian = Object.fromEntries(Object.entries(rps).map(([k, v]) => [k, median(v)]));
 console.log(
   JSON.stringify(
     {
       rounds: ROUNDS,
-      tsc_seconds: tscMedian,
-      tsc_wall_ratio: {
-        default: Number((tscMedian.default / tscMedian.plain).toFixed(3)),
-        '32KiB': Number((tscMedian['32KiB'] / tscMedian.plain).toFixed(3)),
-      },
-      http_requests_per_s: rpsMedian,
-      http_throughput_ratio: {
-        default: Number((rpsMedian.default / rpsMedian.plain).toFixed(3)),
-        '32KiB': Number((rpsMedian['32KiB'] / rpsMedian.plain).toFixed(3)),
-      },
-      raw: { tsc: times, http: rps },
+      httpSeconds: HTTP_SECONDS,
+      loadAverage: { before: loadBefore.map((x) => x.toFixed(2)), after: loadavg().map((x) => x.toFixed(2)) },
+      medians: Object.fromEntries(
+        Object.entries(figures).map(([f, byName]) => [
+          f,
+          Object.fromEntries(Object.entries(byName).map(([n, v]) => [n, round4(median(v))])),
+        ]),
+      ),
+      ratioToPlain: ratios,
+      raw: figures,
     },
     null,
     2,

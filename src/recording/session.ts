@@ -17,7 +17,7 @@ export interface RecordOptions {
   /**
    * Milliseconds between two polls of the sampling profiler; 0 adapts it. Every poll forces
    * a full GC (Node's inspector always sets kSamplingForceGC), measured at 5-50 ms on
-   * 20-150 MB heaps, so the adaptive interval is 200 × the last poll's cost, 5 s to 60 s.
+   * 20-150 MB heaps, so the adaptive interval is 1,000 × the last poll's cost, 10 s to 120 s.
    */
   samplingPollMs: number;
   /** Milliseconds between two heap timeline ticks; 0 turns the timeline off. */

@@ -174,14 +174,18 @@ export function startRecording(
     }
   }
 
-  let nextPoll = performance.now() + (options.samplingPollMs || 5000);
+  // Every poll forces a full GC (Node's inspector asks V8 for one): adaptive polls come 1,000×
+  // the last poll's cost apart (≤ 0.1% of the run), 10 s to 120 s; the first waits 1,000× a
+  // full GC's cost estimated from the heap in use (~1 ms per 3 MB, measured). A program that
+  // ends sooner is read once, at exit. BENCHMARKS.md, "Recording", has the measurements.
+  const pollGap = (costMs: number) => options.samplingPollMs || Math.min(120_000, Math.max(10_000, 1000 * costMs));
+  let nextPoll = performance.now() + pollGap(process.memoryUsage().heapUsed / 3e6);
   const flushTimer = setInterval(() => {
     try {
       if (sampler && performance.now() >= nextPoll) {
         const t0 = performance.now();
         sampler.poll();
-        const cost = performance.now() - t0;
-        nextPoll = performance.now() + (options.samplingPollMs || Math.min(60_000, Math.max(5000, 200 * cost)));
+        nextPoll = performance.now() + pollGap(performance.now() - t0);
       }
       takeGcHeap();
       takeUnsafe();
