@@ -1,13 +1,14 @@
 // Costs of the leak probes inside the recorded program: one sampling pass of the watchlist
 // (per watched collection and per dictionary key), the memory of a watched entry, the
-// GC-heap probe per collection, the allocUnsafe wrapper per call, the timer count, and what
+// GC observer per collection, the allocUnsafe wrapper per call, the timer count, and what
 // a plain tracked value pays for the watchlist (nothing: it is not watched).
 //
 // Each timing is the median (10th – 90th percentile) of repeated runs in this process.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as v8 from 'node:v8';
-import { GcHeapProbe } from '../../src/probes/gc-heap.js';
+import { GC_MAJOR, heapAfterFullGc } from '../../src/probes/gc-heap.js';
+import { startGcObserver } from '../../src/probes/gc.js';
 import { activeTimers } from '../../src/probes/timers.js';
 import { UnsafeBufferProbe } from '../../src/probes/unsafe-buffers.js';
 import { Tracker } from '../../src/tracker/tracker.js';
@@ -79,10 +80,13 @@ function plainValueWatchCost(): { bytes: number; size: number } {
   return { bytes: t.watch.bytes(), size: t.watch.size };
 }
 
-/** Mean ns per forced minor GC, with or without the GC-heap probe's GCProfiler running. */
+/** Mean ns per forced minor GC, with or without the recording's GC observer (and its full-GC heap reading). */
 function minorGc(withProbe: boolean): number {
-  const probe = new GcHeapProbe();
-  if (withProbe) probe.start();
+  const stop = withProbe
+    ? startGcObserver((e) => {
+        if (e.kind === GC_MAJOR) heapAfterFullGc();
+      })
+    : () => {};
   const minor = globalThis.gc as unknown as (o: { type: 'minor' }) => void;
   let kept = 0;
   const t0 = process.hrtime.bigint();
@@ -91,7 +95,7 @@ function minorGc(withProbe: boolean): number {
     minor({ type: 'minor' });
   }
   const ns = Number(process.hrtime.bigint() - t0) / 2000;
-  if (withProbe) probe.poll(true);
+  stop();
   return ns + kept * 0;
 }
 
@@ -214,19 +218,19 @@ if (mode === 'entry') {
   };
   const g = pair(minorGc);
   row(
-    'forced minor GC, GC-heap probe off',
+    'forced minor GC, GC observer off',
     g.off.map((x) => x / 1000),
     'µs',
     1,
   );
   row(
-    'forced minor GC, GC-heap probe on',
+    'forced minor GC, GC observer on',
     g.on.map((x) => x / 1000),
     'µs',
     1,
   );
   const perGc = (stats(g.on).median - stats(g.off).median) / 1000;
-  rows.push(`| GC-heap probe cost per collection (difference of medians) | ${f(perGc, 1)} µs | — |`);
+  rows.push(`| GC observer cost per collection (difference of medians) | ${f(perGc, 1)} µs | — |`);
   for (const [size, label] of [
     [512, '512 B (below the threshold)'],
     [131072, '128 KiB (caller read; under tsx)'],

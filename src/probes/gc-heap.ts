@@ -1,78 +1,32 @@
 /**
- * The heap right after each full (mark-sweep-compact) collection, from V8's own GC callbacks
- * through v8.GCProfiler: the only JavaScript-visible reading taken inside the collection, so
- * nothing the program allocates afterwards is counted (a PerformanceObserver 'gc' entry
- * arrives turns later, when the heap has moved on).
+ * The heap right after a full (mark-sweep-compact) collection, for the leak analysis: the
+ * bytes in use in the old generation's spaces, plus external memory. Read when
+ * PerformanceObserver delivers the collection's entry, a turn or so after it: what the
+ * program allocated since is in the young generation (unless a scavenge promoted some of it
+ * in between), so the old generation still holds what the collection left. And read at once
+ * after a collection memscope forced itself (the sampling profiler's last read at exit).
  *
- * A GCProfiler keeps its entries until stop(); two profilers take turns so that polling
- * (start the other, then stop this one) misses no collection. V8 gives no time per entry: an
- * entry's time is the poll that took it (precision: the poll interval), its order is exact.
+ * v8.GCProfiler reads inside the collection, but it formats the statistics of every
+ * collection, scavenges included: measured at 2 to 4% of the CPU time of an HTTP server's
+ * requests (BENCHMARKS.md, "Recording"), against nothing measurable for this reading.
  */
-import * as v8 from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+
+/** perf_hooks constants.NODE_PERFORMANCE_GC_MAJOR. */
+export const GC_MAJOR = 4;
+
+/** Spaces of the young generation, left out: what was allocated after the collection. */
+const YOUNG = new Set(['new_space', 'new_large_object_space']);
 
 export interface GcHeapEntry {
-  /** V8 heap bytes in use right after the collection. */
+  /** Old-generation heap bytes in use after the collection. */
   used: number;
-  /** Bytes V8 accounts outside its heap (ArrayBuffer backing stores, ...) right after it. */
+  /** Bytes V8 accounts outside its heap (ArrayBuffer backing stores, ...). */
   external: number;
-  /** Microseconds the collection took. */
-  costUs: number;
 }
 
-interface Stat {
-  gcType?: string;
-  cost?: number;
-  afterGC?: { heapStatistics?: { usedHeapSize?: number; externalMemory?: number } };
-}
-
-interface Profiler {
-  start(): void;
-  stop(): { statistics?: Stat[] } | undefined;
-}
-
-type ProfilerClass = new () => Profiler;
-
-export class GcHeapProbe {
-  private readonly profilers: Profiler[] = [];
-  private current = 0;
-  private running = false;
-
-  /** False when this Node has no v8.GCProfiler (added in 18.15 / 19.6). */
-  start(): boolean {
-    const GCProfiler = (v8 as unknown as { GCProfiler?: ProfilerClass }).GCProfiler;
-    if (typeof GCProfiler !== 'function') return false;
-    try {
-      this.profilers.push(new GCProfiler(), new GCProfiler());
-      this.profilers[0].start();
-      this.running = true;
-    } catch {
-      this.running = false;
-    }
-    return this.running;
-  }
-
-  /** The full collections since the last poll, in order. `final` stops the profilers. */
-  poll(final = false): GcHeapEntry[] {
-    if (!this.running) return [];
-    const out: GcHeapEntry[] = [];
-    try {
-      const now = this.profilers[this.current];
-      if (!final) {
-        this.current ^= 1;
-        this.profilers[this.current].start();
-      } else {
-        this.running = false;
-      }
-      const stats = now.stop()?.statistics ?? [];
-      for (const s of stats) {
-        if (s.gcType !== 'MarkSweepCompact') continue;
-        const h = s.afterGC?.heapStatistics;
-        if (typeof h?.usedHeapSize !== 'number') continue;
-        out.push({ used: h.usedHeapSize, external: h.externalMemory ?? 0, costUs: s.cost ?? 0 });
-      }
-    } catch {
-      this.running = false;
-    }
-    return out;
-  }
+export function heapAfterFullGc(): GcHeapEntry {
+  let used = 0;
+  for (const s of getHeapSpaceStatistics()) if (!YOUNG.has(s.space_name)) used += s.space_used_size;
+  return { used, external: getHeapStatistics().external_memory };
 }

@@ -18,7 +18,7 @@ export interface TimelineData {
 }
 
 /** GC kinds as PerformanceObserver reports them (perf_hooks.constants.NODE_PERFORMANCE_GC_*). */
-export const GC_KINDS: Record<number, string> = { 1: 'major', 2: 'minor', 4: 'incremental', 8: 'weakcb' };
+export const GC_KINDS: Record<number, string> = { 4: 'major', 1: 'minor', 8: 'incremental', 16: 'weakcb' };
 
 export interface GcData {
   at: Col;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { onForcedGc } from '../probes/force-gc.js';
 import { startGcObserver } from '../probes/gc.js';
-import { GcHeapProbe } from '../probes/gc-heap.js';
+import { GC_MAJOR, type GcHeapEntry, heapAfterFullGc } from '../probes/gc-heap.js';
 import { startListenerProbe } from '../probes/listeners.js';
 import { Sampler } from '../probes/sampling.js';
 import { startTimeline } from '../probes/timeline.js';
@@ -58,20 +58,19 @@ export function startRecording(
   let timelineTicks = 0;
   let timelineNs = 0;
 
-  // The heap right after each full GC, taken on every tick and flush (so that V8's profiler
-  // holds at most one interval's collections).
-  const gcHeap = new GcHeapProbe();
-  const gcHeapOn = gcHeap.start();
+  // The heap right after each full GC (gc-heap.ts), written on every tick and flush.
+  const gcHeap: GcHeapEntry[] = [];
   let fullGcs = 0;
   const heapUsedName = recorder.name('heap_used');
   const externalName = recorder.name('external');
-  const takeGcHeap = (final = false) => {
+  const takeGcHeap = () => {
     const at = recorder.now();
-    for (const e of gcHeap.poll(final)) {
+    for (const e of gcHeap) {
       recorder.add(K['gc-heap'], at, 0, -1, -1, fullGcs, heapUsedName, 0, 0, 0, e.used);
       recorder.add(K['gc-heap'], at, 0, -1, -1, fullGcs, externalName, 0, 0, 0, e.external);
       fullGcs++;
     }
+    gcHeap.length = 0;
   };
 
   // Leak evidence on each timeline tick: sizes of tracked collections, detached buffers, timers.
@@ -151,6 +150,7 @@ export function startRecording(
     startGcObserver((e) => {
       const at = e.startMs * 1e6 - tracker.createdAt;
       recorder.add(K.gc, at, 0, -1, -1, e.kind, 0, 0, 0, 0, e.durationMs * 1e6);
+      if (e.kind === GC_MAJOR && gcHeap.length < 1000) gcHeap.push(heapAfterFullGc());
     }),
   );
 
@@ -202,8 +202,11 @@ export function startRecording(
       clearInterval(flushTimer);
       for (const stop of stops) stop();
       if (options.timelineIntervalMs > 0) watchTick(recorder.now());
-      sampler?.poll(true);
-      takeGcHeap(true); // after the sampler's last poll, which forces a full GC
+      if (sampler) {
+        sampler.poll(true);
+        gcHeap.push(heapAfterFullGc()); // the sampler's last read forced a full GC just now
+      }
+      takeGcHeap();
       takeUnsafe();
       if (options.heapSnapshot === 'at-exit' && threadId === 0) {
         const name = `${options.name}.p${process.pid}.heapsnapshot`;
@@ -230,7 +233,7 @@ export function startRecording(
         watch_ns: watchNs,
         watched_values: tracker.watch.size,
         watch_full: tracker.watch.full,
-        gc_heap_probe: gcHeapOn ? 1 : 0,
+        gc_heap_probe: 1, // the heap-growth check reads it: the heap after full GCs was watched
         full_gcs: fullGcs,
         unsafe_buffer_threshold: unsafe ? options.unsafeBufferBytes : 0,
       });

@@ -288,7 +288,7 @@ function addTimeline(t: ThreadData, durationNs: number, rand: () => number, samp
       const major = rand() < 0.3;
       used *= major ? 0.55 : 0.8;
       gc.at.push(at[i]);
-      gc.kind.push(major ? 1 : 2);
+      gc.kind.push(major ? 4 : 1);
       gc.durationNs.push((major ? 4 : 0.8) * 1e6 * (0.5 + rand()));
       total = Math.max(total, used * 1.6);
     }
