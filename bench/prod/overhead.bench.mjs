@@ -1,14 +1,14 @@
 // Overhead of memscope's production preset on the JSON HTTP server of the recording benchmark
 // (bench/recording/server.mjs), in one run so the ratios compare like with like: the server
-// plain, and under `--import memscope/register` with MEMSCOPE_PRESET=production, a periodic
-// export every 10 s (the default would be 60 s) and /metrics scraped every second, as a
-// Prometheus with a 1 s interval would. Variants: one value tracked per request in a scope
-// (bench/prod/tracked-server.mjs), and heap profiles on (V8's sampling profiler at 512 KiB,
+// plain, and under `--import memscope/register` with MEMSCOPE_PRESET=production and /metrics
+// scraped every second, as a Prometheus with a 1 s interval would. Variants: one value tracked
+// per request in a scope (bench/prod/tracked-server.mjs); a periodic export every 10 s (the
+// default would be 60 s); the same with heap profiles (V8's sampling profiler at 512 KiB, a
 // pprof in each export). Configurations alternate within each round (the order rotates); each
 // run starts with one second of load that is not measured (warm-up); per-round ratios to plain
 // and their median are reported, with the machine's load. Two figures per run: throughput
 // (autocannon, 10 connections), and the server's CPU time per request (every thread of the
-// process, bench/prod/cpu-meter.mjs), which other work on a shared machine disturbs far less.
+// process, bench/prod/cpu-meter.mjs, so the export worker's work counts too).
 // Run: npm run build && node bench/prod/overhead.bench.mjs
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -34,16 +34,17 @@ const freePort = () =>
 const preset = (metricsPort) => ({
   NODE_OPTIONS: '--import memscope/register',
   MEMSCOPE_PRESET: 'production',
-  MEMSCOPE_EXPORT_EVERY: '10s',
   MEMSCOPE_METRICS_PORT: String(metricsPort),
 });
+const exports = (metricsPort) => ({ ...preset(metricsPort), MEMSCOPE_EXPORT_EVERY: '10s' });
 const configs = {
   plain: { server: 'bench/recording/server.mjs', env: () => ({}) },
   preset: { server: 'bench/recording/server.mjs', env: preset },
   'preset+trackVar': { server: 'bench/prod/tracked-server.mjs', env: preset },
-  'preset+profile': {
+  'preset+exports': { server: 'bench/recording/server.mjs', env: exports },
+  'preset+exports+profile': {
     server: 'bench/recording/server.mjs',
-    env: (port) => ({ ...preset(port), MEMSCOPE_PROFILE: '1' }),
+    env: (port) => ({ ...exports(port), MEMSCOPE_PROFILE: '1' }),
   },
 };
 
