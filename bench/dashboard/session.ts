@@ -122,7 +122,7 @@ export function writeBigSession(dir: string, events = 1_000_000): { dir: string;
       0,
       -1,
       -1,
-      g % 7 === 0 ? 1 : 2,
+      g % 7 === 0 ? 4 : 1, // perf_hooks kinds: 4 major, 1 minor
       0,
       0,
       0,

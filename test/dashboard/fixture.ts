@@ -261,8 +261,9 @@ function gcs(durationNs: number, n: number, rnd: () => number) {
   const durationNsCol = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     at[i] = Math.floor((durationNs * (i + 0.5)) / n);
-    kind[i] = i % 5 === 4 ? 1 : 2;
-    durationNsCol[i] = Math.floor((kind[i] === 1 ? 4e6 : 4e5) * (0.5 + rnd()));
+    // perf_hooks kinds: 4 a major GC, 1 a minor one.
+    kind[i] = i % 5 === 4 ? 4 : 1;
+    durationNsCol[i] = Math.floor((kind[i] === 4 ? 4e6 : 4e5) * (0.5 + rnd()));
   }
   return { at, kind, durationNs: durationNsCol };
 }
