@@ -91,7 +91,10 @@ export interface SettledGc {
 export class GcFacts {
   private readonly forced = new Map<number, { start: number; at: number; rounds: number }[]>();
   private readonly majors = new Map<number, number[]>();
-  private readonly collected = new Map<number, number[]>();
+  /** Per thread, when its values were reported collected, ascending (typed: hundreds of thousands sort fast). */
+  private readonly collected = new Map<number, Float64Array>();
+  /** settledGcAfter answers by thread and time: the values of one scope instance ask the same question. */
+  private readonly answers = new Map<string, SettledGc | null>();
 
   constructor(model: SessionModel) {
     const push = <T>(m: Map<number, T[]>, k: number, v: T) => {
@@ -101,11 +104,11 @@ export class GcFacts {
     };
     for (const f of model.leaks?.forcedGcs ?? []) push(this.forced, f.thread, f);
     for (const g of model.gcs) if (g.kind === 'major') push(this.majors, g.thread, g.at);
-    for (const v of model.values)
-      if (v.endedBy === 'gc' && v.endedAt !== null) push(this.collected, v.thread, v.endedAt);
+    const collected = new Map<number, number[]>();
+    for (const v of model.values) if (v.endedBy === 'gc' && v.endedAt !== null) push(collected, v.thread, v.endedAt);
     for (const list of this.forced.values()) list.sort((a, b) => a.start - b.start);
     for (const list of this.majors.values()) list.sort((a, b) => a - b);
-    for (const list of this.collected.values()) list.sort((a, b) => a - b);
+    for (const [thread, list] of collected) this.collected.set(thread, Float64Array.from(list).sort());
   }
 
   /**
@@ -118,6 +121,13 @@ export class GcFacts {
    *   second: the finalizers of that GC have run.
    */
   settledGcAfter(thread: number, t: number): SettledGc | null {
+    const key = `${thread}:${t}`;
+    let answer = this.answers.get(key);
+    if (answer === undefined) this.answers.set(key, (answer = this.findSettledGcAfter(thread, t)));
+    return answer;
+  }
+
+  private findSettledGcAfter(thread: number, t: number): SettledGc | null {
     let best: SettledGc | null = null;
     for (const f of this.forced.get(thread) ?? []) {
       if (f.start > t && f.rounds >= LEAK_THRESHOLDS.settledForcedRounds) {
@@ -130,7 +140,7 @@ export class GcFacts {
     if (first >= 0 && first + 1 < majors.length) {
       const second = majors[first + 1];
       if (best === null || second < best.at) {
-        const collected = this.collected.get(thread) ?? [];
+        const collected = this.collected.get(thread) ?? new Float64Array(0);
         const c = firstAfter(collected, second);
         const forcedLater = (this.forced.get(thread) ?? []).find((f) => f.at > second);
         if (c >= 0 || forcedLater) {
@@ -147,7 +157,7 @@ export class GcFacts {
 }
 
 /** Index of the first element > t in a sorted list, or -1. */
-function firstAfter(sorted: readonly number[], t: number): number {
+function firstAfter(sorted: ArrayLike<number>, t: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -209,22 +219,35 @@ function bySize(model: SessionModel, ids: number[]): number[] {
 
 /** Values alive at the end although their scope ended and a settled full GC ran after that, by name and scope. */
 export function outlivedScope(model: SessionModel, facts = new GcFacts(model)): LeakSuspect[] {
-  const groups = new Map<string, { thread: number; name: string; scope: string; ids: number[]; gc: SettledGc }>();
+  type Group = { thread: number; name: string; scope: string; ids: number[]; gc: SettledGc };
+  // By thread, scope name, value name: nested maps, no key string made per value.
+  const groups = new Map<number, Map<string, Map<string, Group>>>();
+  const all: Group[] = [];
+  const gcOf = new Map<number, SettledGc | null>();
   for (const v of model.values) {
     if (!v.alive || v.primitive) continue;
     const owner = ownerScope(v);
     if (owner < 0) continue;
     const scope = model.scopes[owner];
     if (!scope || scope.exitedAt === null) continue;
-    const gc = facts.settledGcAfter(v.thread, scope.exitedAt);
+    // One answer per scope instance (a scope's values are of its thread).
+    let gc = gcOf.get(owner);
+    if (gc === undefined) gcOf.set(owner, (gc = facts.settledGcAfter(v.thread, scope.exitedAt)));
     if (!gc) continue;
-    const key = `${v.thread}\u0000${v.name}\u0000${scope.name}`;
-    const g = groups.get(key);
+    let byScope = groups.get(v.thread);
+    if (!byScope) groups.set(v.thread, (byScope = new Map()));
+    let byName = byScope.get(scope.name);
+    if (!byName) byScope.set(scope.name, (byName = new Map()));
+    const g = byName.get(v.name);
     if (g) g.ids.push(v.id);
-    else groups.set(key, { thread: v.thread, name: v.name, scope: scope.name, ids: [v.id], gc });
+    else {
+      const group = { thread: v.thread, name: v.name, scope: scope.name, ids: [v.id], gc };
+      byName.set(v.name, group);
+      all.push(group);
+    }
   }
   const out: LeakSuspect[] = [];
-  for (const g of groups.values()) {
+  for (const g of all) {
     const bytes = g.ids.reduce((n, id) => n + model.values[id].size, 0);
     const first = model.values[g.ids[0]];
     const exit = model.scopes[ownerScope(first)].exitedAt as number;
