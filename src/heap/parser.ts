@@ -64,6 +64,8 @@ export interface SnapshotParser {
   end(): SnapshotData;
   /** Bytes consumed so far. */
   readonly bytes: number;
+  /** Nodes parsed so far. */
+  readonly nodes: number;
 }
 
 export interface SnapshotLayout {
@@ -228,6 +230,10 @@ class Parser implements SnapshotParser {
 
   get bytes(): number {
     return this.offset;
+  }
+
+  get nodes(): number {
+    return this.nodeCount;
   }
 
   private fail(message: string, at: number): never {
