@@ -107,7 +107,8 @@ async function readFile(
  */
 function smallestNodesText(count: number, fields: number): number {
   let bytes = 2 * count * fields - 1;
-  for (let digits = 2, low = 10; low < count; digits++, low *= 10) bytes += count - low;
+  // Every id from 10 on has a second digit, from 100 on a third, and so on.
+  for (let low = 10; low < count; low *= 10) bytes += count - low;
   return Math.max(0, bytes);
 }
 
