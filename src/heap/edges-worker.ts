@@ -115,6 +115,7 @@ function edgesWorker(): void {
     let maxTo = 0;
     let maxStringName = 0;
     let fastOk = true;
+    const plain = fieldCount === 3 && typeAt === 0 && nameAt === 1 && toAt === 2;
     try {
       outer: for (;;) {
         const end = fs.readSync(fd, buf, 0, buf.length, base);
@@ -131,7 +132,68 @@ function edgesWorker(): void {
           let c = buf[i];
           if (fastOk && f === 0 && digits === 0 && !owesComma && i < safe && c >= 48 && c <= 57) {
             const from = i;
-            while (i < safe) {
+            // V8's and Chrome's layout (type, name_or_index, to_node), unrolled. Any surprise
+            // gives the row back to the byte-by-byte loop, as in the general loop below.
+            plainRows: while (plain && i < safe) {
+              const rowStart = i;
+              row: {
+                c = buf[i];
+                if (c < 48 || c > 57) break row;
+                let type = c - 48;
+                c = buf[++i];
+                while (c >= 48 && c <= 57) {
+                  type = type * 10 + (c - 48);
+                  c = buf[++i];
+                }
+                if (c !== 44) break row;
+                c = buf[++i];
+                if (c < 48 || c > 57) break row;
+                let name = c - 48;
+                c = buf[++i];
+                while (c >= 48 && c <= 57) {
+                  name = name * 10 + (c - 48);
+                  c = buf[++i];
+                }
+                if (c !== 44) break row;
+                c = buf[++i];
+                if (c < 48 || c > 57) break row;
+                let offset = c - 48;
+                c = buf[++i];
+                while (c >= 48 && c <= 57) {
+                  offset = offset * 10 + (c - 48);
+                  c = buf[++i];
+                }
+                const to = offset / nodeFieldCount;
+                if (
+                  i >= end ||
+                  e === capacity ||
+                  type >= typeCount ||
+                  name > U32_MAX ||
+                  to !== Math.floor(to) ||
+                  to > U32_MAX
+                ) {
+                  break row;
+                }
+                edgeType[e] = type;
+                edgeName[e] = name;
+                edgeTo[e] = to;
+                if (to > maxTo) maxTo = to;
+                if (!indexed[type] && name > maxStringName) maxStringName = name;
+                e++;
+                values++;
+                if (c === 10) c = buf[++i];
+                if (c === 44) {
+                  i++;
+                  continue plainRows;
+                }
+                owesComma = true;
+                break plainRows;
+              }
+              i = rowStart;
+              fastOk = false;
+              break;
+            }
+            while (!plain && i < safe) {
               const rowStart = i;
               let k = 0;
               for (; k < fieldCount; k++) {
