@@ -96,12 +96,12 @@ export function pageOwnedFlags(
   s: HeapSnapshot,
   rules: DominatorRules,
   scratch: Uint32Array = new Uint32Array(s.nodeCount),
-  flags: Uint8Array = new Uint8Array(s.nodeCount), // all zero
 ): Uint8Array {
   const { firstEdge, edgeTo, edgeType, nodeType, nodeName, strings, rootIndex } = s;
   const { element, shortcut, weak } = s.edgeKinds;
   const synthetic = s.types.synthetic;
   const domTrees = strings.indexOf('(Document DOM trees)');
+  const flags = new Uint8Array(s.nodeCount);
   const stack = scratch; // at least n entries
   let top = 0;
   for (let e = firstEdge[rootIndex]; e < firstEdge[rootIndex + 1]; e++) {
@@ -197,60 +197,6 @@ export function essentialEdges(
   return essential;
 }
 
-const SCRATCH = 'dominators:scratch';
-
-/**
- * The dominator tree's working arrays, allocated ahead of time: the loader warms them (has the
- * system back them with memory) while it waits for the edges worker, and offers them to the
- * snapshot; the first dominator tree built on it takes them. Held weakly: a snapshot never
- * keeps them alive by itself.
- */
-export class DominatorScratch {
-  readonly nodes: number;
-  readonly edges: number;
-  readonly cursor: Uint32Array;
-  readonly flags: Uint8Array;
-  readonly info: Uint32Array;
-  readonly high: Uint8Array;
-  readonly vertex: Uint32Array;
-  readonly work: ArrayBuffer;
-  readonly dom: Uint32Array;
-
-  constructor(nodes: number, edges: number) {
-    this.nodes = nodes;
-    this.edges = edges;
-    this.cursor = new Uint32Array(nodes + 1);
-    this.flags = new Uint8Array(nodes);
-    this.info = new Uint32Array(2 * nodes + 2);
-    this.high = new Uint8Array((edges + 7) >>> 3);
-    this.vertex = new Uint32Array(nodes + 1);
-    this.work = new ArrayBuffer(8 * (nodes + 1));
-    this.dom = new Uint32Array(nodes + 1);
-  }
-
-  /** Writes zeros over the arrays, 1 MB at a time, in the order they are used, until `stop()`. */
-  warm(stop: () => boolean): void {
-    const { cursor, flags, info, high, vertex, work, dom } = this;
-    for (const a of [cursor, flags, info, high, vertex, new Uint8Array(work), dom]) {
-      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-      for (let at = 0; at < bytes.length; at += 1 << 20) {
-        if (stop()) return;
-        bytes.fill(0, at, at + (1 << 20));
-      }
-    }
-  }
-
-  offer(s: HeapSnapshot): void {
-    if (s.nodeCount === this.nodes && s.edgeCount <= this.edges) s.cache.set(SCRATCH, new WeakRef(this));
-  }
-}
-
-function takeScratch(s: HeapSnapshot): DominatorScratch | undefined {
-  const ref = s.cache.get(SCRATCH) as WeakRef<DominatorScratch> | undefined;
-  s.cache.delete(SCRATCH);
-  return ref?.deref();
-}
-
 /** Flag of a node with at least one essential retainer (set only where step 2 needs it). */
 const RETAINED = 2;
 
@@ -264,20 +210,18 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   const n = s.nodeCount;
   const { firstEdge, edgeTo, edgeType, selfSize } = s;
   const size = n + 1;
-  // Arrays prepared by the loader, when it had time (all zero).
-  const scratch = takeScratch(s);
   // Indexed by DFS number: the DFS's edge cursors, then the buckets' links.
-  const cursor = scratch?.cursor ?? new Uint32Array(size);
-  const flags = pageOwnedFlags(s, rules, cursor, scratch?.flags);
+  const cursor = new Uint32Array(size);
+  const flags = pageOwnedFlags(s, rules, cursor);
   const keep = essentialRule(s, rules, flags);
   // Per node, side by side (one cache line for both): [2v] its DFS number (0 = not reached
   // yet), [2v + 1] its number of high retainers (below), later where they are listed.
-  const info = scratch?.info ?? new Uint32Array(2 * n + 2);
+  const info = new Uint32Array(2 * n + 2);
   // Essential edges from a vertex to one with a smaller DFS number, one bit per edge.
-  const high = scratch?.high ?? new Uint8Array((s.edgeCount + 7) >>> 3);
-  const vertex = scratch?.vertex ?? new Uint32Array(size); // DFS number → node
+  const high = new Uint8Array((s.edgeCount + 7) >>> 3);
+  const vertex = new Uint32Array(size); // DFS number → node
   // parent and label share one buffer that holds the retained sizes (by DFS number) at the end.
-  const work = scratch?.work ?? new ArrayBuffer(8 * size);
+  const work = new ArrayBuffer(8 * size);
   const parent = new Uint32Array(work, 0, size); // DFS number → DFS number of the DFS tree parent
   // Until the main loop, label[x] is the smallest DFS number of a retainer of x numbered below
   // x (0 if none): Lengauer and Tarjan's semidominator candidate for such a retainer is the
@@ -444,7 +388,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   // the bucket is emptied when its first child is processed) and its dom entry only after, so
   // the two share one array; a bucket left over in a malformed graph is dropped when its vertex
   // is processed, as the loop would never have read it again.
-  const dom = scratch?.dom ?? new Uint32Array(size);
+  const dom = new Uint32Array(size);
   const bucketHead = dom;
   const bucketNext = cursor; // the DFS is over: reuse its array
   bucketNext.fill(0);

@@ -24,8 +24,6 @@ export interface EdgesJob {
   name: SharedArrayBuffer;
   to: SharedArrayBuffer;
   capacity: number;
-  /** An Int32Array's buffer: the worker sets element 0 to 1 when it is done, for a caller that cannot wait for messages. */
-  doneFlag: SharedArrayBuffer;
 }
 
 export interface EdgesResult {
@@ -324,7 +322,6 @@ function edgesWorker(): void {
     result.edgeCount = e;
     result.maxTo = maxTo;
     result.maxStringName = maxStringName;
-    Atomics.store(new Int32Array(job.doneFlag), 0, 1);
     parentPort!.postMessage(result);
   }
 }

@@ -7,7 +7,6 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { startEdgesWorker } from './edges-worker.js';
 import { SnapshotFormatError } from './errors.js';
 import { createSnapshotParser, EdgesMoved, type SnapshotParser } from './parser.js';
-import { DominatorScratch } from './dominators.js';
 import { HeapSnapshot } from './snapshot.js';
 
 export interface LoadOptions {
@@ -71,17 +70,7 @@ async function readFile(
         if (!edges) parallel = false;
       }
     }
-    let scratch: DominatorScratch | undefined;
     if (edges) {
-      // This thread is done with the nodes and strings; the worker may still be parsing edges.
-      // Meanwhile, the dominator tree's arrays get their memory from the system (page faults
-      // cost about as much as filling them), so that the tree, which nearly every use of a
-      // snapshot builds, starts on warm memory.
-      const flag = edges.doneFlag;
-      if (parser.layout && Atomics.load(flag, 0) === 0) {
-        scratch = new DominatorScratch(parser.nodes, parser.layout.declaredEdges);
-        scratch.warm(() => Atomics.load(flag, 0) !== 0);
-      }
       const result = await edges.done.catch((error) => {
         throw new EdgesMoved(`the edges worker failed: ${error}`);
       });
@@ -95,9 +84,7 @@ async function readFile(
         maxStringName: result.maxStringName,
       });
     }
-    const snapshot = new HeapSnapshot(parser.end());
-    scratch?.offer(snapshot);
-    return snapshot;
+    return new HeapSnapshot(parser.end());
   }
 }
 
@@ -126,7 +113,6 @@ async function startEdges(file: FileHandle, path: string, from: number, parser: 
   const type = new SharedArrayBuffer(capacity);
   const name = new SharedArrayBuffer(capacity * 4);
   const to = new SharedArrayBuffer(capacity * 4);
-  const doneFlag = new SharedArrayBuffer(4);
   const indexedTypes = ['element', 'hidden'].map((t) => layout.edgeTypes.indexOf(t)).filter((t) => t >= 0);
   const worker = startEdgesWorker({
     path,
@@ -141,7 +127,6 @@ async function startEdges(file: FileHandle, path: string, from: number, parser: 
     name,
     to,
     capacity,
-    doneFlag,
   });
   // The meta ended in the last read, so the nodes start after its first byte.
   const nodesFrom = Math.max(0, from - HEAD_BYTES);
@@ -159,7 +144,7 @@ async function startEdges(file: FileHandle, path: string, from: number, parser: 
   }
   parser.edgesElsewhere(start);
   worker.begin(start);
-  return { done: worker.done, type, name, to, cancel: worker.cancel, doneFlag: new Int32Array(doneFlag) };
+  return { done: worker.done, type, name, to, cancel: worker.cancel };
 }
 
 /** Offset just past the '[' that follows the first `key:` at or after `from`, or -1 (reads into `buffer`). */

@@ -64,8 +64,6 @@ export interface SnapshotParser {
   end(): SnapshotData;
   /** Bytes consumed so far. */
   readonly bytes: number;
-  /** Nodes parsed so far. */
-  readonly nodes: number;
 }
 
 export interface SnapshotLayout {
@@ -230,10 +228,6 @@ class Parser implements SnapshotParser {
 
   get bytes(): number {
     return this.offset;
-  }
-
-  get nodes(): number {
-    return this.nodeCount;
   }
 
   private fail(message: string, at: number): never {
