@@ -97,12 +97,11 @@ export function pageOwnedFlags(
   rules: DominatorRules,
   scratch: Uint32Array = new Uint32Array(s.nodeCount),
 ): Uint8Array {
-  const n = s.nodeCount;
   const { firstEdge, edgeTo, edgeType, nodeType, nodeName, strings, rootIndex } = s;
   const { element, shortcut, weak } = s.edgeKinds;
   const synthetic = s.types.synthetic;
   const domTrees = strings.indexOf('(Document DOM trees)');
-  const flags = new Uint8Array(n);
+  const flags = new Uint8Array(s.nodeCount);
   const stack = scratch; // at least n entries
   let top = 0;
   for (let e = firstEdge[rootIndex]; e < firstEdge[rootIndex + 1]; e++) {
@@ -133,8 +132,7 @@ export function pageOwnedFlags(
 }
 
 /**
- * Which edges count when building the dominator tree (DevTools' computeIsEssentialEdge), one
- * byte per edge:
+ * Which edges count when building the dominator tree (DevTools' computeIsEssentialEdge):
  * - weak edges never retain anything;
  * - a self edge is ignored;
  * - shortcut edges count only from the root, where they mark the user's global objects (a
@@ -143,160 +141,232 @@ export function pageOwnedFlags(
  *   debugger or the engine also reference keep the dominators the page gives them;
  * - a WeakMap value is retained by its key and its table together, and either alone could
  *   release it; DevTools keeps the edge from the key and drops the one from the table.
+ * Returns the test for edge e of node v (the one place these rules are written).
  */
+function essentialRule(s: HeapSnapshot, rules: DominatorRules, flags: Uint8Array): (v: number, e: number) => boolean {
+  const { edgeTo, edgeType, edgeName, nodeId, strings, rootIndex } = s;
+  const { shortcut, weak, internal } = s.edgeKinds;
+  // MEMLAB: memlab has no WeakMap rule; the table edge counts too.
+  const weakMapRule = rules === 'devtools' ? internal : -1;
+  // For each string used as an internal edge name: -2 not looked at yet, -1 not a WeakMap
+  // entry, else an index into tableIds. Parsed once per name.
+  const tableOf = new Int32Array(rules === 'devtools' ? strings.length : 0).fill(-2);
+  const tableIds: number[] = [];
+  const weakMapTable = (name: number): number => {
+    const m = strings.lastByte(name) === 41 /* ) */ ? EPHEMERON.exec(strings.get(name)) : null;
+    const table = m ? tableIds.push(Number(m.groups!.table)) - 1 : -1;
+    tableOf[name] = table;
+    return table;
+  };
+  return (v, e) => {
+    const t = edgeType[e];
+    if (t === weak) return false;
+    const w = edgeTo[e];
+    if (w === v) return false;
+    if (v !== rootIndex) {
+      if (t === shortcut) return false;
+      if (!(flags[v] & PAGE_OBJECT) && flags[w] & PAGE_OBJECT) return false;
+    }
+    if (t === weakMapRule) {
+      const name = edgeName[e];
+      let table = tableOf[name];
+      if (table === -2) table = weakMapTable(name);
+      if (table >= 0 && tableIds[table] === nodeId[v]) return false;
+    }
+    return true;
+  };
+}
+
+/** The essential edges (see essentialRule), one bit per edge: bit e & 7 of byte e >>> 3. */
 export function essentialEdges(
   s: HeapSnapshot,
   rules: DominatorRules,
   flags: Uint8Array,
   retainerCount?: Uint32Array,
 ): Uint8Array {
-  // One bit per edge: bit e & 7 of byte e >>> 3.
-  const { firstEdge, edgeTo, edgeType, edgeName, nodeId, strings, rootIndex } = s;
-  const { shortcut, weak, internal } = s.edgeKinds;
+  const { firstEdge, edgeTo } = s;
+  const keep = essentialRule(s, rules, flags);
   const essential = new Uint8Array((s.edgeCount + 7) >>> 3);
-  // For each string used as an internal edge name: -2 not looked at yet, -1 not a WeakMap
-  // entry, else an index into tableIds. Parsed once per name.
-  const tableOf = new Int32Array(rules === 'devtools' ? strings.length : 0).fill(-2);
-  const tableIds: number[] = [];
   for (let v = 0; v < s.nodeCount; v++) {
-    const vOwned = flags[v] & PAGE_OBJECT;
     for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
-      const t = edgeType[e];
-      if (t === weak) continue;
-      const w = edgeTo[e];
-      if (w === v) continue;
-      if (v !== rootIndex) {
-        if (t === shortcut) continue;
-        if (flags[w] & PAGE_OBJECT && !vOwned) continue;
-      }
-      // MEMLAB: memlab has no WeakMap rule; the table edge counts too.
-      if (t === internal && rules === 'devtools') {
-        const name = edgeName[e];
-        let table = tableOf[name];
-        if (table === -2) {
-          const m = strings.lastByte(name) === 41 /* ) */ ? EPHEMERON.exec(strings.get(name)) : null;
-          table = m ? tableIds.push(Number(m.groups!.table)) - 1 : -1;
-          tableOf[name] = table;
-        }
-        if (table >= 0 && tableIds[table] === nodeId[v]) continue;
-      }
+      if (!keep(v, e)) continue;
       essential[e >>> 3] |= 1 << (e & 7);
-      if (retainerCount) retainerCount[w]++;
+      if (retainerCount) retainerCount[edgeTo[e]]++;
     }
   }
   return essential;
 }
 
+/** Flag of a node with at least one essential retainer (set only where step 2 needs it). */
+const RETAINED = 2;
+
+/**
+ * Everything below works on DFS numbers (preorder, the root is 1, 0 is "none") rather than node
+ * ordinals: a vertex's parent, semidominator, label and dominator are all DFS numbers, which
+ * keeps the main loop's memory accesses close together, and tells a linked vertex from an
+ * unlinked one by its number alone.
+ */
 function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): DominatorTree {
   const n = s.nodeCount;
   const { firstEdge, edgeTo, edgeType, selfSize } = s;
-  // Essential retainers of each node (its predecessors in the graph the algorithm sees):
-  // count (while marking essential edges), turn counts into end offsets, then fill each range
-  // from its end.
-  const firstRetainer = new Uint32Array(n + 1);
   const size = n + 1;
-  const nextEdge = new Uint32Array(size); // scratch first, the DFS's edge cursors next
-  const essential = essentialEdges(s, rules, pageOwnedFlags(s, rules, nextEdge), firstRetainer);
-  const isEssential = (e: number) => (essential[e >>> 3] & (1 << (e & 7))) !== 0;
-  for (let i = 1; i < n; i++) firstRetainer[i] += firstRetainer[i - 1];
-  firstRetainer[n] = n > 0 ? firstRetainer[n - 1] : 0;
-  const retainer = new Uint32Array(firstRetainer[n]);
-  for (let v = 0; v < n; v++) {
-    for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
-      if (isEssential(e)) retainer[--firstRetainer[edgeTo[e]]] = v;
-    }
-  }
-
-  // An orphan has no retainer that could keep it alive: DFS starts from it in step 2.
-  let orphan: (ordinal: number) => boolean;
-  if (rules === 'devtools') {
-    // DevTools' hasOnlyWeakRetainers: no essential retainer.
-    orphan = (ordinal) => firstRetainer[ordinal] === firstRetainer[ordinal + 1];
-  } else {
-    // MEMLAB: Utils.hasOnlyWeakReferrers: no retainer edge other than weak or shortcut ones,
-    // counted before the page-owned and self-edge filters.
-    const strong = new Uint8Array(n);
-    const { shortcut, weak } = s.edgeKinds;
-    for (let e = 0; e < s.edgeCount; e++) {
-      const t = edgeType[e];
-      if (t !== weak && t !== shortcut) strong[edgeTo[e]] = 1;
-    }
-    orphan = (ordinal) => strong[ordinal] === 0;
-  }
-
-  // Lengauer–Tarjan numbers vertices 1..n and uses 0 as "none": vertex v is node v - 1.
-  // parent and label share one buffer that holds the retained sizes at the end.
+  // Indexed by DFS number: the DFS's edge cursors, then the buckets' links.
+  const cursor = new Uint32Array(size);
+  const flags = pageOwnedFlags(s, rules, cursor);
+  const keep = essentialRule(s, rules, flags);
+  // Per node, side by side (one cache line for both): [2v] its DFS number (0 = not reached
+  // yet), [2v + 1] its number of high retainers (below), later where they are listed.
+  const info = new Uint32Array(2 * n + 2);
+  // Essential edges from a vertex to one with a smaller DFS number, one bit per edge.
+  const high = new Uint8Array((s.edgeCount + 7) >>> 3);
+  const vertex = new Uint32Array(size); // DFS number → node
+  // parent and label share one buffer that holds the retained sizes (by DFS number) at the end.
   const work = new ArrayBuffer(8 * size);
-  const parent = new Uint32Array(work, 0, size);
+  const parent = new Uint32Array(work, 0, size); // DFS number → DFS number of the DFS tree parent
+  // Until the main loop, label[x] is the smallest DFS number of a retainer of x numbered below
+  // x (0 if none): Lengauer and Tarjan's semidominator candidate for such a retainer is the
+  // retainer itself, so these need no list and no eval.
   const label = new Uint32Array(work, 4 * size, size);
-  const vertex = new Uint32Array(size);
-  const semi = new Uint32Array(size);
   let count = 0;
 
-  // Iterative DFS over essential edges; nextEdge[v] remembers where v's edge scan stopped.
-  const dfs = (start: number): void => {
-    nextEdge[start - 1] = firstEdge[start - 1];
-    let v = start;
-    while (v !== 0) {
-      if (semi[v] === 0) {
-        semi[v] = ++count;
-        vertex[count] = label[v] = v;
-      }
-      let next = parent[v];
-      const o = v - 1;
-      for (let e = nextEdge[o], end = firstEdge[o + 1]; e < end; e++) {
-        if ((essential[e >>> 3] & (1 << (e & 7))) === 0) continue;
-        const w = edgeTo[e] + 1;
-        if (semi[w] === 0) {
-          parent[w] = v;
-          nextEdge[w - 1] = firstEdge[w - 1];
-          nextEdge[o] = e + 1;
-          next = w;
-          break;
-        }
-      }
-      if (next === parent[v]) nextEdge[o] = firstEdge[o + 1];
-      v = next;
+  // An essential edge from vertex x to node w that has DFS number d (numbered already).
+  const retains = (e: number, x: number, w: number, d: number): void => {
+    if (d > x) {
+      if (label[d] === 0 || x < label[d]) label[d] = x;
+    } else {
+      high[e >>> 3] |= 1 << (e & 7);
+      info[2 * w + 1]++;
     }
   };
 
-  const r = s.rootIndex + 1;
+  // Iterative DFS from `start` over essential edges, hanging it from `from` (a DFS number, 0
+  // for the root). Each edge is looked at once, here: the essential ones are followed when
+  // their target is new, and recorded as retainers of their target (see `retains`).
+  const dfs = (start: number, from: number): void => {
+    const first = ++count;
+    info[2 * start] = first;
+    vertex[first] = start;
+    parent[first] = from;
+    cursor[first] = firstEdge[start];
+    let x = first;
+    for (;;) {
+      const v = vertex[x];
+      let e = cursor[x];
+      const end = firstEdge[v + 1];
+      let next = 0;
+      for (; e < end; e++) {
+        if (!keep(v, e)) continue;
+        const w = edgeTo[e];
+        const d = info[2 * w];
+        if (d === 0) {
+          next = ++count;
+          info[2 * w] = next;
+          vertex[next] = w;
+          parent[next] = x;
+          cursor[next] = firstEdge[w];
+          label[next] = x;
+          break;
+        }
+        retains(e, x, w, d);
+      }
+      if (next !== 0) {
+        cursor[x] = e + 1;
+        x = next;
+      } else if (x === first) break;
+      else x = parent[x];
+    }
+  };
+
+  const rootNode = s.rootIndex;
+  const r = 1; // the root's DFS number
   // Step 1: everything reachable from the root.
-  dfs(r);
+  dfs(rootNode, 0);
   const reached = count;
-  // Step 2: nodes unreachable from the root but retained only weakly hang from the root, each
-  // with whatever it reaches.
   if (count < n) {
-    for (let v = 1; v <= n; v++) {
-      if (semi[v] === 0 && orphan(v - 1)) {
-        parent[v] = r;
-        dfs(v);
+    // An orphan has no retainer that could keep it alive: DFS starts from it in step 2.
+    if (rules === 'devtools') {
+      // DevTools' hasOnlyWeakRetainers: no essential retainer. A node not reached yet can
+      // only have one from another node not reached yet (the DFS would have followed it).
+      for (let v = 0; v < n; v++) {
+        if (info[2 * v] !== 0) continue;
+        for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
+          if (keep(v, e)) flags[edgeTo[e]] |= RETAINED;
+        }
+      }
+    } else {
+      // MEMLAB: Utils.hasOnlyWeakReferrers: no retainer edge other than weak or shortcut ones,
+      // counted before the page-owned and self-edge filters.
+      const { shortcut, weak } = s.edgeKinds;
+      for (let e = 0; e < s.edgeCount; e++) {
+        const t = edgeType[e];
+        if (t !== weak && t !== shortcut) flags[edgeTo[e]] |= RETAINED;
+      }
+    }
+    // Step 2: nodes unreachable from the root but retained only weakly hang from the root,
+    // each with whatever it reaches.
+    for (let v = 0; v < n; v++) {
+      if (info[2 * v] === 0 && !(flags[v] & RETAINED)) dfs(v, r);
+    }
+  }
+  if (count < n) {
+    // Step 3: what remains is retained by cycles of unreachable nodes: each hangs from the
+    // root. Their edges, which no DFS looked at, are recorded now.
+    const from = count;
+    for (let v = 0; v < n; v++) {
+      if (info[2 * v] === 0) {
+        info[2 * v] = ++count;
+        vertex[count] = v;
+        parent[count] = r;
+      }
+    }
+    for (let x = from + 1; x <= count; x++) {
+      const v = vertex[x];
+      for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
+        if (!keep(v, e)) continue;
+        const w = edgeTo[e];
+        retains(e, x, w, info[2 * w]);
       }
     }
   }
-  // Step 3: what remains is retained by cycles of unreachable nodes: each hangs from the root.
-  if (count < n) {
-    for (let v = 1; v <= n; v++) {
-      if (semi[v] === 0) {
-        parent[v] = r;
-        semi[v] = ++count;
-        vertex[count] = label[v] = v;
-      }
+
+  // High retainers of each node, as DFS numbers: turn counts into end offsets, then fill each
+  // node's range from its end. Node v's are retainer[info[2v + 1] .. info[2v + 3] - 1].
+  let total = 0;
+  for (let v = 0; v < n; v++) {
+    total += info[2 * v + 1];
+    info[2 * v + 1] = total;
+  }
+  info[2 * n + 1] = total;
+  const retainer = new Uint32Array(total);
+  for (let v = 0; v < n; v++) {
+    const x = info[2 * v];
+    for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
+      if (high[e >>> 3] & (1 << (e & 7))) retainer[--info[2 * edgeTo[e] + 1]] = x;
     }
+  }
+
+  // Lengauer–Tarjan on DFS numbers. The DFS numbers of nodes are no longer needed: the
+  // semidominator of vertex x is kept in their place, at info[2x], starting from its lowest
+  // retainer numbered below it (0 if none).
+  const semi = info;
+  for (let x = 0; x <= count; x++) {
+    semi[2 * x] = label[x];
+    label[x] = x;
   }
 
   // The forest of eval/link. ancestor[w] is parent[w] once w is linked (the paper's link sets
   // exactly that), and a vertex's parent is never read again after it is linked, so the two
-  // share an array; `linked` tells a forest root from a linked vertex.
+  // share an array. Vertices are linked in decreasing DFS order, so the linked ones are those
+  // numbered `linked` or more.
   const ancestor = parent;
-  const linked = new Uint8Array(size);
+  let linked = count + 1;
   let stack = new Uint32Array(1024);
   // eval with path compression, iterative (the ancestor chain can be as long as the heap).
   const evaluate = (v: number): number => {
-    if (!linked[v]) return v;
+    if (v < linked) return v;
     let top = 0;
     let x = v;
-    while (linked[ancestor[x]]) {
+    while (ancestor[x] >= linked) {
       if (top + 1 === stack.length) {
         const bigger = new Uint32Array(stack.length * 2);
         bigger.set(stack);
@@ -307,7 +377,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     }
     while (top > 0) {
       const w = stack[top--];
-      if (semi[label[ancestor[w]]] < semi[label[w]]) label[w] = label[ancestor[w]];
+      if (semi[2 * label[ancestor[w]]] < semi[2 * label[w]]) label[w] = label[ancestor[w]];
       ancestor[w] = ancestor[ancestor[w]];
     }
     return label[v];
@@ -320,54 +390,56 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   // is processed, as the loop would never have read it again.
   const dom = new Uint32Array(size);
   const bucketHead = dom;
-  const bucketNext = nextEdge; // the DFS is over: reuse its array
+  const bucketNext = cursor; // the DFS is over: reuse its array
   bucketNext.fill(0);
 
   // Main loop: vertices in decreasing DFS number.
-  for (let i = count; i >= 2; i--) {
-    const w = vertex[i];
-    const o = w - 1;
+  for (let w = count; w >= 2; w--) {
+    const v0 = vertex[w];
     bucketHead[w] = 0;
-    let hasRetainer = false;
-    for (let k = firstRetainer[o], end = firstRetainer[o + 1]; k < end; k++) {
-      hasRetainer = true;
-      const u = evaluate(retainer[k] + 1);
-      if (semi[u] < semi[w]) semi[w] = semi[u];
-    }
+    const end = info[2 * v0 + 3];
+    let k = info[2 * v0 + 1];
     // A node with no essential retainer is treated as retained by the root alone.
-    if (!hasRetainer) semi[w] = semi[r];
-    const sd = vertex[semi[w]];
-    // sd === w only for a node of an unreachable cycle (step 3), whose parent is not a real
+    let sw = semi[2 * w];
+    if (sw === 0) sw = k === end ? r : w;
+    for (; k < end; k++) {
+      const su = semi[2 * evaluate(retainer[k])];
+      if (su < sw) sw = su;
+    }
+    semi[2 * w] = sw;
+    // sw === w only for a node of an unreachable cycle (step 3), whose parent is not a real
     // retainer: its own bucket would never be read again, so it is not filled.
-    if (sd !== w) {
-      bucketNext[w] = bucketHead[sd];
-      bucketHead[sd] = w;
+    if (sw !== w) {
+      bucketNext[w] = bucketHead[sw];
+      bucketHead[sw] = w;
     }
     const p = parent[w];
-    linked[w] = 1; // link(parent[w], w): ancestor[w] is already parent[w]
+    linked = w; // link(parent[w], w): ancestor[w] is already parent[w]
     for (let v = bucketHead[p]; v !== 0; v = bucketNext[v]) {
       const u = evaluate(v);
-      dom[v] = semi[u] < semi[v] ? u : p;
+      dom[v] = semi[2 * u] < semi[2 * v] ? u : p;
     }
     bucketHead[p] = 0;
   }
   // Final step; the root is its own dominator, and dom[0] = r makes it the dominator of any
   // vertex the loop above left at 0.
   dom[0] = dom[r] = r;
-  for (let i = 2; i <= count; i++) {
-    const w = vertex[i];
-    if (dom[w] !== vertex[semi[w]]) dom[w] = dom[dom[w]];
+  for (let w = 2; w <= count; w++) {
+    if (dom[w] !== semi[2 * w]) dom[w] = dom[dom[w]];
   }
 
-  // Node-indexed dominators (in place: dominator[i] is dom[i + 1]) and retained sizes, summed
-  // up the tree in reverse DFS order so each node is complete before its dominator takes it.
-  const dominator = dom.subarray(1);
-  for (let i = 0; i < n; i++) dominator[i] -= 1;
-  const retained = new Float64Array(work, 0, n); // parent and label are no longer needed
-  for (let i = 0; i < n; i++) retained[i] = selfSize[i];
-  for (let i = count; i > 1; i--) {
-    const node = vertex[i] - 1;
-    retained[dominator[node]] += retained[node];
+  // Retained sizes, summed up the tree in reverse DFS order so each vertex is complete before
+  // its dominator takes it (a dominator has a smaller DFS number), then node-indexed
+  // dominators and retained sizes.
+  const sum = new Float64Array(work, 0, size); // parent and label are no longer needed
+  for (let x = 1; x <= count; x++) sum[x] = selfSize[vertex[x]];
+  for (let x = count; x > 1; x--) sum[dom[x]] += sum[x];
+  const dominator = cursor.subarray(0, n); // bucketNext is no longer needed
+  const retained = new Float64Array(info.buffer, 0, n); // nor is info
+  for (let x = 1; x <= count; x++) {
+    const v = vertex[x];
+    dominator[v] = vertex[dom[x]];
+    retained[v] = sum[x];
   }
   return { dominator, retained, unreachable: n - reached };
 }

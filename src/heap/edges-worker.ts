@@ -11,8 +11,6 @@ import { Worker } from 'node:worker_threads';
 
 export interface EdgesJob {
   path: string;
-  /** Byte offset just past the edges array's '['. */
-  start: number;
   fieldCount: number;
   typeAt: number;
   nameAt: number;
@@ -38,141 +36,292 @@ export interface EdgesResult {
   error: { message: string; offset: number } | null;
 }
 
-export function parseEdgesInWorker(job: EdgesJob): Promise<EdgesResult> {
-  return new Promise((resolve, reject) => {
-    // Transpilers may wrap functions in a __name() helper (esbuild's keepNames): define it.
-    const source = `const __name = (f) => f;\n(${edgesWorker.toString()})()`;
-    const worker = new Worker(source, { eval: true, workerData: job });
+export interface EdgesWorker {
+  /** Resolves when the worker has parsed the edges (after begin). */
+  done: Promise<EdgesResult>;
+  /** Starts the parse at `start`, the byte offset just past the edges array's '['. */
+  begin(start: number): void;
+  /** Stops the worker, whatever it is doing. */
+  cancel(): void;
+}
+
+/**
+ * Starts a worker that waits for begin(): it boots (tens of milliseconds) while the caller
+ * looks for the edges array.
+ */
+export function startEdgesWorker(job: EdgesJob): EdgesWorker {
+  // Transpilers may wrap functions in a __name() helper (esbuild's keepNames): define it.
+  const source = `const __name = (f) => f;\n(${edgesWorker.toString()})()`;
+  const worker = new Worker(source, { eval: true, workerData: job });
+  // Until begin(), the idle worker must not keep the process alive.
+  worker.unref();
+  const done = new Promise<EdgesResult>((resolve, reject) => {
     worker.once('message', (result: EdgesResult) => resolve(result));
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`edges worker exited with code ${code}`));
     });
   });
+  done.catch(() => {}); // if the load gives up on the worker, its end is of no interest
+  return {
+    done,
+    begin(start) {
+      worker.ref();
+      worker.postMessage(start);
+    },
+    cancel() {
+      void worker.terminate();
+    },
+  };
 }
 
 /** The worker's code. Self-contained: no reference to anything outside this function. */
 function edgesWorker(): void {
   const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
-  const fs = process.getBuiltinModule('node:fs');
-  const job = workerData as EdgesJob;
-  const edgeType = new Uint8Array(job.type);
-  const edgeName = new Uint32Array(job.name);
-  const edgeTo = new Uint32Array(job.to);
-  const indexed = new Uint8Array(256);
-  for (const t of job.indexedTypes) indexed[t] = 1;
-  const { fieldCount, typeAt, nameAt, toAt, typeCount, nodeFieldCount, capacity } = job;
-  const row = new Float64Array(fieldCount);
-  const U32_MAX = 0xffffffff;
-  const result = {
-    edgeCount: 0,
-    end: -1,
-    maxTo: 0,
-    maxStringName: 0,
-    error: null as null | { message: string; offset: number },
-  };
-  const fail = (message: string, offset: number) => {
-    result.error = { message, offset };
-  };
-  const fd = fs.openSync(job.path, 'r');
-  const buf = Buffer.allocUnsafe(1024 * 1024);
-  let base = job.start;
-  let v = 0;
-  let digits = 0;
-  let owesComma = false;
-  let values = 0;
-  let f = 0;
-  let e = 0;
-  let rowStart = 0;
-  let maxTo = 0;
-  let maxStringName = 0;
-  try {
-    outer: for (;;) {
-      const end = fs.readSync(fd, buf, 0, buf.length, base);
-      if (end === 0) {
-        fail('the file ends inside "edges" (truncated?)', base);
-        break;
-      }
-      let i = 0;
-      while (i < end) {
-        let c = buf[i];
-        if ((c >= 48 && c <= 57) || digits !== 0) {
-          if (digits === 0 && owesComma) {
-            fail(`missing ',' between numbers in "edges"`, base + i);
-            break outer;
+  parentPort!.once('message', (start: number) => parseEdges(start));
+  function parseEdges(start: number): void {
+    const fs = process.getBuiltinModule('node:fs');
+    const job = workerData as EdgesJob;
+    const edgeType = new Uint8Array(job.type);
+    const edgeName = new Uint32Array(job.name);
+    const edgeTo = new Uint32Array(job.to);
+    const indexed = new Uint8Array(256);
+    for (const t of job.indexedTypes) indexed[t] = 1;
+    const { fieldCount, typeAt, nameAt, toAt, typeCount, nodeFieldCount, capacity } = job;
+    const row = new Float64Array(fieldCount);
+    const U32_MAX = 0xffffffff;
+    const result = {
+      edgeCount: 0,
+      end: -1,
+      maxTo: 0,
+      maxStringName: 0,
+      error: null as null | { message: string; offset: number },
+    };
+    const fail = (message: string, offset: number) => {
+      result.error = { message, offset };
+    };
+    const fd = fs.openSync(job.path, 'r');
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    let base = start;
+    let v = 0;
+    let digits = 0;
+    let owesComma = false;
+    let values = 0;
+    let f = 0;
+    let e = 0;
+    let rowStart = 0;
+    let maxTo = 0;
+    let maxStringName = 0;
+    let fastOk = true;
+    const plain = fieldCount === 3 && typeAt === 0 && nameAt === 1 && toAt === 2;
+    try {
+      outer: for (;;) {
+        const end = fs.readSync(fd, buf, 0, buf.length, base);
+        if (end === 0) {
+          fail('the file ends inside "edges" (truncated?)', base);
+          break;
+        }
+        let i = 0;
+        // Whole rows far enough from the chunk's end go through a fast loop (parser.ts's
+        // fastEdges): it gives back any row it cannot take whole and valid to the loop below,
+        // which reads it (fastOk false until then) and reports what is wrong with it.
+        const safe = end - 256;
+        while (i < end) {
+          let c = buf[i];
+          if (fastOk && f === 0 && digits === 0 && !owesComma && i < safe && c >= 48 && c <= 57) {
+            const from = i;
+            // V8's and Chrome's layout (type, name_or_index, to_node), unrolled. Any surprise
+            // gives the row back to the byte-by-byte loop, as in the general loop below.
+            plainRows: while (plain && i < safe) {
+              const rowStart = i;
+              row: {
+                c = buf[i];
+                if (c < 48 || c > 57) break row;
+                let type = c - 48;
+                c = buf[++i];
+                while (c >= 48 && c <= 57) {
+                  type = type * 10 + (c - 48);
+                  c = buf[++i];
+                }
+                if (c !== 44) break row;
+                c = buf[++i];
+                if (c < 48 || c > 57) break row;
+                let name = c - 48;
+                c = buf[++i];
+                while (c >= 48 && c <= 57) {
+                  name = name * 10 + (c - 48);
+                  c = buf[++i];
+                }
+                if (c !== 44) break row;
+                c = buf[++i];
+                if (c < 48 || c > 57) break row;
+                let offset = c - 48;
+                c = buf[++i];
+                while (c >= 48 && c <= 57) {
+                  offset = offset * 10 + (c - 48);
+                  c = buf[++i];
+                }
+                const to = offset / nodeFieldCount;
+                if (
+                  i >= end ||
+                  e === capacity ||
+                  type >= typeCount ||
+                  name > U32_MAX ||
+                  to !== Math.floor(to) ||
+                  to > U32_MAX
+                ) {
+                  break row;
+                }
+                edgeType[e] = type;
+                edgeName[e] = name;
+                edgeTo[e] = to;
+                if (to > maxTo) maxTo = to;
+                if (!indexed[type] && name > maxStringName) maxStringName = name;
+                e++;
+                values++;
+                if (c === 10) c = buf[++i];
+                if (c === 44) {
+                  i++;
+                  continue plainRows;
+                }
+                owesComma = true;
+                break plainRows;
+              }
+              i = rowStart;
+              fastOk = false;
+              break;
+            }
+            while (!plain && i < safe) {
+              const rowStart = i;
+              let k = 0;
+              for (; k < fieldCount; k++) {
+                c = buf[i];
+                if (c < 48 || c > 57) break;
+                let x = c - 48;
+                c = buf[++i];
+                while (c >= 48 && c <= 57) {
+                  x = x * 10 + (c - 48);
+                  c = buf[++i];
+                }
+                row[k] = x;
+                if (k + 1 < fieldCount) {
+                  if (c !== 44) break;
+                  i++;
+                }
+              }
+              const type = row[typeAt];
+              const name = row[nameAt];
+              const to = row[toAt] / nodeFieldCount;
+              if (
+                k < fieldCount ||
+                i >= end ||
+                e === capacity ||
+                type >= typeCount ||
+                name > U32_MAX ||
+                to !== Math.floor(to) ||
+                to > U32_MAX
+              ) {
+                i = rowStart;
+                fastOk = false;
+                break;
+              }
+              edgeType[e] = type;
+              edgeName[e] = name;
+              edgeTo[e] = to;
+              if (to > maxTo) maxTo = to;
+              if (!indexed[type] && name > maxStringName) maxStringName = name;
+              e++;
+              values++;
+              if (c === 10) c = buf[++i];
+              if (c === 44) i++;
+              else {
+                owesComma = true;
+                break;
+              }
+            }
+            if (i === from) fastOk = false;
+            continue;
           }
-          while (c >= 48 && c <= 57) {
-            v = v * 10 + (c - 48);
-            digits++;
-            if (++i === end) break;
-            c = buf[i];
+          if ((c >= 48 && c <= 57) || digits !== 0) {
+            if (digits === 0 && owesComma) {
+              fail(`missing ',' between numbers in "edges"`, base + i);
+              break outer;
+            }
+            while (c >= 48 && c <= 57) {
+              v = v * 10 + (c - 48);
+              digits++;
+              if (++i === end) break;
+              c = buf[i];
+            }
+            if (i === end) break;
+            if (f === 0) rowStart = base + i - digits;
+            row[f] = v;
+            if (++f === fieldCount) {
+              f = 0;
+              fastOk = true;
+              const type = row[typeAt];
+              const name = row[nameAt];
+              const offset = row[toAt];
+              const to = offset / nodeFieldCount;
+              if (e === capacity) {
+                fail(`"edges" holds more than the declared edge_count (${capacity})`, rowStart);
+                break outer;
+              }
+              if (type >= typeCount) {
+                fail(`edge type ${type} is not in meta edge_types`, rowStart);
+                break outer;
+              }
+              if (name > U32_MAX) {
+                fail(`edge name_or_index ${name} is out of range`, rowStart);
+                break outer;
+              }
+              if (to !== Math.floor(to) || to > U32_MAX) {
+                fail(`edge to_node ${offset} is not the start of a node`, rowStart);
+                break outer;
+              }
+              edgeType[e] = type;
+              edgeName[e] = name;
+              edgeTo[e] = to;
+              if (to > maxTo) maxTo = to;
+              if (!indexed[type] && name > maxStringName) maxStringName = name;
+              e++;
+            }
+            values++;
+            v = 0;
+            digits = 0;
+            if (c === 44) {
+              i++;
+              owesComma = false;
+            } else owesComma = true;
+            continue;
           }
-          if (i === end) break;
-          if (f === 0) rowStart = base + i - digits;
-          row[f] = v;
-          if (++f === fieldCount) {
-            f = 0;
-            const type = row[typeAt];
-            const name = row[nameAt];
-            const offset = row[toAt];
-            const to = offset / nodeFieldCount;
-            if (e === capacity) {
-              fail(`"edges" holds more than the declared edge_count (${capacity})`, rowStart);
-              break outer;
-            }
-            if (type >= typeCount) {
-              fail(`edge type ${type} is not in meta edge_types`, rowStart);
-              break outer;
-            }
-            if (name > U32_MAX) {
-              fail(`edge name_or_index ${name} is out of range`, rowStart);
-              break outer;
-            }
-            if (to !== Math.floor(to) || to > U32_MAX) {
-              fail(`edge to_node ${offset} is not the start of a node`, rowStart);
-              break outer;
-            }
-            edgeType[e] = type;
-            edgeName[e] = name;
-            edgeTo[e] = to;
-            if (to > maxTo) maxTo = to;
-            if (!indexed[type] && name > maxStringName) maxStringName = name;
-            e++;
-          }
-          values++;
-          v = 0;
-          digits = 0;
           if (c === 44) {
-            i++;
+            if (!owesComma) {
+              fail(`unexpected ',' in "edges"`, base + i);
+              break outer;
+            }
             owesComma = false;
-          } else owesComma = true;
-          continue;
-        }
-        if (c === 44) {
-          if (!owesComma) {
-            fail(`unexpected ',' in "edges"`, base + i);
+          } else if (c === 93) {
+            if (!owesComma && values > 0) fail(`unexpected ']' after ',' in "edges"`, base + i);
+            else if (f !== 0) fail('"edges" ends in the middle of an entry', base + i);
+            result.end = base + i;
+            break outer;
+          } else if (c !== 32 && c !== 10 && c !== 13 && c !== 9) {
+            const what =
+              c >= 33 && c < 127 ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
+            fail(`unexpected ${what} in "edges" (only non-negative integers belong there)`, base + i);
             break outer;
           }
-          owesComma = false;
-        } else if (c === 93) {
-          if (!owesComma && values > 0) fail(`unexpected ']' after ',' in "edges"`, base + i);
-          else if (f !== 0) fail('"edges" ends in the middle of an entry', base + i);
-          result.end = base + i;
-          break outer;
-        } else if (c !== 32 && c !== 10 && c !== 13 && c !== 9) {
-          const what = c >= 33 && c < 127 ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
-          fail(`unexpected ${what} in "edges" (only non-negative integers belong there)`, base + i);
-          break outer;
+          i++;
         }
-        i++;
+        base += end;
       }
-      base += end;
+    } finally {
+      fs.closeSync(fd);
     }
-  } finally {
-    fs.closeSync(fd);
+    result.edgeCount = e;
+    result.maxTo = maxTo;
+    result.maxStringName = maxStringName;
+    parentPort!.postMessage(result);
   }
-  result.edgeCount = e;
-  result.maxTo = maxTo;
-  result.maxStringName = maxStringName;
-  parentPort!.postMessage(result);
 }

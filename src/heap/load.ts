@@ -4,7 +4,7 @@
  * its edges array parsed by a worker thread while this thread parses the nodes and strings.
  */
 import { type FileHandle, open } from 'node:fs/promises';
-import { parseEdgesInWorker } from './edges-worker.js';
+import { startEdgesWorker } from './edges-worker.js';
 import { SnapshotFormatError } from './errors.js';
 import { createSnapshotParser, EdgesMoved, type SnapshotParser } from './parser.js';
 import { HeapSnapshot } from './snapshot.js';
@@ -49,54 +49,73 @@ async function readFile(
   const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, 1)));
   let position = 0;
   let edges: Awaited<ReturnType<typeof startEdges>>;
-  while (position < size) {
-    // Until the meta is known (a parallel load needs it), read small pieces.
-    const want = parallel && !edges && !parser.layout ? HEAD_BYTES : buffer.length;
-    const { bytesRead } = await file.read(buffer, 0, Math.min(want, buffer.length), position);
-    if (bytesRead === 0) break; // the file shrank while being read: the parser reports where
-    parser.write(buffer.subarray(0, bytesRead));
-    position += bytesRead;
-    options.onProgress?.(position, size);
-    if (parallel && !edges && parser.layout) {
-      edges = await startEdges(file, path, position, parser, buffer);
-      if (!edges) parallel = false;
+  try {
+    return await parse();
+  } catch (error) {
+    edges?.cancel();
+    throw error;
+  }
+
+  async function parse(): Promise<HeapSnapshot> {
+    while (position < size) {
+      // Until the meta is known (a parallel load needs it), read small pieces.
+      const want = parallel && !edges && !parser.layout ? HEAD_BYTES : buffer.length;
+      const { bytesRead } = await file.read(buffer, 0, Math.min(want, buffer.length), position);
+      if (bytesRead === 0) break; // the file shrank while being read: the parser reports where
+      parser.write(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+      options.onProgress?.(position, size);
+      if (parallel && !edges && parser.layout) {
+        edges = await startEdges(file, path, position, parser, buffer);
+        if (!edges) parallel = false;
+      }
     }
+    if (edges) {
+      const result = await edges.done.catch((error) => {
+        throw new EdgesMoved(`the edges worker failed: ${error}`);
+      });
+      if (result.error) throw new SnapshotFormatError(result.error.message, result.error.offset);
+      parser.attachEdges({
+        edgeCount: result.edgeCount,
+        edgeType: new Uint8Array(edges.type),
+        edgeName: new Uint32Array(edges.name),
+        edgeTo: new Uint32Array(edges.to),
+        maxTo: result.maxTo,
+        maxStringName: result.maxStringName,
+      });
+    }
+    return new HeapSnapshot(parser.end());
   }
-  if (edges) {
-    const result = await edges.done.catch((error) => {
-      throw new EdgesMoved(`the edges worker failed: ${error}`);
-    });
-    if (result.error) throw new SnapshotFormatError(result.error.message, result.error.offset);
-    parser.attachEdges({
-      edgeCount: result.edgeCount,
-      edgeType: new Uint8Array(edges.type),
-      edgeName: new Uint32Array(edges.name),
-      edgeTo: new Uint32Array(edges.to),
-      maxTo: result.maxTo,
-      maxStringName: result.maxStringName,
-    });
-  }
-  return new HeapSnapshot(parser.end());
 }
 
 /**
- * Finds the edges array past `from` (V8 and Chrome write it right after the nodes) and starts
- * the worker on it; undefined when it cannot be used (no declared edge count, or no array).
+ * The fewest bytes `count` rows of `fields` numbers can take: a digit and a comma each, and
+ * more digits for the ids, which are all different (V8 and Chrome write distinct ids).
+ */
+function smallestNodesText(count: number, fields: number): number {
+  let bytes = 2 * count * fields - 1;
+  // Every id from 10 on has a second digit, from 100 on a third, and so on.
+  for (let low = 10; low < count; low *= 10) bytes += count - low;
+  return Math.max(0, bytes);
+}
+
+/**
+ * Finds the edges array (V8 and Chrome write it right after the nodes) and starts the worker
+ * on it; undefined when it cannot be used (no declared edge count, or no array found). The
+ * worker boots while the search runs. The search starts past the smallest size the declared
+ * nodes can take: if a file breaks that rule, the array is not found there and the load runs
+ * in one thread, or the parser sees that the edges moved and the load starts again in one.
  */
 async function startEdges(file: FileHandle, path: string, from: number, parser: SnapshotParser, scratch: Buffer) {
   const layout = parser.layout!;
   if (layout.declaredEdges === 0) return undefined;
-  const start = await findArray(file, from, '"edges"', scratch);
-  if (start < 0) return undefined;
   const capacity = layout.declaredEdges;
   const type = new SharedArrayBuffer(capacity);
   const name = new SharedArrayBuffer(capacity * 4);
   const to = new SharedArrayBuffer(capacity * 4);
-  parser.edgesElsewhere(start);
   const indexedTypes = ['element', 'hidden'].map((t) => layout.edgeTypes.indexOf(t)).filter((t) => t >= 0);
-  const done = parseEdgesInWorker({
+  const worker = startEdgesWorker({
     path,
-    start,
     fieldCount: layout.edgeFieldCount,
     typeAt: layout.edgeTypeAt,
     nameAt: layout.edgeNameAt,
@@ -109,8 +128,23 @@ async function startEdges(file: FileHandle, path: string, from: number, parser: 
     to,
     capacity,
   });
-  done.catch(() => {}); // if the load gives up on the worker, its end is of no interest
-  return { done, type, name, to };
+  // The meta ended in the last read, so the nodes start after its first byte.
+  const nodesFrom = Math.max(0, from - HEAD_BYTES);
+  const skip = smallestNodesText(layout.declaredNodes, layout.nodeFieldCount);
+  let start: number;
+  try {
+    start = await findArray(file, Math.max(from, nodesFrom + skip), '"edges"', scratch);
+  } catch (error) {
+    worker.cancel();
+    throw error;
+  }
+  if (start < 0) {
+    worker.cancel();
+    return undefined;
+  }
+  parser.edgesElsewhere(start);
+  worker.begin(start);
+  return { done: worker.done, type, name, to, cancel: worker.cancel };
 }
 
 /** Offset just past the '[' that follows the first `key:` at or after `from`, or -1 (reads into `buffer`). */

@@ -117,6 +117,8 @@ const STRING_MAX_BYTES = 0x1fffffe8; // V8's longest string
 // Without a known input size, arrays start at most this large and grow with the data.
 const UNKNOWN_SIZE_NODE_CAP = 1 << 22;
 const UNKNOWN_SIZE_EDGE_CAP = 1 << 24;
+// The fast loops start a row only this far from the end of a chunk.
+const FAST_MARGIN = 256;
 
 /** The edges array is not where the loader found it: the file is laid out unusually. */
 export class EdgesMoved extends Error {}
@@ -173,6 +175,8 @@ class Parser implements SnapshotParser {
   private field = 0;
   private row = new Float64Array(0);
   private rowStart = 0; // byte offset of the current row, for error messages
+  // False while the general loop reads a row the fast loop gave back (see fastNodes).
+  private fastOk = true;
   private nodesDone = false;
   private edgesDone = false;
   private nodesEnd = 0;
@@ -587,8 +591,25 @@ class Parser implements SnapshotParser {
     let e = this.edgeCount;
     const edgeTypeCount = this.edgeTypes.length;
     const { edgeTypeAt, edgeNameAt, edgeToAt, nodeFieldCount, nodesDone, nodeCount } = this;
+    // Whole rows far enough from the chunk's end go through the fast loops.
+    const safe = end - FAST_MARGIN;
+    let fastOk = this.fastOk;
     while (i < end) {
       let c = buf[i];
+      if (fastOk && f === 0 && digits === 0 && !owesComma && i < safe && c >= 48 && c <= 57) {
+        this.edgeCount = e;
+        this.values = values;
+        this.fastOk = true;
+        this.owesComma = false;
+        const j = isNodes ? this.fastNodes(buf, i, end, safe) : this.fastEdges(buf, i, end, safe);
+        e = this.edgeCount;
+        values = this.values;
+        fastOk = this.fastOk && j !== i;
+        owesComma = this.owesComma;
+        this.owesComma = false;
+        i = j;
+        continue;
+      }
       if ((c >= 48 && c <= 57) || digits !== 0) {
         // A number, or the rest of one that began in the previous chunk.
         if (digits === 0 && owesComma) this.fail(`missing ',' between numbers in "${this.key}"`, base + i);
@@ -603,6 +624,7 @@ class Parser implements SnapshotParser {
         row[f] = v;
         if (++f === rowLength) {
           f = 0;
+          fastOk = true;
           if (isNodes) {
             this.rowStart = rowStart;
             this.storeNode();
@@ -648,6 +670,7 @@ class Parser implements SnapshotParser {
         this.field = 0;
         this.values = values;
         this.edgeCount = e;
+        this.fastOk = true;
         this.endNumbers(base + i);
         return i + 1;
       } else if (!isSpace(c)) {
@@ -662,6 +685,143 @@ class Parser implements SnapshotParser {
     this.values = values;
     this.edgeCount = e;
     this.rowStart = rowStart;
+    this.fastOk = fastOk;
+    return i;
+  }
+
+  /**
+   * The fast loop for edges: whole rows of digits and single commas, each row ended by an
+   * optional newline and a comma, starting before `safe` (so that a well-formed row ends inside
+   * the chunk). It stops before any row it cannot take whole and valid, clearing fastOk: the
+   * general loop then reads that row, and reports what is wrong with it. After a row followed by
+   * something other than a comma it stops with owesComma set.
+   */
+  private fastEdges(buf: Buffer, i: number, end: number, safe: number): number {
+    const row = this.row;
+    const fields = row.length;
+    const { edgeTypeAt, edgeNameAt, edgeToAt, nodeFieldCount, nodesDone, nodeCount, edgeCap } = this;
+    const edgeTypeCount = this.edgeTypes.length;
+    const { edgeType, edgeName, edgeTo } = this;
+    let e = this.edgeCount;
+    let rows = 0;
+    while (i < safe) {
+      const rowStart = i;
+      let c = 0;
+      let k = 0;
+      for (; k < fields; k++) {
+        c = buf[i];
+        if (c < 48 || c > 57) break;
+        let x = c - 48;
+        c = buf[++i];
+        while (c >= 48 && c <= 57) {
+          x = x * 10 + (c - 48);
+          c = buf[++i];
+        }
+        row[k] = x;
+        if (k + 1 < fields) {
+          if (c !== 44) break;
+          i++;
+        }
+      }
+      const type = row[edgeTypeAt];
+      const name = row[edgeNameAt];
+      const to = row[edgeToAt] / nodeFieldCount;
+      if (
+        k < fields ||
+        i >= end ||
+        e === edgeCap ||
+        type >= edgeTypeCount ||
+        name > U32_MAX ||
+        to !== Math.floor(to) ||
+        (nodesDone && to >= nodeCount)
+      ) {
+        i = rowStart;
+        this.fastOk = false;
+        break;
+      }
+      edgeType[e] = type;
+      edgeName[e] = name;
+      edgeTo[e] = to;
+      e++;
+      rows++;
+      if (c === 10) c = buf[++i];
+      if (c === 44) i++;
+      else {
+        this.owesComma = true;
+        break;
+      }
+    }
+    this.edgeCount = e;
+    this.values += rows * fields;
+    return i;
+  }
+
+  /** The fast loop for nodes, as fastEdges; a row that needs more than a plain store goes to storeNode. */
+  private fastNodes(buf: Buffer, i: number, end: number, safe: number): number {
+    const row = this.row;
+    const fields = row.length;
+    const { nodeTypeAt, nodeNameAt, nodeIdAt, nodeSizeAt, nodeEdgesAt, nodeDetachedAt, nodeCap } = this;
+    const nodeTypeCount = this.nodeTypes.length;
+    const { nodeType, nodeName, nodeId, selfSize, firstEdge } = this;
+    let n = this.nodeCount;
+    let edgeTotal = this.edgeTotal;
+    let rows = 0;
+    while (i < safe) {
+      const rowStart = i;
+      let c = 0;
+      let k = 0;
+      for (; k < fields; k++) {
+        c = buf[i];
+        if (c < 48 || c > 57) break;
+        let x = c - 48;
+        c = buf[++i];
+        while (c >= 48 && c <= 57) {
+          x = x * 10 + (c - 48);
+          c = buf[++i];
+        }
+        row[k] = x;
+        if (k + 1 < fields) {
+          if (c !== 44) break;
+          i++;
+        }
+      }
+      const type = row[nodeTypeAt];
+      const name = row[nodeNameAt];
+      const id = row[nodeIdAt];
+      const size = row[nodeSizeAt];
+      const total = edgeTotal + row[nodeEdgesAt];
+      if (
+        k < fields ||
+        i >= end ||
+        n === nodeCap ||
+        type >= nodeTypeCount ||
+        name > U32_MAX ||
+        id > U32_MAX ||
+        size > U32_MAX ||
+        total > U32_MAX ||
+        (nodeDetachedAt >= 0 && row[nodeDetachedAt] !== 0)
+      ) {
+        i = rowStart;
+        this.fastOk = false;
+        break;
+      }
+      nodeType[n] = type;
+      nodeName[n] = name;
+      nodeId[n] = id;
+      selfSize[n] = size;
+      edgeTotal = total;
+      firstEdge[++n] = total;
+      rows++;
+      if (c === 10) c = buf[++i];
+      if (c === 44) i++;
+      else {
+        this.owesComma = true;
+        break;
+      }
+    }
+    this.nodeCount = n;
+    this.edgeTotal = edgeTotal;
+    this.values += rows * fields;
     return i;
   }
 

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { createSnapshotParser, loadSnapshotFile, SnapshotFormatError } from '../../src/heap/index.js';
+import {
+  createSnapshotParser,
+  type HeapSnapshot,
+  loadSnapshotFile,
+  SnapshotFormatError,
+} from '../../src/heap/index.js';
 import { parseText, runChild, snapshotText, tempDir } from './fixtures.js';
 
 const tmp = tempDir();
@@ -232,6 +237,47 @@ test('random corruption of a snapshot yields a snapshot or a SnapshotFormatError
   }
 });
 
+test('the fast loops for whole rows read corrupt numbers exactly as the byte-by-byte loop does', () => {
+  // Chunks of 100 bytes are too short for the fast loops (they start a row only well inside a
+  // chunk), whole input goes through them: both must give the same columns or the same error.
+  const starts = [realBytes.indexOf('"nodes"') + 9, realBytes.indexOf('"edges"') + 9];
+  const ends = [realBytes.indexOf('"edges"'), realBytes.indexOf('"strings"')];
+  let seed = 777;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const alphabet = Buffer.from('0123456789,,\n ]x-.');
+  const outcome = (input: Buffer, chunk: number) => {
+    try {
+      const s = parseText(input, chunk);
+      return [
+        s.nodeCount,
+        s.edgeCount,
+        s.nodeType,
+        s.nodeName,
+        s.nodeId,
+        s.selfSize,
+        s.firstEdge,
+        s.edgeType,
+        s.edgeName,
+        s.edgeTo,
+      ];
+    } catch (error) {
+      assert.ok(error instanceof SnapshotFormatError, String(error));
+      return `${error.message} @${error.offset}`;
+    }
+  };
+  for (let round = 0; round < 60; round++) {
+    const bytes = Buffer.from(realBytes);
+    const part = random(2);
+    for (let k = 0; k <= random(3); k++) {
+      bytes[starts[part] + random(ends[part] - starts[part] - 2)] = alphabet[random(alphabet.length)];
+    }
+    assert.deepEqual(outcome(bytes, Number.POSITIVE_INFINITY), outcome(bytes, 100), `round ${round}`);
+  }
+});
+
 test('without a known size, a lying node_count allocates no more than the data needs', () => {
   const text = snapshotText([{ name: '', type: 'synthetic' }]).replace('"node_count":1', '"node_count":4000000000');
   const parser = createSnapshotParser(); // like an inspector stream: no total size
@@ -250,6 +296,37 @@ test('with the edges parsed in a worker thread, a file loads to the same columns
   assert.deepEqual(two.edgeName, one.edgeName);
   assert.deepEqual(two.edgeType, one.edgeType);
   assert.deepEqual(two.firstEdge, one.firstEdge);
+});
+
+test('in a worker, corrupt edges load to the same columns as byte by byte, or fail in both', async () => {
+  const start = realBytes.indexOf('"edges"') + 9;
+  const length = realBytes.indexOf('"strings"') - start - 2;
+  let seed = 4242;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const alphabet = Buffer.from('0123456789,,\n ]x');
+  const file = join(tmp.dir, 'corrupt-edges.heapsnapshot');
+  for (let round = 0; round < 12; round++) {
+    const bytes = Buffer.from(realBytes);
+    for (let k = 0; k <= random(2); k++) bytes[start + random(length)] = alphabet[random(alphabet.length)];
+    writeFileSync(file, bytes);
+    let slow: HeapSnapshot | SnapshotFormatError;
+    try {
+      slow = parseText(bytes, 100);
+    } catch (error) {
+      slow = error as SnapshotFormatError;
+    }
+    try {
+      const fast = await loadSnapshotFile(file, { parallel: true });
+      assert.ok(!(slow instanceof SnapshotFormatError), `round ${round}: only byte by byte fails: ${slow}`);
+      assert.deepEqual([fast.edgeType, fast.edgeName, fast.edgeTo], [slow.edgeType, slow.edgeName, slow.edgeTo]);
+    } catch (error) {
+      assert.ok(error instanceof SnapshotFormatError, `round ${round}: ${error}`);
+      assert.ok(slow instanceof SnapshotFormatError, `round ${round}: only the worker fails: ${error.message}`);
+    }
+  }
 });
 
 test('in a worker too, a bad edge is reported with its byte offset', async () => {
