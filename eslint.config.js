@@ -26,4 +26,8 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    files: ['test/leaks/fixtures/runners/*.jest.cjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.jest } },
+  },
 );

@@ -1,8 +1,15 @@
 // Builds the package: ESM and CommonJS bundles of each public entry (esbuild), then the
-// type declarations (tsc). Dependencies stay external: the user's own copies are used.
+// type declarations (tsc). Dependencies stay external (the user's own copies are used), but
+// the CommonJS bundles include the d3 modules: they are ESM only, and a require() of ESM fails
+// in Node before 20.19 and in jest's module runtime.
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const cjsExternal = ['memscope', ...Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })]
+  .filter((name) => !name.startsWith('d3-'))
+  .flatMap((name) => [name, `${name}/*`]);
 
 const entries = {
   index: 'src/index.ts',
@@ -30,6 +37,8 @@ await Promise.all([
     ...common,
     entryPoints: Object.fromEntries(Object.entries(entries).filter(([name]) => name !== 'cli')),
     format: 'cjs',
+    packages: undefined,
+    external: cjsExternal,
     outdir: 'dist/cjs',
     outExtension: { '.js': '.cjs' },
     // register.ts reads import.meta.url only when __filename is undefined (the ESM build).
