@@ -66,15 +66,15 @@ async function http(config, name) {
   });
   const port = await new Promise((ok) => server.stdout.once('data', (d) => ok(Number(String(d).trim()))));
   let scrapes = 0;
-  const scraper =
-    name === 'plain'
-      ? undefined
-      : setInterval(() => {
-          fetch(`http://127.0.0.1:${metricsPort}/metrics`)
-            .then((r) => r.text())
-            .then(() => scrapes++)
-            .catch(() => {});
-        }, 1000);
+  const scrape = () =>
+    fetch(`http://127.0.0.1:${metricsPort}/metrics`)
+      .then((r) => r.text())
+      .then(() => scrapes++)
+      .catch(() => {});
+  // The first scrape loads the metrics modules (~40 ms, once): done before the measured load,
+  // like the JIT warm-up, so that the figures are the steady state of a long-running service.
+  if (name !== 'plain') await scrape();
+  const scraper = name === 'plain' ? undefined : setInterval(scrape, 1000);
   // One second of load first, not measured: JIT warm-up, and memscope's lazily loaded modules.
   await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration: 1 });
   server.kill('SIGUSR2');
