@@ -44,7 +44,7 @@ export const CHECKS: Record<FindingKind, string> = {
   'use-after-transfer': 'tracked ArrayBuffers and typed arrays read on each timeline tick',
   'leak-suspect': 'tracked values and scopes, with a settled full GC after the scope ended',
   'unbounded-growth': 'sizes of tracked collections read on each timeline tick',
-  'heap-growth': 'the heap right after each full GC (v8.GCProfiler)',
+  'heap-growth': 'the heap right after each full GC (old generation + external, from the GC observer)',
   'timer-leak': 'ref-ed timers counted on each timeline tick',
   'listener-leak': "MaxListenersExceededWarning through process 'warning'",
   'uninitialized-buffer': 'Buffer.allocUnsafe(Slow) calls at or above the size threshold',

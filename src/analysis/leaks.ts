@@ -8,7 +8,7 @@
  * - collection-growth: a tracked Array, Map, Set or dictionary object, alive at the end,
  *   whose size sampled on the timeline ticks rises steadily (Mann–Kendall over the whole run
  *   and over its second half, several separate rises, a minimum net growth).
- * - heap-growth: the heap right after full GCs (V8's own reading inside each collection)
+ * - heap-growth: the heap right after full GCs (the old generation and external memory, read as each major GC is reported)
  *   rising over the last N levels up to the end of the run, with the sampled sites that
  *   allocated during the rise.
  * - timer-growth: ref'd timers (setInterval / setTimeout pending) rising steadily.
@@ -484,7 +484,7 @@ export function heapGrowth(model: SessionModel): LeakSuspect[] {
       thread,
       title: `Heap after full GCs rose over ${run.length} consecutive levels: ${formatBytes(from.bytes)} → ${formatBytes(lastLevel.bytes)}`,
       evidence: [
-        `heap used + external right after full GCs (V8's reading inside each collection), ${readings.length} full GCs: it rose over the last ${run.length} levels (readings within ${formatBytes(T.heapNoiseBytes)} or ${T.heapNoiseFraction * 100}% are one level), by ${formatBytes(total)}`,
+        `old-generation heap used + external right after full GCs (read as each major GC is reported), ${readings.length} full GCs: it rose over the last ${run.length} levels (readings within ${formatBytes(T.heapNoiseBytes)} or ${T.heapNoiseFraction * 100}% are one level), by ${formatBytes(total)}`,
         `it was still rising at the end: the last level began at ${seconds(lastLevel.at)}, the last reading was at ${seconds(end)}`,
         sites.note,
         ...sites.top.map((s) => `  ${formatBytes(s.bytes)} sampled at ${s.key}`),
