@@ -4,6 +4,7 @@
  * keeps the set of samples still alive, so each window says what was allocated during it and
  * what is in use at its end. Bounded: at most MAX_WINDOW_SAMPLES per window (the rest counted).
  */
+import { StringTable } from '../tracker/strings.js';
 import type { SamplingSink } from './sampling.js';
 import type { ProfileData } from './types.js';
 
@@ -27,8 +28,7 @@ export interface ProfileWindowData {
 }
 
 export class ProfileWindow implements SamplingSink {
-  private readonly strings: string[] = [''];
-  private readonly stringIds = new Map<string, number>([['', 0]]);
+  private readonly strings = new StringTable();
   private readonly nodes = {
     id: [] as number[],
     parent: [] as number[],
@@ -49,22 +49,12 @@ export class ProfileWindow implements SamplingSink {
     readonly liveMode: boolean,
   ) {}
 
-  private str(s: string): number {
-    let id = this.stringIds.get(s);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(s);
-      this.stringIds.set(s, id);
-    }
-    return id;
-  }
-
   frame(id: number, parent: number, functionName: string, url: string, line: number, column: number): void {
     const n = this.nodes;
     n.id.push(id);
     n.parent.push(parent);
-    n.functionName.push(this.str(functionName));
-    n.url.push(this.str(url));
+    n.functionName.push(this.strings.intern(functionName));
+    n.url.push(this.strings.intern(url));
     n.line.push(line);
     n.column.push(column);
   }
@@ -108,7 +98,7 @@ export class ProfileWindow implements SamplingSink {
     }
     const n = this.nodes;
     const profile: ProfileData = {
-      strings: this.strings.slice(),
+      strings: this.strings.values.slice(),
       nodes: {
         id: n.id.slice(),
         parent: n.parent.slice(),

@@ -138,6 +138,22 @@ export const VALUE_COLUMN_NAMES = Object.keys(VALUE_COLUMNS) as ValueColumn[];
 export const SCOPE_COLUMN_NAMES = Object.keys(SCOPE_COLUMNS) as ScopeColumn[];
 export const RELATION_COLUMN_NAMES = Object.keys(RELATION_COLUMNS) as RelationColumn[];
 
+/** A thread with no tracked rows (a heap profile alone, for example). */
+export function emptyThreadData(pid: number, threadId: number, originMs: number): ThreadData {
+  const none = <K extends string>(names: readonly K[]) =>
+    Object.fromEntries(names.map((k) => [k, new Float64Array(0)])) as unknown as Columns<K>;
+  return {
+    pid,
+    threadId,
+    originMs,
+    strings: [''],
+    values: none([...VALUE_COLUMN_NAMES, 'external' as const]),
+    scopes: none(SCOPE_COLUMN_NAMES),
+    relations: none(RELATION_COLUMN_NAMES),
+    dropped: { values: 0, scopes: 0, relations: 0 },
+  };
+}
+
 /** A copy of the live tracker's tables (no I/O). */
 export function threadDataFromTracker(tracker: Tracker): ThreadData & { valueIndex: (token: number) => number } {
   // Held rows only, renumbered when the tracker's bounded mode released or moved some.

@@ -9,7 +9,7 @@
 import { gzipSync } from 'node:zlib';
 import { buildModel } from '../analysis/model.js';
 import type { ProfileWindowData } from '../probes/profile-window.js';
-import { SCHEMA_VERSION, type ThreadData } from '../recording/data.js';
+import { emptyThreadData, SCHEMA_VERSION } from '../recording/data.js';
 import { toPprof } from './profiles.js';
 
 export interface PprofWindow {
@@ -23,36 +23,7 @@ export interface PprofWindow {
 }
 
 export function pprofOfWindow(w: ProfileWindowData, name: string): PprofWindow {
-  const empty = () => new Int32Array(0);
-  const thread: ThreadData = {
-    pid: process.pid,
-    threadId: 0,
-    originMs: w.originMs,
-    strings: [''],
-    values: {
-      name: empty(),
-      type: empty(),
-      kind: empty(),
-      flags: empty(),
-      size: empty(),
-      trackedAt: empty(),
-      endedAt: empty(),
-      scope: empty(),
-      external: empty(),
-    },
-    scopes: { name: empty(), parent: empty(), enteredAt: empty(), exitedAt: empty(), asyncId: empty() },
-    relations: {
-      kind: empty(),
-      at: empty(),
-      from: empty(),
-      to: empty(),
-      name: empty(),
-      scope: empty(),
-      count: empty(),
-    },
-    dropped: { values: 0, scopes: 0, relations: 0 },
-    profile: w.profile,
-  };
+  const thread = { ...emptyThreadData(process.pid, 0, w.originMs), profile: w.profile };
   const model = buildModel({
     meta: {
       name,
