@@ -4,17 +4,19 @@
  * options or from the preload's MEMSCOPE_* variables; one set per thread, kept in the shared
  * state so that init() called again reconfigures instead of starting twice.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Config } from './config.js';
 import { collectMetrics, type MetricsOptions, prepareMetrics } from './probes/metrics.js';
 import { ProfileWindow } from './probes/profile-window.js';
 import { Sampler } from './probes/sampling.js';
 import type { SessionData } from './recording/data.js';
+import { packageRootOf } from './recording/session.js';
 import { type MetricsServer, serveMetrics } from './report/metrics-http.js';
 import { type PeriodicExports, startPeriodicExports } from './report/periodic.js';
+import { selfFile } from './self.js';
 import { state, tracker, warnOnce } from './state.js';
 
 interface Production {
@@ -128,28 +130,14 @@ export function periodicExports(): PeriodicExports | undefined {
   return production().periodic;
 }
 
-/** This module's file (ESM or CommonJS build, or the source under tsx). */
-function selfFile(): string {
-  if (typeof __filename === 'string') return __filename;
-  return fileURLToPath(import.meta.url);
-}
-
 let workerFileCache: string | null | undefined;
 
 /** dist/esm/export-worker.js of this package, if built. */
 function workerFile(): string | undefined {
-  if (workerFileCache !== undefined) return workerFileCache ?? undefined;
-  workerFileCache = null;
-  let dir = dirname(selfFile());
-  for (let i = 0; i < 6; i++, dir = dirname(dir)) {
-    try {
-      if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== 'memscope') continue;
-    } catch {
-      continue;
-    }
-    const file = join(dir, 'dist', 'esm', 'export-worker.js');
-    if (existsSync(file)) workerFileCache = file;
-    break;
+  if (workerFileCache === undefined) {
+    const root = packageRootOf(selfFile());
+    const file = root ? join(root, 'dist', 'esm', 'export-worker.js') : undefined;
+    workerFileCache = file && existsSync(file) ? file : null;
   }
   return workerFileCache ?? undefined;
 }
