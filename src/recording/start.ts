@@ -58,19 +58,15 @@ export function startRecording(
   let timelineTicks = 0;
   let timelineNs = 0;
 
-  // The heap right after each full GC (gc-heap.ts), written on every tick and flush.
-  const gcHeap: GcHeapEntry[] = [];
+  // The heap right after each full GC (gc-heap.ts), written as each one is reported.
   let fullGcs = 0;
   const heapUsedName = recorder.name('heap_used');
   const externalName = recorder.name('external');
-  const takeGcHeap = () => {
+  const addGcHeap = (e: GcHeapEntry) => {
     const at = recorder.now();
-    for (const e of gcHeap) {
-      recorder.add(K['gc-heap'], at, 0, -1, -1, fullGcs, heapUsedName, 0, 0, 0, e.used);
-      recorder.add(K['gc-heap'], at, 0, -1, -1, fullGcs, externalName, 0, 0, 0, e.external);
-      fullGcs++;
-    }
-    gcHeap.length = 0;
+    recorder.add(K['gc-heap'], at, 0, -1, -1, fullGcs, heapUsedName, 0, 0, 0, e.used);
+    recorder.add(K['gc-heap'], at, 0, -1, -1, fullGcs, externalName, 0, 0, 0, e.external);
+    fullGcs++;
   };
 
   // Leak evidence on each timeline tick: sizes of tracked collections, detached buffers, timers.
@@ -88,7 +84,6 @@ export function startRecording(
       lastTimers = n;
       recorder.add(K.timers, at, 0, -1, -1, 0, 0, 0, 0, 0, n);
     }
-    takeGcHeap();
     watchNs += Number(process.hrtime.bigint() - t0);
   };
 
@@ -150,7 +145,7 @@ export function startRecording(
     startGcObserver((e) => {
       const at = e.startMs * 1e6 - tracker.createdAt;
       recorder.add(K.gc, at, 0, -1, -1, e.kind, 0, 0, 0, 0, e.durationMs * 1e6);
-      if (e.kind === GC_MAJOR && gcHeap.length < 1000) gcHeap.push(heapAfterFullGc());
+      if (e.kind === GC_MAJOR) addGcHeap(heapAfterFullGc());
     }),
   );
 
@@ -187,7 +182,6 @@ export function startRecording(
         sampler.poll();
         nextPoll = performance.now() + pollGap(performance.now() - t0);
       }
-      takeGcHeap();
       takeUnsafe();
       recorder.flush();
     } catch {}
@@ -204,9 +198,8 @@ export function startRecording(
       if (options.timelineIntervalMs > 0) watchTick(recorder.now());
       if (sampler) {
         sampler.poll(true);
-        gcHeap.push(heapAfterFullGc()); // the sampler's last read forced a full GC just now
+        addGcHeap(heapAfterFullGc()); // the sampler's last read forced a full GC just now
       }
-      takeGcHeap();
       takeUnsafe();
       if (options.heapSnapshot === 'at-exit' && threadId === 0) {
         const name = `${options.name}.p${process.pid}.heapsnapshot`;
