@@ -33,8 +33,9 @@ export interface DominatorTree {
 }
 
 const PAGE_OBJECT = 1;
-// DevTools' name of the internal edge from a WeakMap's table (or from the key) to a value.
-const EPHEMERON =
+// DevTools' name of the internal edge from a WeakMap's table (or from the key) to a value:
+// `part` is the text the entry's two edges share, `table` the table's id (paths.ts uses it too).
+export const EPHEMERON =
   /^\d+(?<part> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<table>\d+)\))$/;
 
 export function dominatorTree(snapshot: HeapSnapshot, rules: DominatorRules = 'devtools'): DominatorTree {

@@ -12,11 +12,11 @@
  * - a WeakMap value is reached through the second of its two edges (table and key), so its
  *   distance is the greater of the two: both must be alive for it to be.
  */
+import { EPHEMERON } from './dominators.js';
 import type { HeapSnapshot } from './snapshot.js';
 
 export const NO_DISTANCE = -1;
 const NONE = 0xffffffff;
-const EPHEMERON_PART = /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @\d+\))$/;
 
 export interface ShortestPaths {
   /** Edges from a root; NO_DISTANCE when unreachable without weak edges. */
@@ -73,8 +73,8 @@ function computePaths(s: HeapSnapshot): ShortestPaths {
       const name = edgeName[e];
       let part = partOf[name];
       if (part === -2) {
-        const m = strings.lastByte(name) === 41 /* ) */ ? EPHEMERON_PART.exec(strings.get(name)) : null;
-        part = m ? parts.push(m[1]) - 1 : -1;
+        const m = strings.lastByte(name) === 41 /* ) */ ? EPHEMERON.exec(strings.get(name)) : null;
+        part = m ? parts.push(m.groups!.part) - 1 : -1;
         partOf[name] = part;
       }
       if (part >= 0 && !pendingEphemerons.delete(parts[part])) {
