@@ -7,25 +7,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SessionModel } from '../../src/analysis/model.js';
 import { renderLifecycleTimeline, renderMemoryAnalysis } from '../../src/report/svg/index.js';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 import { HOSTILE, hostile } from './hostile.js';
 import { syntheticModel } from './synthetic.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : 'needs Debian chromium at /usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `needs Debian chromium at ${CHROMIUM}`;
 const dir = mkdtempSync(join(tmpdir(), 'memscope-svg-'));
 let browser: Browser;
 let page: Page;
 
 before(async () => {
   if (skip) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
 });
 after(async () => {
