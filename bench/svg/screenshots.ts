@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderLifecycleTimeline, renderMemoryAnalysis } from '../../src/report/svg/index.js';
 import { launchChromium } from '../../test/helpers/chromium.js';
-import { HOSTILE, hostile } from '../../test/svg/hostile.js';
+import { HOSTILE, hostileModel } from '../../test/svg/hostile.js';
 import { syntheticModel } from '../../test/svg/synthetic.js';
 
 const out = join('bench', 'out', 'svg');
@@ -17,17 +17,7 @@ for (const arg of args.length > 0 ? args : ['0', '1', '10', '1000', '100000', 'h
   const n = arg === 'hostile' ? 80 : Number(arg);
   const model =
     arg === 'hostile'
-      ? syntheticModel({
-          values: n,
-          name: HOSTILE[12],
-          names: {
-            value: hostile,
-            scope: (i) => hostile(i + 3),
-            type: (i) => hostile(i + 5),
-            fn: hostile,
-            url: (i) => hostile(i + 7),
-          },
-        })
+      ? hostileModel(n, HOSTILE[12])
       : syntheticModel({ values: n, timeline: n > 0, profile: n > 0, name: `synthetic_${n}` });
   for (const [kind, svg] of [
     ['memory_analysis', renderMemoryAnalysis(model)],
