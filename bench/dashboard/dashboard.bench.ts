@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildModel } from '../../src/analysis/model.js';
 import type { ValueQuery } from '../../src/analysis/value-query.js';
 import { loadSession } from '../../src/recording/load.js';
@@ -19,6 +19,7 @@ import { writeDashboardHtml } from '../../src/report/html.js';
 import { createServer } from '../../src/server/app.js';
 import { loadSessionModel } from '../../src/server/loader.js';
 import { fixtureData } from '../../test/dashboard/fixture.js';
+import { launchChromium } from '../../test/helpers/chromium.js';
 import { writeBigSession } from './session.js';
 
 const out = resolve('bench/out/dashboard');
@@ -31,14 +32,6 @@ const results: Record<string, unknown> = {
 
 const ms = (t: number) => Math.round(t * 10) / 10;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}
 
 /** Milliseconds since navigation start when the view at `hash` finished rendering. */
 async function readyAt(page: Page, view: string): Promise<number> {
@@ -56,7 +49,7 @@ async function staticBench(): Promise<void> {
   const t0 = performance.now();
   const r = writeDashboardHtml(file, model);
   const writeMs = performance.now() - t0;
-  const browser = await launch();
+  const browser = await launchChromium();
   try {
     const runs: Record<string, number>[] = [];
     for (let i = 0; i < 5; i++) {
@@ -151,7 +144,7 @@ async function serverBench(): Promise<void> {
 
   // Over HTTP: cold (the page opened as the server starts: the first view waits for the load)
   // and preloaded (opened once the server has read the session, as `memscope serve` does at start).
-  const browser = await launch();
+  const browser = await launchChromium();
   const firstViews: number[] = [];
   const preloadedViews: number[] = [];
   const loadMs: number[] = [];

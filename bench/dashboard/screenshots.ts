@@ -5,11 +5,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { writeDashboardHtml } from '../../src/report/html.js';
 import { createServer } from '../../src/server/app.js';
 import { loadSessionModel } from '../../src/server/loader.js';
 import { fixtureModel } from '../../test/dashboard/fixture.js';
+import { launchChromium } from '../../test/helpers/chromium.js';
 
 const out = resolve(process.argv[2] ?? 'bench/out/dashboard');
 const source = process.argv[3] ?? '300';
@@ -51,11 +51,7 @@ const views = [
   'outside',
   'findings',
 ];
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const browser = await launchChromium();
 try {
   for (const [label, viewport] of [
     ['desktop', { width: 1280, height: 900 }],

@@ -7,33 +7,10 @@ import { K } from '../../src/recording/events.js';
 import { Recorder } from '../../src/recording/recorder.js';
 import { SUBCATEGORIES } from '../../src/tracker/describe.js';
 import { ValueFlag } from '../../src/tracker/tracker.js';
+import { NAMES, TYPES as FIXTURE_TYPES } from '../../test/dashboard/fixture.js';
 
-const TYPES: [string, string][] = [
-  ['Map<string, User>', 'Maps'],
-  ['Array<number>', 'Arrays'],
-  ['Array<User>', 'Arrays'],
-  ['Set<string>', 'Sets'],
-  ['string', 'Strings'],
-  ['Buffer', 'Buffers'],
-  ['Uint8Array', 'Typed arrays'],
-  ['User', 'Class instances'],
-  ['Object', 'Plain objects'],
-  ['Promise<void>', 'Promises'],
-];
-const NAMES = [
-  'cache',
-  'users',
-  'sessions',
-  'queue',
-  'buffer',
-  'config',
-  'rows',
-  'index',
-  'payload',
-  'tokens',
-  'result',
-  'batch',
-];
+// The dashboard fixture's value names and its first ten types (no SharedArrayBuffer or Function).
+const TYPES = FIXTURE_TYPES.slice(0, 10);
 
 export function writeBigSession(dir: string, events = 1_000_000): { dir: string; events: number } {
   mkdirSync(dir, { recursive: true });

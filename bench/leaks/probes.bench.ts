@@ -156,24 +156,17 @@ if (mode === 'entry') {
       encoding: 'utf8',
     }).stdout,
   );
-  row(
-    'watch pass, 1,000 Maps',
-    watchPass(
-      1000,
-      () => new Map(),
-      (m, r) => (m as Map<number, number>).set(r, r),
-    ),
-    'µs',
-  );
-  row(
-    'watch pass, 10,000 Maps',
-    watchPass(
-      10_000,
-      () => new Map(),
-      (m, r) => (m as Map<number, number>).set(r, r),
-    ),
-    'µs',
-  );
+  for (const n of [1000, 10_000]) {
+    row(
+      `watch pass, ${n.toLocaleString('en')} Maps`,
+      watchPass(
+        n,
+        () => new Map(),
+        (m, r) => (m as Map<number, number>).set(r, r),
+      ),
+      'µs',
+    );
+  }
   row(
     'watch pass, 10,000 Arrays',
     watchPass(

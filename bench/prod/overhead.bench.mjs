@@ -10,14 +10,12 @@
 // (autocannon, 10 connections), and the server's CPU time per request (every thread of the
 // process, bench/prod/cpu-meter.mjs, so the export worker's work counts too).
 // Run: npm run build && node bench/prod/overhead.bench.mjs
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
+import { join } from 'node:path';
+import { loadServer, median, root, rotated, startMetered } from './metered-run.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
 const out = mkdtempSync(join(tmpdir(), 'memscope-prod-overhead-'));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
@@ -50,48 +48,28 @@ const configs = {
 
 async function http(config, name) {
   const metricsPort = await freePort();
-  const cpuFile = join(out, `cpu-${name}.json`);
-  const meter = join(root, 'bench/prod/cpu-meter.mjs');
-  const server = spawn(process.execPath, ['--import', meter, join(root, config.server)], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      MEMSCOPE_OUT_DIR: out,
-      MEMSCOPE_NAME: name,
-      CPU_METER_FILE: cpuFile,
-      ...config.env(metricsPort),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise((ok) => server.stdout.once('data', (d) => ok(Number(String(d).trim()))));
+  const run = startMetered({ out, name, script: [join(root, config.server)], env: config.env(metricsPort) });
   let scrapes = 0;
   const scrape = () =>
     fetch(`http://127.0.0.1:${metricsPort}/metrics`)
       .then((r) => r.text())
       .then(() => scrapes++)
       .catch(() => {});
-  // The first scrape loads the metrics modules (~40 ms, once): done before the measured load,
-  // like the JIT warm-up, so that the figures are the steady state of a long-running service.
-  if (name !== 'plain') await scrape();
-  const scraper = name === 'plain' ? undefined : setInterval(scrape, 1000);
-  // One second of load first, not measured: JIT warm-up, and memscope's lazily loaded modules.
-  await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration: 1 });
-  server.kill('SIGUSR2');
-  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration: SECONDS });
-  clearInterval(scraper);
-  const exited = new Promise((ok) => server.once('exit', ok));
-  server.kill('SIGTERM');
-  await exited;
-  const { cpuMicros } = JSON.parse(readFileSync(cpuFile, 'utf8'));
-  return { rps: result.requests.average, cpuPerRequest: cpuMicros / result.requests.total, scrapes };
+  let scraper;
+  const { rps, cpuMicrosPerRequest } = await loadServer(run, SECONDS, {
+    beforeWarmUp: async () => {
+      // The first scrape loads the metrics modules (~40 ms, once): done before the measured
+      // load, like the JIT warm-up, so that the figures are the steady state of a long-running
+      // service.
+      if (name !== 'plain') await scrape();
+      scraper = name === 'plain' ? undefined : setInterval(scrape, 1000);
+    },
+    afterLoad: () => clearInterval(scraper),
+  });
+  if (Number.isNaN(cpuMicrosPerRequest)) throw new Error(`no CPU figure from the meter for ${name}`);
+  return { rps, cpuPerRequest: cpuMicrosPerRequest, scrapes };
 }
 
-const median = (a) => {
-  const s = [...a].sort((x, y) => x - y);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const quartiles = (a) => {
   const s = [...a].sort((x, y) => x - y);
   return [s[Math.floor((s.length - 1) / 4)], s[Math.ceil((3 * (s.length - 1)) / 4)]];
@@ -103,8 +81,7 @@ const cpu = Object.fromEntries(Object.keys(configs).map((k) => [k, []]));
 const scrapes = [];
 for (let round = 0; round < ROUNDS; round++) {
   // Rotate the order each round so that no configuration always runs first.
-  const names = Object.keys(configs);
-  const order = names.map((_, i) => names[(i + round) % names.length]);
+  const order = rotated(Object.keys(configs), round);
   for (const name of order) {
     const r = await http(configs[name], name);
     rps[name].push(r.rps);

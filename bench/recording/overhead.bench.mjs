@@ -11,17 +11,14 @@
 // Figures: tsc wall time and CPU time (every thread, bench/prod/cpu-meter.mjs); HTTP
 // throughput and CPU time per request. Per-round ratios to plain and their median are kept.
 // Run: npm run build && BENCH_ROUNDS=7 node bench/recording/overhead.bench.mjs
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
+import { join } from 'node:path';
+import { loadServer, median, root, rotated, startMetered } from '../prod/metered-run.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
 const out = mkdtempSync(join(tmpdir(), 'memscope-overhead-'));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
-const meter = join(root, 'bench/prod/cpu-meter.mjs');
 
 const preload = { NODE_OPTIONS: '--import memscope/register' };
 const configs = {
@@ -32,29 +29,9 @@ const configs = {
   'heap-prof': { env: {}, args: ['--heap-prof', `--heap-prof-dir=${out}`, '--heap-prof-interval=524288'] },
 };
 
-function start(config, name, script) {
-  const cpuFile = join(out, `cpu-${name}.json`);
-  rmSync(cpuFile, { force: true });
-  const child = spawn(process.execPath, [...config.args, '--import', meter, ...script], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      MEMSCOPE_OUT_DIR: out,
-      MEMSCOPE_NAME: name,
-      MEMSCOPE_REPORTS: '0',
-      CPU_METER_FILE: cpuFile,
-      ...config.env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((ok) => child.once('exit', ok));
-  const cpu = async () => {
-    await exited;
-    return existsSync(cpuFile) ? JSON.parse(readFileSync(cpuFile, 'utf8')).cpuMicros / 1e6 : Number.NaN;
-  };
-  return { child, exited, cpu };
-}
+// Reports off, as under `memscope run`, which writes them after the program.
+const start = (config, name, script) =>
+  startMetered({ out, name, script, args: config.args, env: { MEMSCOPE_REPORTS: '0', ...config.env } });
 
 async function tsc(config, name) {
   const t0 = performance.now();
@@ -62,25 +39,12 @@ async function tsc(config, name) {
   run.child.stdout.resume();
   const code = await run.exited;
   if (code !== 0 && code !== 2) throw new Error(`tsc exited with ${code}`);
-  return { seconds: (performance.now() - t0) / 1000, cpuSeconds: await run.cpu() };
+  return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (await run.cpuMicros()) / 1e6 };
 }
 
-async function http(config, name) {
-  const run = start(config, name, [join(root, 'bench/recording/server.mjs')]);
-  const port = await new Promise((ok) => run.child.stdout.once('data', (d) => ok(Number(String(d).trim()))));
-  const url = `http://127.0.0.1:${port}/`;
-  await autocannon({ url, connections: 10, duration: 1 });
-  run.child.kill('SIGUSR2'); // the CPU meter starts here
-  const result = await autocannon({ url, connections: 10, duration: HTTP_SECONDS });
-  run.child.kill('SIGTERM');
-  return { rps: result.requests.average, cpuMicrosPerRequest: ((await run.cpu()) * 1e6) / result.requests.total };
-}
+const http = (config, name) =>
+  loadServer(start(config, name, [join(root, 'bench/recording/server.mjs')]), HTTP_SECONDS);
 
-const median = (a) => {
-  const s = [...a].sort((x, y) => x - y);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const round4 = (x) => Number(x.toFixed(4));
 
 const names = Object.keys(configs);
@@ -88,7 +52,7 @@ const figures = { tscSeconds: {}, tscCpuSeconds: {}, httpRps: {}, httpCpuMicrosP
 for (const f of Object.values(figures)) for (const n of names) f[n] = [];
 const loadBefore = loadavg();
 for (let round = 0; round < ROUNDS; round++) {
-  const order = names.map((_, i) => names[(i + round) % names.length]);
+  const order = rotated(names, round);
   for (const name of order) {
     const t = await tsc(configs[name], `tsc-${name}`);
     figures.tscSeconds[name].push(t.seconds);

@@ -1,15 +1,11 @@
 // Screenshots a region of an SVG file at 2× for a close look: npx tsx bench/svg/clip.ts file.svg x y w h out.png
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../test/helpers/chromium.js';
 
 const [file, x, y, w, h, out] = process.argv.slice(2);
 const svg = readFileSync(file, 'utf8');
 const size = svg.match(/width="(\d+)" height="(\d+)"/) as RegExpMatchArray;
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({
   deviceScaleFactor: 2,
   viewport: { width: Number(size[1]), height: Number(size[2]) },

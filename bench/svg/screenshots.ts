@@ -3,35 +3,21 @@
 // Run: npx tsx bench/svg/screenshots.ts [sizes or 'hostile'...]   (default: 0 1 10 1000 100000 hostile)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { renderLifecycleTimeline, renderMemoryAnalysis } from '../../src/report/svg/index.js';
-import { HOSTILE, hostile } from '../../test/svg/hostile.js';
+import { launchChromium } from '../../test/helpers/chromium.js';
+import { HOSTILE, hostileModel } from '../../test/svg/hostile.js';
 import { syntheticModel } from '../../test/svg/synthetic.js';
 
 const out = join('bench', 'out', 'svg');
 mkdirSync(out, { recursive: true });
 const args = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ deviceScaleFactor: 1 });
 for (const arg of args.length > 0 ? args : ['0', '1', '10', '1000', '100000', 'hostile']) {
   const n = arg === 'hostile' ? 80 : Number(arg);
   const model =
     arg === 'hostile'
-      ? syntheticModel({
-          values: n,
-          name: HOSTILE[12],
-          names: {
-            value: hostile,
-            scope: (i) => hostile(i + 3),
-            type: (i) => hostile(i + 5),
-            fn: hostile,
-            url: (i) => hostile(i + 7),
-          },
-        })
+      ? hostileModel(n, HOSTILE[12])
       : syntheticModel({ values: n, timeline: n > 0, profile: n > 0, name: `synthetic_${n}` });
   for (const [kind, svg] of [
     ['memory_analysis', renderMemoryAnalysis(model)],

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { writeDashboardHtml } from '../../src/report/html.js';
 import { createServer } from '../../src/server/app.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { fixtureModel, SCRIPT_NAME, XSS_NAME } from './fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memscope-browser-'));
@@ -49,11 +50,7 @@ before(async () => {
   mkdirSync(join(dir, 'sessions', 'fixture'), { recursive: true });
   writeFileSync(join(dir, 'sessions', 'fixture', 'session.json'), '{}');
   serverUrl = `${await server.listen({ port: 0, host: '127.0.0.1' })}/`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   offline = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
   await offline.route('**/*', (route) => {
     const url = route.request().url();

@@ -12,23 +12,12 @@ import { buildModel, type SessionModel } from '../../src/analysis/model.js';
 import type { SessionData, ThreadData } from '../../src/recording/data.js';
 import { SUBCATEGORIES } from '../../src/tracker/describe.js';
 import { RelationKind, ValueFlag } from '../../src/tracker/tracker.js';
+import { mulberry32 } from '../helpers/random.js';
 
 export const XSS_NAME = '<img src=x onerror=alert(1)>';
 export const SCRIPT_NAME = '</script><script>alert(2)</script>';
 
 const kindOf = (sub: string) => SUBCATEGORIES.findIndex(([, s]) => s === sub);
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Builder {
   strings: string[];
@@ -116,7 +105,8 @@ function relate(
   r.count.push(count);
 }
 
-const NAMES = [
+/** Value names (a service's usual ones), also used by the big session of bench/dashboard. */
+export const NAMES = [
   'cache',
   'users',
   'sessions',
@@ -130,7 +120,8 @@ const NAMES = [
   'result',
   'batch',
 ];
-const TYPES: [string, string][] = [
+/** [type, subcategory] pairs of the tracked values; bench/dashboard uses the first ten. */
+export const TYPES: [string, string][] = [
   ['Map<string, User>', 'Maps'],
   ['Array<number>', 'Arrays'],
   ['Array<User>', 'Arrays'],
@@ -339,7 +330,7 @@ export interface FixtureOptions {
 
 export function fixtureData(options: FixtureOptions = {}): SessionData {
   const durationNs = options.durationNs ?? 5e9;
-  const rnd = random(options.seed ?? 42);
+  const rnd = mulberry32(options.seed ?? 42);
   const originMs = 1_763_700_000_000;
 
   // Main thread: the named cases first, so their ids are stable.

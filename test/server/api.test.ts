@@ -186,6 +186,7 @@ test('allocation sites and lifecycles', async () => {
   assert.equal(lc.status, 200);
   assert.ok(lc.json.values.length <= 10);
   assert.ok(lc.json.total >= lc.json.values.length);
+  assert.ok(lc.json.values.length > 0);
   for (const v of lc.json.values) assert.ok(v.trackedAt <= 1e9);
   await bad('/api/sessions/fixture/lifecycles?limit=0', /limit must be >= 1/);
   await bad('/api/sessions/fixture/lifecycles?from=9&to=3', /lower bound is above/);

@@ -7,25 +7,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SessionModel } from '../../src/analysis/model.js';
 import { renderLifecycleTimeline, renderMemoryAnalysis } from '../../src/report/svg/index.js';
-import { HOSTILE, hostile } from './hostile.js';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
+import { HOSTILE, hostileModel } from './hostile.js';
 import { syntheticModel } from './synthetic.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : 'needs Debian chromium at /usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `needs Debian chromium at ${CHROMIUM}`;
 const dir = mkdtempSync(join(tmpdir(), 'memscope-svg-'));
 let browser: Browser;
 let page: Page;
 
 before(async () => {
   if (skip) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
 });
 after(async () => {
@@ -85,21 +81,7 @@ const CASES: [string, () => SessionModel][] = [
   ['1,000 values', () => syntheticModel({ values: 1000, name: 'thousand' })],
   ['100,000 values', () => syntheticModel({ values: 100_000, name: 'large' })],
   ['3 threads over 2 hours', () => syntheticModel({ values: 300, workers: 2, durationMs: 7_200_000, name: 'threads' })],
-  [
-    'hostile names',
-    () =>
-      syntheticModel({
-        values: 80,
-        name: HOSTILE[12],
-        names: {
-          value: hostile,
-          scope: (i) => hostile(i + 3),
-          type: (i) => hostile(i + 5),
-          fn: hostile,
-          url: (i) => hostile(i + 7),
-        },
-      }),
-  ],
+  ['hostile names', () => hostileModel(80, HOSTILE[12])],
 ];
 
 for (const [name, make] of CASES) {

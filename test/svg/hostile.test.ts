@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderLifecycleTimeline, renderMemoryAnalysis } from '../../src/report/svg/index.js';
-import { HOSTILE, hostile } from './hostile.js';
-import { syntheticModel } from './synthetic.js';
+import { hostileModel } from './hostile.js';
 import { elements, parseXml, textOf } from './xml.js';
 
 /** Every element the reports use: anything else (script, foreignObject, a, image...) is a bug. */
@@ -22,20 +21,6 @@ const ALLOWED = new Set([
   'circle',
   'path',
 ]);
-
-export function hostileModel(values = 60) {
-  return syntheticModel({
-    values,
-    name: HOSTILE[0],
-    names: {
-      value: hostile,
-      scope: (i) => hostile(i + 3),
-      type: (i) => hostile(i + 5),
-      fn: hostile,
-      url: (i) => hostile(i + 7),
-    },
-  });
-}
 
 for (const [name, render] of [
   ['memory analysis', renderMemoryAnalysis],

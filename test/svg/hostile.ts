@@ -1,3 +1,5 @@
+import { syntheticModel } from './synthetic.js';
+
 /** Names that try to break out of SVG text, for the safety tests. */
 export const HOSTILE = [
   '</text><script>alert(1)</script>',
@@ -20,3 +22,18 @@ export const HOSTILE = [
 ];
 
 export const hostile = (i: number) => HOSTILE[i % HOSTILE.length];
+
+/** A synthetic session whose values, scopes, types, functions and files all have hostile names. */
+export function hostileModel(values = 60, name = HOSTILE[0]) {
+  return syntheticModel({
+    values,
+    name,
+    names: {
+      value: hostile,
+      scope: (i) => hostile(i + 3),
+      type: (i) => hostile(i + 5),
+      fn: hostile,
+      url: (i) => hostile(i + 7),
+    },
+  });
+}

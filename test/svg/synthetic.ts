@@ -6,6 +6,7 @@
 import { buildModel, type SessionModel } from '../../src/analysis/model.js';
 import type { SessionData, ThreadData } from '../../src/recording/data.js';
 import { RelationKind, ValueFlag } from '../../src/tracker/tracker.js';
+import { mulberry32 } from '../helpers/random.js';
 
 export interface SyntheticOptions {
   values: number;
@@ -31,17 +32,6 @@ export interface SyntheticOptions {
     url?: (i: number) => string;
   };
   name?: string;
-}
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // [kind (SUBCATEGORIES index), type names, primitive]
@@ -100,7 +90,7 @@ const SPACES = [
 ];
 
 export function syntheticData(o: SyntheticOptions): SessionData {
-  const rand = rng(o.seed ?? 1);
+  const rand = mulberry32(o.seed ?? 1);
   const n = o.values;
   const durationNs = (o.durationMs ?? 5000) * 1e6;
   const strings: string[] = [];
