@@ -5,10 +5,9 @@
  * runs it in Node.
  */
 
+import { VALUE_BITS as BITS } from '../../src/analysis/value-bits.js';
 import { ValueIndex } from '../../src/analysis/value-query.js';
 import type { ValueQuery, ValueTable } from '../../src/report/dashboard-data.js';
-
-const BITS = { alive: 1, lifetimeUnknown: 2 };
 
 export class EmbeddedIndex {
   readonly count: number;

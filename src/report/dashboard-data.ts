@@ -9,10 +9,12 @@
 import { argsortDesc } from '../analysis/argsort.js';
 import { downsampleIndices, lowerBound, pick, thinEvents, trackedSeries, upperBound } from '../analysis/downsample.js';
 import { buildFindings, type FindingKind } from '../analysis/findings.js';
+import { interner } from '../analysis/interner.js';
 import { GcFacts, ownerScope } from '../analysis/leaks.js';
 import type { AliasModel, RetainerStep, ScopeModel, SessionModel, ValueModel } from '../analysis/model.js';
 import { type HotSpot, hotSpots, siteTotals } from '../analysis/sites.js';
 import { computeMetrics, computeStats, type Metrics, type Stats } from '../analysis/stats.js';
+import { VALUE_BITS } from '../analysis/value-bits.js';
 import { lifetimeOf, NO_SCOPE, VALUE_SORTS, ValueIndex, type ValueQuery } from '../analysis/value-query.js';
 
 export type { RetainerStep } from '../analysis/model.js';
@@ -260,21 +262,10 @@ export interface ValueTable {
   trackedAt: number[];
   /** -1 when no end was observed. */
   endedAt: number[];
-  /** VALUE_BITS */
+  /** VALUE_BITS (src/analysis/value-bits.ts) */
   flags: number[];
   aliases: number[];
 }
-
-export const VALUE_BITS = {
-  alive: 1,
-  lifetimeUnknown: 2,
-  clone: 4,
-  partial: 8,
-  primitive: 16,
-  endedByGc: 32,
-  endedByScope: 64,
-  endedByTransfer: 128,
-} as const;
 
 export interface ScopeTable {
   strings: string[];
@@ -733,17 +724,7 @@ export function chooseValues(m: SessionModel, max: number): number[] {
 }
 
 function valueTable(m: SessionModel, ids: readonly number[]): ValueTable {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const str = (s: string) => {
-    let i = index.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      index.set(s, i);
-    }
-    return i;
-  };
+  const { strings, id: str } = interner();
   const n = ids.length;
   const t: ValueTable = {
     strings,
@@ -791,20 +772,13 @@ function valueTable(m: SessionModel, ids: readonly number[]): ValueTable {
 }
 
 function scopeTable(m: SessionModel, ids: readonly number[]): ScopeTable {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
+  const { strings, id: str } = interner();
   const t: ScopeTable = { strings, id: [], thread: [], name: [], parent: [], enteredAt: [], exitedAt: [], asyncId: [] };
   for (const id of ids) {
     const s = m.scopes[id];
-    let i = index.get(s.name);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s.name);
-      index.set(s.name, i);
-    }
     t.id.push(s.id);
     t.thread.push(s.thread);
-    t.name.push(i);
+    t.name.push(str(s.name));
     t.parent.push(s.parent);
     t.enteredAt.push(ns(s.enteredAt));
     t.exitedAt.push(s.exitedAt === null ? -1 : ns(s.exitedAt));
@@ -814,8 +788,7 @@ function scopeTable(m: SessionModel, ids: readonly number[]): ScopeTable {
 }
 
 function relationTable(relations: SessionModel['relations']): RelationTable {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
+  const { strings, id: str } = interner();
   const t: RelationTable = {
     strings,
     kind: [],
@@ -828,17 +801,11 @@ function relationTable(relations: SessionModel['relations']): RelationTable {
     detached: [],
   };
   for (const r of relations) {
-    let i = index.get(r.name);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(r.name);
-      index.set(r.name, i);
-    }
     t.kind.push(r.kind);
     t.at.push(ns(r.at));
     t.from.push(r.from);
     t.to.push(r.to);
-    t.name.push(i);
+    t.name.push(str(r.name));
     t.scope.push(r.scope);
     t.inbound?.push(r.inbound ? 1 : 0);
     t.detached?.push(r.detached === undefined ? -1 : r.detached ? 1 : 0);
@@ -859,17 +826,7 @@ function sitesOf(m: SessionModel): SitesResponse {
     threshold *= 2;
     kept = kept.filter((s) => totals.totalBytes[s.id] >= threshold);
   }
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const str = (s: string) => {
-    let i = index.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      index.set(s, i);
-    }
-    return i;
-  };
+  const { strings, id: str } = interner();
   const nodes: SitesResponse['nodes'] = {
     id: [],
     parent: [],
