@@ -64,6 +64,11 @@ export function lifetimeOf(
   return (v.endedAt ?? durationNs) - v.trackedAt;
 }
 
+/** The direction a sort takes when none is given: names and types A to Z, figures largest first. */
+export function defaultDir(sort: string | undefined): 'asc' | 'desc' {
+  return sort === 'name' || sort === 'type' ? 'asc' : 'desc';
+}
+
 /** Rank of each string in code-unit order (deterministic in every JavaScript engine). */
 export function ranks(strings: readonly string[]): Int32Array {
   const order = strings
@@ -154,7 +159,7 @@ export class ValueIndex {
 
   query(q: ValueQuery): ValueQueryResult {
     const test = this.predicate(q);
-    const order = this.order(q.sort ?? 'size', q.dir ?? (q.sort === 'name' || q.sort === 'type' ? 'asc' : 'desc'));
+    const order = this.order(q.sort ?? 'size', q.dir ?? defaultDir(q.sort));
     const offset = q.offset ?? 0;
     const end = offset + (q.limit ?? 100);
     const ids: number[] = [];
