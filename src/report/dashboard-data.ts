@@ -11,7 +11,7 @@ import { downsampleIndices, lowerBound, pick, thinEvents, trackedSeries, upperBo
 import { buildFindings, type FindingKind } from '../analysis/findings.js';
 import { interner } from '../analysis/interner.js';
 import { GcFacts, ownerScope } from '../analysis/leaks.js';
-import type { AliasModel, RetainerStep, ScopeModel, SessionModel, ValueModel } from '../analysis/model.js';
+import type { AliasModel, RetainerStep, ScopeModel, SessionModel, ThreadModel, ValueModel } from '../analysis/model.js';
 import { type HotSpot, hotSpots, siteTotals } from '../analysis/sites.js';
 import { computeMetrics, computeStats, type Metrics, type Stats } from '../analysis/stats.js';
 import { VALUE_BITS } from '../analysis/value-bits.js';
@@ -36,14 +36,8 @@ export interface SessionEntry {
   modifiedMs: number;
 }
 
-export interface ThreadInfo {
-  index: number;
-  pid: number;
-  threadId: number;
-  label: string;
-  valueCount: number;
-  dropped: { values: number; scopes: number; relations: number };
-}
+/** A thread as the model has it (its recording costs left out). */
+export type ThreadInfo = Omit<ThreadModel, 'stats'>;
 
 export interface HierarchySummary {
   size: number;
@@ -360,25 +354,22 @@ export class DashboardSession {
     if (this.summaryCache) return this.summaryCache;
     const m = this.model;
     const stats = computeStats(m);
-    const h = typeHierarchy(m.values);
-    const hierarchy = h;
-    const typeList = h.categories
+    const hierarchy = typeHierarchy(m.values);
+    const typeList = hierarchy.categories
       .flatMap((c) => c.subcategories.flatMap((s) => s.types.map((t) => ({ name: t.typeName, size: t.size }))))
       .sort((a, b) => b.size - a.size);
     const scopeBytes = new Map<string, number>();
-    for (const v of m.values) {
-      const key = v.scope >= 0 ? m.scopes[v.scope].name : NO_SCOPE;
-      scopeBytes.set(key, (scopeBytes.get(key) ?? 0) + v.size);
-    }
-    for (const s of m.scopes) if (!scopeBytes.has(s.name)) scopeBytes.set(s.name, 0);
     let trackedExternal = 0;
     let valuesWithExternal = 0;
     for (const v of m.values) {
+      const key = v.scope >= 0 ? m.scopes[v.scope].name : NO_SCOPE;
+      scopeBytes.set(key, (scopeBytes.get(key) ?? 0) + v.size);
       if (v.external > 0) {
         trackedExternal += v.external;
         valuesWithExternal++;
       }
     }
+    for (const s of m.scopes) if (!scopeBytes.has(s.name)) scopeBytes.set(s.name, 0);
     this.summaryCache = {
       format: DASHBOARD_FORMAT,
       name: m.name,
@@ -406,7 +397,7 @@ export class DashboardSession {
       },
       hierarchy,
       facets: {
-        categories: h.categories.map((c) => c.name),
+        categories: hierarchy.categories.map((c) => c.name),
         types: typeList.slice(0, 2000).map((t) => t.name),
         scopes: [...scopeBytes.entries()]
           .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
