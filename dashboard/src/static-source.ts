@@ -1,4 +1,5 @@
 /** The data embedded in a static page, answered like the server's API. No DOM here. */
+import { VALUE_BITS as BITS } from '../../src/analysis/value-bits.js';
 import { EmbeddedIndex } from './query.js';
 import type {
   AliasRow,
@@ -15,17 +16,6 @@ import type {
   ValueQuery,
   ValueRow,
 } from './source.js';
-
-const BITS = {
-  alive: 1,
-  lifetimeUnknown: 2,
-  clone: 4,
-  partial: 8,
-  primitive: 16,
-  endedByGc: 32,
-  endedByScope: 64,
-  endedByTransfer: 128,
-};
 
 export class StaticSource implements Source {
   readonly mode = 'static';

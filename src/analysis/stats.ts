@@ -9,9 +9,10 @@ import type { SessionModel, ValueModel } from './model.js';
 /** The counters of getStats(), computed from the model (so over every thread and process). */
 export type Stats = Omit<TrackerStats, 'trackerBytes'>;
 
-export function computeStats(model: SessionModel): Stats {
-  const s: Stats = {
-    totalAllocations: model.values.length,
+/** Counters at zero. */
+export function emptyStats(): Stats {
+  return {
+    totalAllocations: 0,
     totalAllocated: 0,
     activeAllocations: 0,
     activeMemory: 0,
@@ -25,23 +26,34 @@ export function computeStats(model: SessionModel): Stats {
     transfers: 0,
     dropped: { values: 0, scopes: 0, relations: 0 },
   };
-  for (const v of model.values) {
-    s.totalAllocated += v.size;
-    if (v.alive) {
-      s.activeAllocations++;
-      s.activeMemory += v.size;
-    } else {
-      s.totalDeallocations++;
-      s.totalDeallocated += v.size;
-    }
-    if (v.lifetimeUnknown) s.unknownLifetimes++;
+}
+
+/** Counts one value (every counter but the peaks and the drops). */
+export function countValue(s: Stats, v: ValueModel): void {
+  s.totalAllocations++;
+  s.totalAllocated += v.size;
+  if (v.alive) {
+    s.activeAllocations++;
+    s.activeMemory += v.size;
+  } else {
+    s.totalDeallocations++;
+    s.totalDeallocated += v.size;
   }
-  for (const r of model.relations) {
-    if (r.kind === 'alias' || r.kind === 'move') s.aliases++;
-    else if (r.kind === 'clone') s.clones++;
-    // A transfer is counted once, on its sending side; shares are not transfers.
-    else if (r.kind === 'transfer' && !r.inbound) s.transfers++;
-  }
+  if (v.lifetimeUnknown) s.unknownLifetimes++;
+}
+
+/** Counts one relation. */
+export function countRelation(s: Stats, r: SessionModel['relations'][number]): void {
+  if (r.kind === 'alias' || r.kind === 'move') s.aliases++;
+  else if (r.kind === 'clone') s.clones++;
+  // A transfer is counted once, on its sending side; shares are not transfers.
+  else if (r.kind === 'transfer' && !r.inbound) s.transfers++;
+}
+
+export function computeStats(model: SessionModel): Stats {
+  const s = emptyStats();
+  for (const v of model.values) countValue(s, v);
+  for (const r of model.relations) countRelation(s, r);
   for (const t of model.threads) {
     s.dropped.values += t.dropped.values;
     s.dropped.scopes += t.dropped.scopes;

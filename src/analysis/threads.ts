@@ -5,7 +5,7 @@
  * so a part's peak is computed from its own values.
  */
 import type { SessionModel, ThreadModel, ValueModel } from './model.js';
-import { peaks, type Stats } from './stats.js';
+import { countRelation, countValue, emptyStats, peaks, type Stats } from './stats.js';
 
 export interface PartStats {
   stats: Stats;
@@ -29,48 +29,15 @@ export function threadEnd(t: ThreadModel): 'exit' | 'terminate' | 'stopped' | 'p
   }
 }
 
-function empty(): Stats {
-  return {
-    totalAllocations: 0,
-    totalAllocated: 0,
-    activeAllocations: 0,
-    activeMemory: 0,
-    peakAllocations: 0,
-    peakMemory: 0,
-    totalDeallocations: 0,
-    totalDeallocated: 0,
-    unknownLifetimes: 0,
-    aliases: 0,
-    clones: 0,
-    transfers: 0,
-    dropped: { values: 0, scopes: 0, relations: 0 },
-  };
-}
-
 /** Statistics per thread, indexed like SessionModel.threads (the same counters as computeStats). */
 export function statsByThread(model: SessionModel): Stats[] {
-  const out = model.threads.map(() => empty());
+  const out = model.threads.map(() => emptyStats());
   const values: ValueModel[][] = model.threads.map(() => []);
   for (const v of model.values) {
-    const s = out[v.thread];
     values[v.thread].push(v);
-    s.totalAllocations++;
-    s.totalAllocated += v.size;
-    if (v.alive) {
-      s.activeAllocations++;
-      s.activeMemory += v.size;
-    } else {
-      s.totalDeallocations++;
-      s.totalDeallocated += v.size;
-    }
-    if (v.lifetimeUnknown) s.unknownLifetimes++;
+    countValue(out[v.thread], v);
   }
-  for (const r of model.relations) {
-    const s = out[r.thread];
-    if (r.kind === 'alias' || r.kind === 'move') s.aliases++;
-    else if (r.kind === 'clone') s.clones++;
-    else if (r.kind === 'transfer' && !r.inbound) s.transfers++;
-  }
+  for (const r of model.relations) countRelation(out[r.thread], r);
   for (const t of model.threads) {
     const s = out[t.index];
     s.dropped = { ...t.dropped };
@@ -86,7 +53,7 @@ export function statsByProcess(model: SessionModel, byThread = statsByThread(mod
   const out = new Map<number, PartStats>();
   for (const t of model.threads) {
     let p = out.get(t.pid);
-    if (!p) out.set(t.pid, (p = { stats: empty(), threads: [] }));
+    if (!p) out.set(t.pid, (p = { stats: emptyStats(), threads: [] }));
     p.threads.push(t.index);
     const s = byThread[t.index];
     const sum = p.stats;

@@ -2,10 +2,12 @@
  * Filtering, sorting and paging tracked values, over a columnar index built once per session
  * so that a filtered page of a million values costs one scan of typed arrays.
  *
- * The static dashboard runs the same query in the browser over its embedded table
- * (dashboard/src/query.ts); test/dashboard/query-parity.test.ts checks both give the same rows.
+ * The static dashboard runs this same index in the browser over its embedded table
+ * (dashboard/src/query.ts adapts the table to ValueColumns); test/dashboard/query-parity.test.ts
+ * checks both give the same rows.
  */
 import { argsort, argsortDesc } from './argsort.js';
+import { interner } from './interner.js';
 import type { SessionModel } from './model.js';
 
 export const VALUE_SORTS = ['id', 'name', 'type', 'size', 'external', 'trackedAt', 'lifetime'] as const;
@@ -47,7 +49,7 @@ export interface ValueQuery {
 export interface ValueQueryResult {
   /** Values matching the filters. */
   total: number;
-  /** Ids (SessionModel.values indices) of the requested page, in order. */
+  /** Rows of the requested page, in order: value ids (SessionModel.values indices) over a model. */
   ids: number[];
 }
 
@@ -62,6 +64,11 @@ export function lifetimeOf(
   return (v.endedAt ?? durationNs) - v.trackedAt;
 }
 
+/** The direction a sort takes when none is given: names and types A to Z, figures largest first. */
+export function defaultDir(sort: string | undefined): 'asc' | 'desc' {
+  return sort === 'name' || sort === 'type' ? 'asc' : 'desc';
+}
+
 /** Rank of each string in code-unit order (deterministic in every JavaScript engine). */
 export function ranks(strings: readonly string[]): Int32Array {
   const order = strings
@@ -74,87 +81,85 @@ export function ranks(strings: readonly string[]): Int32Array {
   return rank;
 }
 
+/**
+ * The columns the query runs over, one entry per row. String columns index a dictionary
+ * (`names`, `types`, ...); the dictionaries may be one shared list. `scopeName` is -1 outside
+ * any scope, `lifetime` NaN when unknown, `state` 0 alive, 1 ended, 2 unknown.
+ */
+export interface ValueColumns {
+  names: readonly string[];
+  types: readonly string[];
+  categories: readonly string[];
+  scopeNames: readonly string[];
+  name: ArrayLike<number>;
+  type: ArrayLike<number>;
+  category: ArrayLike<number>;
+  scopeName: ArrayLike<number>;
+  thread: ArrayLike<number>;
+  pid: ArrayLike<number>;
+  size: ArrayLike<number>;
+  external: ArrayLike<number>;
+  trackedAt: ArrayLike<number>;
+  lifetime: ArrayLike<number>;
+  state: ArrayLike<number>;
+}
+
+/** The query's columns for a model's values: row i is value id i. */
+export function modelColumns(model: SessionModel): ValueColumns {
+  const n = model.values.length;
+  const names = interner();
+  const types = interner();
+  const cats = interner();
+  const scopes = interner();
+  const scopeNameOf = model.scopes.map((s) => scopes.id(s.name));
+  const c = {
+    name: new Int32Array(n),
+    type: new Int32Array(n),
+    category: new Int32Array(n),
+    scopeName: new Int32Array(n),
+    thread: new Int32Array(n),
+    pid: new Float64Array(n),
+    size: new Float64Array(n),
+    external: new Float64Array(n),
+    trackedAt: new Float64Array(n),
+    lifetime: new Float64Array(n),
+    state: new Uint8Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const v = model.values[i];
+    c.name[i] = names.id(v.name);
+    c.type[i] = types.id(v.typeName);
+    c.category[i] = cats.id(v.category);
+    c.scopeName[i] = v.scope >= 0 ? scopeNameOf[v.scope] : -1;
+    c.thread[i] = v.thread;
+    c.pid[i] = model.threads[v.thread]?.pid ?? -1;
+    c.size[i] = v.size;
+    c.external[i] = v.external;
+    c.trackedAt[i] = v.trackedAt;
+    c.lifetime[i] = lifetimeOf(v, model.durationNs);
+    c.state[i] = v.lifetimeUnknown ? 2 : v.alive ? 0 : 1;
+  }
+  return { ...c, names: names.strings, types: types.strings, categories: cats.strings, scopeNames: scopes.strings };
+}
+
 export class ValueIndex {
   readonly count: number;
-  private readonly names: string[];
+  private readonly c: ValueColumns;
   private readonly lowerNames: string[];
-  private readonly types: string[];
-  private readonly categories: string[];
-  private readonly scopeNames: string[];
-  private readonly name: Int32Array;
-  private readonly type: Int32Array;
-  private readonly category: Int32Array;
-  private readonly scopeName: Int32Array;
-  private readonly thread: Int32Array;
-  private readonly pid: Float64Array;
-  private readonly size: Float64Array;
-  private readonly external: Float64Array;
-  private readonly trackedAt: Float64Array;
-  private readonly lifetime: Float64Array;
-  private readonly state: Uint8Array;
   private readonly orders = new Map<string, Uint32Array>();
 
-  constructor(model: SessionModel) {
-    const n = model.values.length;
-    this.count = n;
-    const dict = () => {
-      const list: string[] = [];
-      const map = new Map<string, number>();
-      return {
-        list,
-        id(s: string) {
-          let i = map.get(s);
-          if (i === undefined) {
-            i = list.length;
-            list.push(s);
-            map.set(s, i);
-          }
-          return i;
-        },
-      };
-    };
-    const names = dict();
-    const types = dict();
-    const cats = dict();
-    const scopes = dict();
-    const scopeNameOf = model.scopes.map((s) => scopes.id(s.name));
-    this.name = new Int32Array(n);
-    this.type = new Int32Array(n);
-    this.category = new Int32Array(n);
-    this.scopeName = new Int32Array(n);
-    this.thread = new Int32Array(n);
-    this.pid = new Float64Array(n);
-    this.size = new Float64Array(n);
-    this.external = new Float64Array(n);
-    this.trackedAt = new Float64Array(n);
-    this.lifetime = new Float64Array(n);
-    this.state = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = model.values[i];
-      this.name[i] = names.id(v.name);
-      this.type[i] = types.id(v.typeName);
-      this.category[i] = cats.id(v.category);
-      this.scopeName[i] = v.scope >= 0 ? scopeNameOf[v.scope] : -1;
-      this.thread[i] = v.thread;
-      this.pid[i] = model.threads[v.thread]?.pid ?? -1;
-      this.size[i] = v.size;
-      this.external[i] = v.external;
-      this.trackedAt[i] = v.trackedAt;
-      this.lifetime[i] = lifetimeOf(v, model.durationNs);
-      this.state[i] = v.lifetimeUnknown ? 2 : v.alive ? 0 : 1;
-    }
-    this.names = names.list;
-    this.lowerNames = names.list.map((s) => s.toLowerCase());
-    this.types = types.list;
-    this.categories = cats.list;
-    this.scopeNames = scopes.list;
+  /** Over a model's values, or over any columns (the static page's embedded table). */
+  constructor(source: SessionModel | ValueColumns) {
+    this.c = 'values' in source ? modelColumns(source) : source;
+    this.count = this.c.size.length;
+    this.lowerNames = this.c.names.map((s) => s.toLowerCase());
     // The default view (largest first) is ready before the first request.
     this.order('size', 'desc');
   }
 
   query(q: ValueQuery): ValueQueryResult {
     const test = this.predicate(q);
-    const order = this.order(q.sort ?? 'size', q.dir ?? (q.sort === 'name' || q.sort === 'type' ? 'asc' : 'desc'));
+    const order = this.order(q.sort ?? 'size', q.dir ?? defaultDir(q.sort));
     const offset = q.offset ?? 0;
     const end = offset + (q.limit ?? 100);
     const ids: number[] = [];
@@ -170,35 +175,36 @@ export class ValueIndex {
 
   /** The filter as one function over a row, or null when nothing is filtered. */
   private predicate(q: ValueQuery): ((i: number) => boolean) | null {
+    const c = this.c;
     const checks: ((i: number) => boolean)[] = [];
     if (q.name) {
       const needle = q.name.toLowerCase();
       const match = Uint8Array.from(this.lowerNames, (s) => (s.includes(needle) ? 1 : 0));
-      checks.push((i) => match[this.name[i]] === 1);
+      checks.push((i) => match[c.name[i]] === 1);
     }
     if (q.type !== undefined) {
-      const t = this.types.indexOf(q.type);
-      checks.push((i) => this.type[i] === t);
+      const t = c.types.indexOf(q.type);
+      checks.push((i) => c.type[i] === t);
     }
     if (q.category !== undefined) {
-      const c = this.categories.indexOf(q.category);
-      checks.push((i) => this.category[i] === c);
+      const k = c.categories.indexOf(q.category);
+      checks.push((i) => c.category[i] === k);
     }
     if (q.scope !== undefined) {
-      const s = q.scope === NO_SCOPE ? -1 : this.scopeNames.indexOf(q.scope);
+      const s = q.scope === NO_SCOPE ? -1 : c.scopeNames.indexOf(q.scope);
       if (s === -1 && q.scope !== NO_SCOPE) return () => false;
-      checks.push((i) => this.scopeName[i] === s);
+      checks.push((i) => c.scopeName[i] === s);
     }
-    if (q.thread !== undefined) checks.push((i) => this.thread[i] === q.thread);
-    if (q.pid !== undefined) checks.push((i) => this.pid[i] === q.pid);
-    if (q.minSize !== undefined) checks.push((i) => this.size[i] >= (q.minSize as number));
-    if (q.maxSize !== undefined) checks.push((i) => this.size[i] <= (q.maxSize as number));
-    if (q.minExternal !== undefined) checks.push((i) => this.external[i] >= (q.minExternal as number));
-    if (q.minLifetime !== undefined) checks.push((i) => this.lifetime[i] >= (q.minLifetime as number));
-    if (q.maxLifetime !== undefined) checks.push((i) => this.lifetime[i] <= (q.maxLifetime as number));
+    if (q.thread !== undefined) checks.push((i) => c.thread[i] === q.thread);
+    if (q.pid !== undefined) checks.push((i) => c.pid[i] === q.pid);
+    if (q.minSize !== undefined) checks.push((i) => c.size[i] >= (q.minSize as number));
+    if (q.maxSize !== undefined) checks.push((i) => c.size[i] <= (q.maxSize as number));
+    if (q.minExternal !== undefined) checks.push((i) => c.external[i] >= (q.minExternal as number));
+    if (q.minLifetime !== undefined) checks.push((i) => c.lifetime[i] >= (q.minLifetime as number));
+    if (q.maxLifetime !== undefined) checks.push((i) => c.lifetime[i] <= (q.maxLifetime as number));
     if (q.state !== undefined) {
       const code = STATE_CODE[q.state];
-      checks.push((i) => this.state[i] === code);
+      checks.push((i) => c.state[i] === code);
     }
     if (checks.length === 0) return null;
     if (checks.length === 1) return checks[0];
@@ -231,26 +237,25 @@ export class ValueIndex {
     return this.order('size', 'desc');
   }
 
-  private sortKey(sort: Exclude<ValueSort, 'id'>): Float64Array {
+  private sortKey(sort: Exclude<ValueSort, 'id'>): ArrayLike<number> {
+    const c = this.c;
     switch (sort) {
       case 'name':
-        return rowKey(this.name, ranks(this.names));
+        return rowKey(c.name, ranks(c.names));
       case 'type':
-        return rowKey(this.type, ranks(this.types));
+        return rowKey(c.type, ranks(c.types));
       case 'size':
-        return this.size;
+        return c.size;
       case 'external':
-        return this.external;
+        return c.external;
       case 'trackedAt':
-        return this.trackedAt;
+        return c.trackedAt;
       case 'lifetime':
-        return this.lifetime;
+        return c.lifetime;
     }
   }
 }
 
-function rowKey(column: Int32Array, rank: Int32Array): Float64Array {
-  const out = new Float64Array(column.length);
-  for (let i = 0; i < column.length; i++) out[i] = rank[column[i]];
-  return out;
+function rowKey(column: ArrayLike<number>, rank: Int32Array): Float64Array {
+  return Float64Array.from(column, (s) => rank[s]);
 }

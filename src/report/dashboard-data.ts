@@ -9,10 +9,12 @@
 import { argsortDesc } from '../analysis/argsort.js';
 import { downsampleIndices, lowerBound, pick, thinEvents, trackedSeries, upperBound } from '../analysis/downsample.js';
 import { buildFindings, type FindingKind } from '../analysis/findings.js';
+import { interner } from '../analysis/interner.js';
 import { GcFacts, ownerScope } from '../analysis/leaks.js';
-import type { AliasModel, RetainerStep, ScopeModel, SessionModel, ValueModel } from '../analysis/model.js';
+import type { AliasModel, RetainerStep, ScopeModel, SessionModel, ThreadModel, ValueModel } from '../analysis/model.js';
 import { type HotSpot, hotSpots, siteTotals } from '../analysis/sites.js';
 import { computeMetrics, computeStats, type Metrics, type Stats } from '../analysis/stats.js';
+import { VALUE_BITS } from '../analysis/value-bits.js';
 import { lifetimeOf, NO_SCOPE, VALUE_SORTS, ValueIndex, type ValueQuery } from '../analysis/value-query.js';
 
 export type { RetainerStep } from '../analysis/model.js';
@@ -34,14 +36,8 @@ export interface SessionEntry {
   modifiedMs: number;
 }
 
-export interface ThreadInfo {
-  index: number;
-  pid: number;
-  threadId: number;
-  label: string;
-  valueCount: number;
-  dropped: { values: number; scopes: number; relations: number };
-}
+/** A thread as the model has it (its recording costs left out). */
+export type ThreadInfo = Omit<ThreadModel, 'stats'>;
 
 export interface HierarchySummary {
   size: number;
@@ -260,21 +256,10 @@ export interface ValueTable {
   trackedAt: number[];
   /** -1 when no end was observed. */
   endedAt: number[];
-  /** VALUE_BITS */
+  /** VALUE_BITS (src/analysis/value-bits.ts) */
   flags: number[];
   aliases: number[];
 }
-
-export const VALUE_BITS = {
-  alive: 1,
-  lifetimeUnknown: 2,
-  clone: 4,
-  partial: 8,
-  primitive: 16,
-  endedByGc: 32,
-  endedByScope: 64,
-  endedByTransfer: 128,
-} as const;
 
 export interface ScopeTable {
   strings: string[];
@@ -369,25 +354,22 @@ export class DashboardSession {
     if (this.summaryCache) return this.summaryCache;
     const m = this.model;
     const stats = computeStats(m);
-    const h = typeHierarchy(m.values);
-    const hierarchy = h;
-    const typeList = h.categories
+    const hierarchy = typeHierarchy(m.values);
+    const typeList = hierarchy.categories
       .flatMap((c) => c.subcategories.flatMap((s) => s.types.map((t) => ({ name: t.typeName, size: t.size }))))
       .sort((a, b) => b.size - a.size);
     const scopeBytes = new Map<string, number>();
-    for (const v of m.values) {
-      const key = v.scope >= 0 ? m.scopes[v.scope].name : NO_SCOPE;
-      scopeBytes.set(key, (scopeBytes.get(key) ?? 0) + v.size);
-    }
-    for (const s of m.scopes) if (!scopeBytes.has(s.name)) scopeBytes.set(s.name, 0);
     let trackedExternal = 0;
     let valuesWithExternal = 0;
     for (const v of m.values) {
+      const key = v.scope >= 0 ? m.scopes[v.scope].name : NO_SCOPE;
+      scopeBytes.set(key, (scopeBytes.get(key) ?? 0) + v.size);
       if (v.external > 0) {
         trackedExternal += v.external;
         valuesWithExternal++;
       }
     }
+    for (const s of m.scopes) if (!scopeBytes.has(s.name)) scopeBytes.set(s.name, 0);
     this.summaryCache = {
       format: DASHBOARD_FORMAT,
       name: m.name,
@@ -415,7 +397,7 @@ export class DashboardSession {
       },
       hierarchy,
       facets: {
-        categories: h.categories.map((c) => c.name),
+        categories: hierarchy.categories.map((c) => c.name),
         types: typeList.slice(0, 2000).map((t) => t.name),
         scopes: [...scopeBytes.entries()]
           .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
@@ -733,17 +715,7 @@ export function chooseValues(m: SessionModel, max: number): number[] {
 }
 
 function valueTable(m: SessionModel, ids: readonly number[]): ValueTable {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const str = (s: string) => {
-    let i = index.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      index.set(s, i);
-    }
-    return i;
-  };
+  const { strings, id: str } = interner();
   const n = ids.length;
   const t: ValueTable = {
     strings,
@@ -791,20 +763,13 @@ function valueTable(m: SessionModel, ids: readonly number[]): ValueTable {
 }
 
 function scopeTable(m: SessionModel, ids: readonly number[]): ScopeTable {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
+  const { strings, id: str } = interner();
   const t: ScopeTable = { strings, id: [], thread: [], name: [], parent: [], enteredAt: [], exitedAt: [], asyncId: [] };
   for (const id of ids) {
     const s = m.scopes[id];
-    let i = index.get(s.name);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s.name);
-      index.set(s.name, i);
-    }
     t.id.push(s.id);
     t.thread.push(s.thread);
-    t.name.push(i);
+    t.name.push(str(s.name));
     t.parent.push(s.parent);
     t.enteredAt.push(ns(s.enteredAt));
     t.exitedAt.push(s.exitedAt === null ? -1 : ns(s.exitedAt));
@@ -814,8 +779,7 @@ function scopeTable(m: SessionModel, ids: readonly number[]): ScopeTable {
 }
 
 function relationTable(relations: SessionModel['relations']): RelationTable {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
+  const { strings, id: str } = interner();
   const t: RelationTable = {
     strings,
     kind: [],
@@ -828,17 +792,11 @@ function relationTable(relations: SessionModel['relations']): RelationTable {
     detached: [],
   };
   for (const r of relations) {
-    let i = index.get(r.name);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(r.name);
-      index.set(r.name, i);
-    }
     t.kind.push(r.kind);
     t.at.push(ns(r.at));
     t.from.push(r.from);
     t.to.push(r.to);
-    t.name.push(i);
+    t.name.push(str(r.name));
     t.scope.push(r.scope);
     t.inbound?.push(r.inbound ? 1 : 0);
     t.detached?.push(r.detached === undefined ? -1 : r.detached ? 1 : 0);
@@ -859,17 +817,7 @@ function sitesOf(m: SessionModel): SitesResponse {
     threshold *= 2;
     kept = kept.filter((s) => totals.totalBytes[s.id] >= threshold);
   }
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const str = (s: string) => {
-    let i = index.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      index.set(s, i);
-    }
-    return i;
-  };
+  const { strings, id: str } = interner();
   const nodes: SitesResponse['nodes'] = {
     id: [],
     parent: [],

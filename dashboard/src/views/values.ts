@@ -5,6 +5,7 @@
  * address, so a filtered list can be linked.
  */
 import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } from '@tanstack/virtual-core';
+import { defaultDir } from '../../../src/analysis/value-query.js';
 import { CATEGORY_COLORS } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { bytes, count, duration, parseBytes, parseDuration } from '../format.js';
@@ -220,7 +221,6 @@ export async function valuesView(ctx: ViewContext): Promise<void> {
     if (state.dir === 'asc' || state.dir === 'desc') q.dir = state.dir;
     return { q, bad };
   };
-  const defaultDir = (sort: string) => (sort === 'name' || sort === 'type' ? 'asc' : 'desc');
 
   // Header: sortable columns are buttons; aria-sort tells the current order.
   const drawHead = () => {
