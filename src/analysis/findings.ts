@@ -39,17 +39,6 @@ export interface Finding {
   retainerPath?: RetainerStep[];
 }
 
-/** The checks and what each needs to run. */
-export const CHECKS: Record<FindingKind, string> = {
-  'use-after-transfer': 'tracked ArrayBuffers and typed arrays read on each timeline tick',
-  'leak-suspect': 'tracked values and scopes, with a settled full GC after the scope ended',
-  'unbounded-growth': 'sizes of tracked collections read on each timeline tick',
-  'heap-growth': 'the heap right after each full GC (old generation + external, from the GC observer)',
-  'timer-leak': 'ref-ed timers counted on each timeline tick',
-  'listener-leak': "MaxListenersExceededWarning through process 'warning'",
-  'uninitialized-buffer': 'Buffer.allocUnsafe(Slow) calls at or above the size threshold',
-};
-
 const KIND_OF: Record<SuspectKind, FindingKind> = {
   'detached-buffer': 'use-after-transfer',
   'outlived-scope': 'leak-suspect',
