@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 
 export const root = resolve(import.meta.dirname, '../..');
-const meter = join(root, 'bench/prod/cpu-meter.mjs');
+const meterFile = join(root, 'bench/prod/cpu-meter.mjs');
 
 /**
  * Starts `node [args] --import cpu-meter script...` in the repository with memscope writing to
@@ -19,7 +19,7 @@ const meter = join(root, 'bench/prod/cpu-meter.mjs');
 export function startMetered({ out, name, script, args = [], env = {} }) {
   const cpuFile = join(out, `cpu-${name}.json`);
   rmSync(cpuFile, { force: true });
-  const child = spawn(process.execPath, [...args, '--import', meter, ...script], {
+  const child = spawn(process.execPath, [...args, '--import', meterFile, ...script], {
     cwd: root,
     env: {
       ...process.env,
@@ -32,30 +32,39 @@ export function startMetered({ out, name, script, args = [], env = {} }) {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise((ok) => child.once('exit', ok));
-  const cpuMicros = async () => {
+  /** Everything the meter wrote (cpuMicros, context switches, event-loop utilisation...), or undefined. */
+  const meter = async () => {
     await exited;
-    return existsSync(cpuFile) ? JSON.parse(readFileSync(cpuFile, 'utf8')).cpuMicros : Number.NaN;
+    return existsSync(cpuFile) ? JSON.parse(readFileSync(cpuFile, 'utf8')) : undefined;
   };
-  return { child, exited, cpuMicros };
+  const cpuMicros = async () => (await meter())?.cpuMicros ?? Number.NaN;
+  return { child, exited, cpuMicros, meter };
 }
 
 /**
  * Loads a server started by startMetered (it prints its port on stdout) from 127.0.0.1 with
- * autocannon, 10 connections: `beforeWarmUp` once the port is known, one second of load not
+ * autocannon, 10 connections: `beforeWarmUp(port)` once the port is known, one second of load not
  * measured (JIT warm-up, lazily loaded modules), SIGUSR2 (the CPU meter starts), `seconds` of
- * measured load, `afterLoad`, then SIGTERM and the server's exit.
+ * measured load, `afterLoad`, then SIGTERM and the server's exit. `meter` is what the CPU meter
+ * wrote, `requests` the measured requests.
  */
 export async function loadServer(run, seconds, { beforeWarmUp, afterLoad } = {}) {
   const port = await new Promise((ok) => run.child.stdout.once('data', (d) => ok(Number(String(d).trim()))));
   const url = `http://127.0.0.1:${port}/`;
-  await beforeWarmUp?.();
+  await beforeWarmUp?.(port);
   await autocannon({ url, connections: 10, duration: 1 });
   run.child.kill('SIGUSR2');
   const result = await autocannon({ url, connections: 10, duration: seconds });
   afterLoad?.();
   run.child.kill('SIGTERM');
-  const cpuMicros = await run.cpuMicros();
-  return { rps: result.requests.average, cpuMicrosPerRequest: cpuMicros / result.requests.total };
+  const meter = await run.meter();
+  const requests = result.requests.total;
+  return {
+    rps: result.requests.average,
+    cpuMicrosPerRequest: (meter?.cpuMicros ?? Number.NaN) / requests,
+    meter,
+    requests,
+  };
 }
 
 export const median = (a) => {

@@ -1,0 +1,121 @@
+// The cost of one component of the production preset measured inside one server process:
+// bench/prod/toggle-agent.mjs switches it on and off every TOGGLE_PHASE_MS while autocannon
+// loads the JSON server; each off/on pair gives a ratio of CPU time per request. Reported:
+// the median of the pair ratios and its quartiles, per process and pooled, beside the
+// component `none` (both halves identical), which shows what the method reads for no change.
+// Run: node bench/prod/toggle.bench.mjs   (TOGGLE_COMPONENTS='gc observer,none', BENCH_PROCESSES,
+// BENCH_HTTP_SECONDS, TOGGLE_PHASE_MS; 'scrape /metrics' wants phases of 1000 ms: a scrape a second)
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadServer, median, root, startMetered } from './metered-run.mjs';
+
+const out = mkdtempSync(join(tmpdir(), 'memscope-prod-toggle-'));
+const COMPONENTS = (process.env.TOGGLE_COMPONENTS ?? 'gc observer,none').split(',');
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
+
+const quartiles = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return [s[Math.floor((s.length - 1) / 4)], s[Math.ceil((3 * (s.length - 1)) / 4)]];
+};
+const fix = (x) => Number(x.toFixed(4));
+
+const freePort = () =>
+  new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+
+const preset = (port) => ({
+  NODE_OPTIONS: '--import memscope/register',
+  MEMSCOPE_PRESET: 'production',
+  MEMSCOPE_METRICS_PORT: String(port),
+});
+/**
+ * What each name switches: an agent component (toggle-agent.mjs), or a scrape by this process
+ * at the start of each "on" phase: of the preset's /metrics, or (the control: the client's own
+ * cost) of the plain server's own port.
+ */
+const SETUPS = {
+  'scrape /metrics': { agent: 'announce', env: preset, scrape: 'metrics' },
+  'scrape the app (client cost)': { agent: 'announce', env: () => ({}), scrape: 'app' },
+};
+
+async function run(component, i) {
+  const file = join(out, `toggle-${i}.json`);
+  const setup = SETUPS[component] ?? { agent: component, env: () => ({}) };
+  const metricsPort = await freePort();
+  const server = startMetered({
+    out,
+    name: `toggle-${i}`,
+    script: [join(root, 'bench/recording/server.mjs')],
+    args: ['--import', join(root, 'bench/prod/toggle-agent.mjs')],
+    env: { TOGGLE_COMPONENT: setup.agent, TOGGLE_FILE: file, ...setup.env(metricsPort) },
+  });
+  let appPort;
+  const scrape = () =>
+    fetch(`http://127.0.0.1:${setup.scrape === 'app' ? appPort : metricsPort}/metrics`)
+      .then((r) => r.text())
+      .catch(() => {});
+  // The first scrape loads the metrics modules once: before the measured load.
+  await loadServer(server, SECONDS, {
+    beforeWarmUp: (port) => {
+      appPort = port;
+      server.child.stdout.on('data', (d) => {
+        for (const line of String(d).split('\n')) if (line === 'on' && setup.scrape) void scrape();
+      });
+      return setup.scrape === 'metrics' ? scrape() : undefined;
+    },
+  });
+  const phases = JSON.parse(readFileSync(file, 'utf8'));
+  const ratios = [];
+  for (let p = 0; p + 1 < phases.length; p += 2) {
+    const [off, on] = [phases[p], phases[p + 1]];
+    if (off.on || !on.on || off.requests === 0 || on.requests === 0) continue;
+    ratios.push(on.cpuMicros / on.requests / (off.cpuMicros / off.requests));
+  }
+  return ratios;
+}
+
+const loadBefore = loadavg();
+const results = {};
+let n = 0;
+for (let p = 0; p < PROCESSES; p++) {
+  for (const component of p % 2 ? [...COMPONENTS].reverse() : COMPONENTS) {
+    const ratios = await run(component, n++);
+    (results[component] ??= { perProcess: [], pooled: [] }).perProcess.push(fix(median(ratios)));
+    results[component].pooled.push(...ratios);
+    process.stderr.write(
+      `${component}: process ${p + 1}, ${ratios.length} pairs, median ratio ${median(ratios).toFixed(4)}\n`,
+    );
+  }
+}
+const summary = Object.fromEntries(
+  Object.entries(results).map(([k, r]) => [
+    k,
+    {
+      cpuPerRequestRatio: fix(median(r.pooled)),
+      quartiles: quartiles(r.pooled).map(fix),
+      pairs: r.pooled.length,
+      perProcess: r.perProcess,
+    },
+  ]),
+);
+console.log(
+  JSON.stringify(
+    {
+      secondsPerProcess: SECONDS,
+      phaseMs: Number(process.env.TOGGLE_PHASE_MS ?? 500),
+      loadAverage: { before: loadBefore.map((x) => x.toFixed(2)), after: loadavg().map((x) => x.toFixed(2)) },
+      summary,
+    },
+    null,
+    2,
+  ),
+);
+rmSync(out, { recursive: true, force: true });
