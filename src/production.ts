@@ -116,12 +116,14 @@ export function startMetricsServer(port: number, options: MetricsOptions = {}): 
 
 /**
  * What the metrics read from the rest of memscope: the recording's dropped events, and the
- * leak suspects the detectors found in the last periodic export (no sample before one).
+ * leak suspects the detectors found in the last periodic export (no sample before one); and
+ * MEMSCOPE_METRICS_GC=0, which leaves out the GC pause histogram (and its observer's cost).
  */
 export function productionMetricsOptions(): MetricsOptions {
   return {
     recordingDropped: () => state().recordingStats?.droppedEvents,
     leakSuspects: () => periodicExports()?.stats.leakSuspects,
+    gcPauses: !/^(0|false|no|off)$/i.test(process.env.MEMSCOPE_METRICS_GC ?? ''),
   };
 }
 

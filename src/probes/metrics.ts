@@ -6,7 +6,8 @@
  * names (the rest "other"), GC kinds, table names.
  *
  * A scrape costs O(threads + type labels): counters from the stats board, running totals by
- * type from the tracker (TypeTotals), this thread's heap statistics and GC histogram.
+ * type from the tracker (TypeTotals), this thread's heap statistics and GC histogram. Between
+ * scrapes nothing runs but the GC observer that feeds the histogram (one entry per collection).
  */
 import { threadId } from 'node:worker_threads';
 import { boardThreads, C } from '../tracker/board.js';
@@ -41,6 +42,12 @@ export interface MetricsOptions {
   leakSuspects?: () => number | undefined;
   /** Events a recording in this thread could not keep (its pending buffer was full), when one runs. */
   recordingDropped?: () => number | undefined;
+  /**
+   * The GC pause histogram (`gc_duration_seconds`). Default true. Its cost is Node's delivery
+   * of one PerformanceObserver entry per collection, ~1-2% of the CPU time of a server that
+   * collects every few milliseconds (BENCHMARKS.md, "Production"); false: no observer, no family.
+   */
+  gcPauses?: boolean;
 }
 
 export const DEFAULT_MAX_TYPE_LABELS = 50;
@@ -48,7 +55,7 @@ export const DEFAULT_MAX_TYPE_LABELS = 50;
 /** Starts what the metrics read over time (running type totals, the GC histogram). */
 export function prepareMetrics(tracker: Tracker, options: MetricsOptions = {}): void {
   tracker.enableTypeTotals(options.maxTypeLabels ?? DEFAULT_MAX_TYPE_LABELS);
-  gcHistogram();
+  if (options.gcPauses !== false) gcHistogram();
 }
 
 /** Every family, read now. */
@@ -132,18 +139,20 @@ export function collectMetrics(tracker: Tracker, options: MetricsOptions = {}): 
     heap.arrayBuffers,
   );
 
-  const gc = fam('gc_duration_seconds', 'histogram', 'Garbage collection pauses by kind (this thread).');
-  for (const [kind, h] of gcHistogram().kinds) {
-    let cumulative = 0;
-    GC_BUCKETS.forEach((le, i) => {
-      cumulative += h.counts[i];
-      gc.samples.push({ labels: { kind, le: String(le) }, value: cumulative, suffix: '_bucket' });
-    });
-    gc.samples.push({ labels: { kind, le: '+Inf' }, value: h.count, suffix: '_bucket' });
-    gc.samples.push({ labels: { kind }, value: h.sum, suffix: '_sum' });
-    gc.samples.push({ labels: { kind }, value: h.count, suffix: '_count' });
+  if (options.gcPauses !== false) {
+    const gc = fam('gc_duration_seconds', 'histogram', 'Garbage collection pauses by kind (this thread).');
+    for (const [kind, h] of gcHistogram().kinds) {
+      let cumulative = 0;
+      GC_BUCKETS.forEach((le, i) => {
+        cumulative += h.counts[i];
+        gc.samples.push({ labels: { kind, le: String(le) }, value: cumulative, suffix: '_bucket' });
+      });
+      gc.samples.push({ labels: { kind, le: '+Inf' }, value: h.count, suffix: '_bucket' });
+      gc.samples.push({ labels: { kind }, value: h.sum, suffix: '_sum' });
+      gc.samples.push({ labels: { kind }, value: h.count, suffix: '_count' });
+    }
+    families.push(gc);
   }
-  families.push(gc);
 
   const own = fam('tracker_memory_bytes', 'gauge', "Bytes held by memscope's tracker itself (this thread).");
   own.samples.push({ labels: { thread }, value: tracker.ownBytes() });

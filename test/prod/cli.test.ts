@@ -12,7 +12,8 @@ const out = mkdtempSync(join(tmpdir(), 'memscope-metrics-port-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 const cli = resolve('bin/memscope.js');
 
-test('memscope run --metrics-port serves /metrics from the program', async () => {
+/** The /metrics text of the fixture app run by `memscope run --metrics-port`, with `env` added. */
+async function metricsOfRun(env: Record<string, string> = {}): Promise<string> {
   const port = await freePort();
   const run = spawn(
     process.execPath,
@@ -28,7 +29,7 @@ test('memscope run --metrics-port serves /metrics from the program', async () =>
       process.execPath,
       resolve('test/prod/fixtures/metrics-app.mjs'),
     ],
-    { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
   run.stderr.on('data', (d) => (stderr += d));
@@ -41,11 +42,23 @@ test('memscope run --metrics-port serves /metrics from the program', async () =>
     20_000,
     '/metrics',
   );
-  assert.match(text, /^memscope_live_values\{thread="0"\} 10$/m);
-  assert.match(text, /^# TYPE memscope_gc_duration_seconds histogram$/m);
   const exited = new Promise<number | null>((ok) => run.once('exit', (code) => ok(code)));
   run.kill('SIGTERM');
   assert.equal(await exited, 0, stderr);
+  return text;
+}
+
+test('memscope run --metrics-port serves /metrics from the program', async () => {
+  const text = await metricsOfRun();
+  assert.match(text, /^memscope_live_values\{thread="0"\} 10$/m);
+  assert.match(text, /^# TYPE memscope_gc_duration_seconds histogram$/m);
+});
+
+test('MEMSCOPE_METRICS_GC=0 leaves out the GC pause histogram, nothing else', async () => {
+  const text = await metricsOfRun({ MEMSCOPE_METRICS_GC: '0', MEMSCOPE_PRESET: 'production' });
+  assert.match(text, /^memscope_live_values\{thread="0"\} 10$/m);
+  assert.match(text, /^memscope_heap_used_bytes\{thread="0"\} \d+$/m);
+  assert.doesNotMatch(text, /gc_duration/);
 });
 
 test('memscope run --metrics-port rejects what is not a port', () => {

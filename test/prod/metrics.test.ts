@@ -75,6 +75,15 @@ test('the leak suspects gauge reads the detector it is given', async () => {
   assert.equal(await r.metrics(), '\n');
 });
 
+test('gcPauses: false leaves out the GC pause histogram', () => {
+  const r = new Registry();
+  const m = registerMetrics({ registry: r, gcPauses: false });
+  assert.ok(m.names.includes('memscope_live_values'));
+  assert.ok(!m.names.includes('memscope_gc_duration_seconds'));
+  assert.ok(registerMetrics({ registry: new Registry() }).names.includes('memscope_gc_duration_seconds'));
+  m.unregister();
+});
+
 test('the /metrics endpoint: loopback, GET and HEAD of /metrics only', async () => {
   const server = serveMetrics(0, () => collectMetrics(tracker()));
   const port = await server.ready;
