@@ -1,4 +1,4 @@
-// Preloaded (`--import`) by bench/prod/components.bench.mjs: a bare PerformanceObserver on 'gc'
+// Preloaded (`--import`) by bench/prod/overhead.bench.mjs: a bare PerformanceObserver on 'gc'
 // entries that does nothing with them, so Node's own delivery cost is measured apart from memscope.
 import { PerformanceObserver } from 'node:perf_hooks';
 
