@@ -11,7 +11,9 @@ import { PerformanceObserver } from 'node:perf_hooks';
 const components = {
   // Node's delivery of GC entries to a PerformanceObserver that does nothing with them.
   'gc observer': () => {
-    const o = new PerformanceObserver(() => {});
+    const o = new PerformanceObserver((list) => {
+      collections += list.getEntries().length;
+    });
     o.observe({ entryTypes: ['gc'] });
     return () => o.disconnect();
   },
@@ -26,6 +28,15 @@ const components = {
       process.noDeprecation = before;
     };
   },
+  // memscope's own GC pause histogram (probes/gc-histogram.ts), bundled by toggle.bench.mjs
+  // into TOGGLE_PROBE: the same observer plus memscope's listener.
+  'memscope gc histogram': () => {
+    const h = new probe.GcHistogram();
+    return probe.startGcObserver((e) => {
+      collections++;
+      h.observe(probe.GC_KINDS[e.kind] ?? 'other', e.durationMs / 1000);
+    });
+  },
   // Says "on" on stdout: the benchmark then scrapes once (its component is the scrape itself).
   announce: () => {
     process.stdout.write('on\n');
@@ -34,11 +45,14 @@ const components = {
   // Nothing: the two halves are the same (what the method itself reads as a difference).
   none: () => () => {},
 };
+const probe = process.env.TOGGLE_PROBE ? await import(process.env.TOGGLE_PROBE) : undefined;
 const start = components[process.env.TOGGLE_COMPONENT ?? 'none'];
 if (!start) throw new Error(`unknown TOGGLE_COMPONENT ${process.env.TOGGLE_COMPONENT}`);
 const PHASE_MS = Number(process.env.TOGGLE_PHASE_MS ?? 500);
 
 let requests = 0;
+/** Collections seen by the observer while on (the cost per collection is derived from it). */
+let collections = 0;
 subscribe('http.server.request.start', () => requests++);
 const phases = [];
 let stop;
@@ -48,19 +62,22 @@ const cpu = () => {
   return c.user + c.system;
 };
 function next() {
-  if (mark) phases.push({ on: Boolean(stop), cpuMicros: cpu() - mark.cpu, requests: requests - mark.requests });
+  if (mark) {
+    const phase = { on: Boolean(stop), cpuMicros: cpu() - mark.cpu, requests: requests - mark.requests };
+    phases.push({ ...phase, collections: collections - mark.collections });
+  }
   if (stop) {
     stop();
     stop = undefined;
   } else stop = start();
-  mark = { cpu: cpu(), requests };
+  mark = { cpu: cpu(), requests, collections };
 }
 // SIGUSR2: the measured load begins (phases from then on, the first one off).
 process.on('SIGUSR2', () => {
   stop?.();
   stop = undefined;
   phases.length = 0;
-  mark = { cpu: cpu(), requests };
+  mark = { cpu: cpu(), requests, collections };
   setInterval(next, PHASE_MS).unref();
 });
 process.on('exit', () => {

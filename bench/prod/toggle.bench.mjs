@@ -9,9 +9,26 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { loadServer, median, root, startMetered } from './metered-run.mjs';
 
 const out = mkdtempSync(join(tmpdir(), 'memscope-prod-toggle-'));
+// memscope's GC probes as one module for the agent (the package bundles them into its entries).
+const probe = join(out, 'gc-probe.mjs');
+await build({
+  stdin: {
+    contents: `export { startGcObserver } from './src/probes/gc.js';
+export { GcHistogram } from './src/probes/gc-histogram.js';
+export { GC_KINDS } from './src/probes/types.js';`,
+    resolveDir: root,
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  outfile: probe,
+  logLevel: 'warning',
+});
 const COMPONENTS = (process.env.TOGGLE_COMPONENTS ?? 'gc observer,none').split(',');
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
@@ -55,7 +72,7 @@ async function run(component, i) {
     name: `toggle-${i}`,
     script: [join(root, 'bench/recording/server.mjs')],
     args: ['--import', join(root, 'bench/prod/toggle-agent.mjs')],
-    env: { TOGGLE_COMPONENT: setup.agent, TOGGLE_FILE: file, ...setup.env(metricsPort) },
+    env: { TOGGLE_COMPONENT: setup.agent, TOGGLE_FILE: file, TOGGLE_PROBE: probe, ...setup.env(metricsPort) },
   });
   let appPort;
   const scrape = () =>
@@ -74,12 +91,16 @@ async function run(component, i) {
   });
   const phases = JSON.parse(readFileSync(file, 'utf8'));
   const ratios = [];
+  const offCpu = [];
+  const collections = [];
   for (let p = 0; p + 1 < phases.length; p += 2) {
     const [off, on] = [phases[p], phases[p + 1]];
     if (off.on || !on.on || off.requests === 0 || on.requests === 0) continue;
     ratios.push(on.cpuMicros / on.requests / (off.cpuMicros / off.requests));
+    offCpu.push(off.cpuMicros / off.requests);
+    if (on.collections > 0) collections.push(on.collections / on.requests);
   }
-  return ratios;
+  return { ratios, offCpu, collections };
 }
 
 const loadBefore = loadavg();
@@ -87,14 +108,19 @@ const results = {};
 let n = 0;
 for (let p = 0; p < PROCESSES; p++) {
   for (const component of p % 2 ? [...COMPONENTS].reverse() : COMPONENTS) {
-    const ratios = await run(component, n++);
-    (results[component] ??= { perProcess: [], pooled: [] }).perProcess.push(fix(median(ratios)));
-    results[component].pooled.push(...ratios);
+    const { ratios, offCpu, collections } = await run(component, n++);
+    const r = (results[component] ??= { perProcess: [], pooled: [], offCpu: [], collections: [] });
+    r.perProcess.push(fix(median(ratios)));
+    r.pooled.push(...ratios);
+    r.offCpu.push(...offCpu);
+    r.collections.push(...collections);
     process.stderr.write(
       `${component}: process ${p + 1}, ${ratios.length} pairs, median ratio ${median(ratios).toFixed(4)}\n`,
     );
   }
 }
+/** The extra CPU per request (median ratio × CPU per request off) over collections per request (the GC observers count them). */
+const perCollection = (r) => ((median(r.pooled) - 1) * median(r.offCpu)) / median(r.collections);
 const summary = Object.fromEntries(
   Object.entries(results).map(([k, r]) => [
     k,
@@ -103,6 +129,13 @@ const summary = Object.fromEntries(
       quartiles: quartiles(r.pooled).map(fix),
       pairs: r.pooled.length,
       perProcess: r.perProcess,
+      cpuMicrosPerRequestOff: Number(median(r.offCpu).toFixed(2)),
+      ...(r.collections.length
+        ? {
+            collectionsPer1kRequests: Number((1000 * median(r.collections)).toFixed(2)),
+            cpuMicrosPerCollection: Number(perCollection(r).toFixed(1)),
+          }
+        : {}),
     },
   ]),
 );

@@ -44,7 +44,7 @@ export interface MetricsOptions {
   recordingDropped?: () => number | undefined;
   /**
    * The GC pause histogram (`gc_duration_seconds`). Default true. Its cost is Node's delivery
-   * of one PerformanceObserver entry per collection, ~1-2% of the CPU time of a server that
+   * of one PerformanceObserver entry per collection, 1-2.5% of the CPU time of a server that
    * collects every few milliseconds (BENCHMARKS.md, "Production"); false: no observer, no family.
    */
   gcPauses?: boolean;
