@@ -1,11 +1,11 @@
 /**
  * GC pauses as a histogram (seconds, by kind), for the Prometheus metrics, from the GC
  * observer (probes/gc.ts). Node's delivery of each collection to the observer is the cost:
- * ~5 µs per entry when many arrive at once (bench/leaks/probes.bench.ts), but ~150 µs per
- * collection in a loaded server, where each one takes its own trip through the event loop
- * (1-2.5% of CPU per request on the JSON server, bench/prod/toggle.bench.mjs). A v8.GCProfiler
+ * ~5 µs per entry when many forced collections arrive at once (bench/leaks/probes.bench.ts),
+ * but ~150 µs per collection in a loaded server, most of it in Node's own JavaScript for the
+ * entry (1-2.5% of CPU per request on the JSON server, bench/prod/toggle.bench.mjs). A v8.GCProfiler
  * is no way out on Node 20: a stopped one keeps its GC callbacks until it is itself collected,
- * so restarting one at each scrape piles them up, and it writes ~4 KB of JSON per collection.
+ * so restarting one at each scrape piles them up, and it writes ~2.9 KB of JSON per collection.
  */
 import { startGcObserver } from './gc.js';
 import { GC_KINDS } from './types.js';
