@@ -117,14 +117,21 @@ export function startMetricsServer(port: number, options: MetricsOptions = {}): 
 /**
  * What the metrics read from the rest of memscope: the recording's dropped events, and the
  * leak suspects the detectors found in the last periodic export (no sample before one); and
- * MEMSCOPE_METRICS_GC=0, which leaves out the GC pause histogram (and its observer's cost).
+ * whether the GC pause histogram is kept: MEMSCOPE_METRICS_GC when set, else on except under the
+ * production preset, whose ≤ 1 % budget its observer alone exceeds on a busy server
+ * (1.2-2.4 % CPU per request, BENCHMARKS.md "Production").
  */
 export function productionMetricsOptions(): MetricsOptions {
   return {
     recordingDropped: () => state().recordingStats?.droppedEvents,
     leakSuspects: () => periodicExports()?.stats.leakSuspects,
-    gcPauses: !/^(0|false|no|off)$/i.test(process.env.MEMSCOPE_METRICS_GC ?? ''),
+    gcPauses: gcPausesWanted(process.env.MEMSCOPE_METRICS_GC, state().config.preset),
   };
+}
+
+function gcPausesWanted(env: string | undefined, preset: string | undefined): boolean {
+  if (env === undefined || env === '') return preset !== 'production';
+  return !/^(0|false|no|off)$/i.test(env);
 }
 
 /** The periodic exports running in this thread, if any (their measured costs are in `stats`). */

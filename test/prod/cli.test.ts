@@ -55,10 +55,18 @@ test('memscope run --metrics-port serves /metrics from the program', async () =>
 });
 
 test('MEMSCOPE_METRICS_GC=0 leaves out the GC pause histogram, nothing else', async () => {
-  const text = await metricsOfRun({ MEMSCOPE_METRICS_GC: '0', MEMSCOPE_PRESET: 'production' });
+  const text = await metricsOfRun({ MEMSCOPE_METRICS_GC: '0' });
   assert.match(text, /^memscope_live_values\{thread="0"\} 10$/m);
   assert.match(text, /^memscope_heap_used_bytes\{thread="0"\} \d+$/m);
   assert.doesNotMatch(text, /gc_duration/);
+});
+
+test('the production preset leaves the GC pause histogram out unless MEMSCOPE_METRICS_GC=1', async () => {
+  const preset = await metricsOfRun({ MEMSCOPE_PRESET: 'production' });
+  assert.match(preset, /^memscope_live_values\{thread="0"\} 10$/m);
+  assert.doesNotMatch(preset, /gc_duration/);
+  const asked = await metricsOfRun({ MEMSCOPE_PRESET: 'production', MEMSCOPE_METRICS_GC: '1' });
+  assert.match(asked, /^# TYPE memscope_gc_duration_seconds histogram$/m);
 });
 
 test('memscope run --metrics-port rejects what is not a port', () => {

@@ -25,6 +25,8 @@ before(async () => {
       ...process.env,
       NODE_OPTIONS: '',
       MEMSCOPE_PRESET: 'production',
+      // The preset leaves the GC pause histogram out; this service asks for it.
+      MEMSCOPE_METRICS_GC: '1',
       MEMSCOPE_METRICS_PORT: String(preloadPort),
       MEMSCOPE_OUT_DIR: out,
       APP_METRICS_PORT: String(appPort),
