@@ -1,0 +1,27 @@
+#!/bin/bash
+# Where the sampling profiler's cost on tsc goes (BENCHMARKS.md, "Recording"): tsc plain, under
+# the preload with sampling (default), without sampling, without sampling plus one full GC at
+# exit (the forced GC of V8's inspector on the exit profile read), and node --heap-prof (peer).
+# Prints wall and CPU seconds (user + system, every thread) per run; ROUNDS rounds (default 5).
+# Run: npm run build && flock /tmp/bench.lock bash bench/recording/tsc-sampling.bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+run() {
+  local name=$1
+  shift
+  local t0 t1
+  t0=$(date +%s.%N)
+  /usr/bin/time -f '%U %S' -o "$out/time" env "$@" node node_modules/typescript/bin/tsc --noEmit -p tsconfig.json >/dev/null 2>&1 || true
+  t1=$(date +%s.%N)
+  echo "$name wall $(echo "$t1 - $t0" | bc) cpu $(awk '{print $1 + $2}' "$out/time")"
+}
+rec=(MEMSCOPE_OUT_DIR="$out/rec" MEMSCOPE_REPORTS=0)
+for _ in $(seq "${ROUNDS:-5}"); do
+  run plain NODE_OPTIONS=
+  run default NODE_OPTIONS='--import memscope/register' "${rec[@]}"
+  run no-sampling NODE_OPTIONS='--import memscope/register' "${rec[@]}" MEMSCOPE_SAMPLING_INTERVAL=0
+  run no-sampling+exit-gc NODE_OPTIONS="--expose-gc --require $PWD/bench/recording/exit-gc.cjs --import memscope/register" "${rec[@]}" MEMSCOPE_SAMPLING_INTERVAL=0
+  run heap-prof NODE_OPTIONS="--heap-prof --heap-prof-dir=$out/hp"
+done
