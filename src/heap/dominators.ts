@@ -191,14 +191,14 @@ function weakMapTableEdges(s: HeapSnapshot, rules: DominatorRules): { weakMapRul
   const { firstEdge, edgeType, edgeName, nodeId, strings } = s;
   const internal = s.edgeKinds.internal;
   const dropped = new Uint8Array((s.edgeCount + 7) >>> 3);
-  // Names that end as an entry's does, with the table id they end with; the regex decides
-  // for the names on an edge from that table.
-  const tableOf = new Map<number, number>();
+  // Names that end as an entry's does ('(table @<id>)'), and those ids; the regex decides for
+  // the names on an edge from the table they name.
+  const candidate = new Uint8Array(strings.length);
   const tables = new IdSet();
   for (let i = 0; i < strings.length; i++) {
     const table = strings.lastByte(i) === 41 /* ) */ ? strings.numberAfter(i, TABLE_ID) : -1;
     if (table < 0) continue;
-    tableOf.set(i, table);
+    candidate[i] = 1;
     tables.add(table);
   }
   if (tables.size === 0) return { weakMapRule: internal, dropped };
@@ -206,8 +206,9 @@ function weakMapTableEdges(s: HeapSnapshot, rules: DominatorRules): { weakMapRul
     const id = nodeId[v];
     if (!tables.has(id)) continue;
     for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
-      if (edgeType[e] !== internal || tableOf.get(edgeName[e]) !== id) continue;
-      const m = EPHEMERON.exec(strings.get(edgeName[e]));
+      const name = edgeName[e];
+      if (edgeType[e] !== internal || candidate[name] === 0 || strings.numberAfter(name, TABLE_ID) !== id) continue;
+      const m = EPHEMERON.exec(strings.get(name));
       if (m && Number(m.groups!.table) === id) dropped[e >>> 3] |= 1 << (e & 7);
     }
   }
