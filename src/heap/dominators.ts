@@ -283,7 +283,8 @@ const RETAINED = 2;
  * the page does not own, so it changes nothing while the DFS is inside the page; the nodes the
  * page owns only through edges the DFS does not follow (shortcuts, WeakMap tables) are flagged
  * by a flood from those edges before the DFS leaves the page. The dominator tree does not
- * depend on the order of the DFS.
+ * depend on the order of the DFS. Unlike pageOwnedFlags, this never flags the root: that would
+ * only drop edges into the root, whose retainers are never read.
  */
 function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): DominatorTree {
   const n = s.nodeCount;
