@@ -3,10 +3,13 @@
  * (front_end/entrypoints/heap_snapshot_worker/HeapSnapshot.ts: markPageOwnedNodes,
  * computeIsEssentialEdge, hasOnlyWeakRetainers, buildDominatorTreeAndCalculateRetainedSizes).
  *
- * The algorithm is Lengauer and Tarjan's ("A fast algorithm for finding dominators in a
- * flowgraph", 1979) in its simple O(m log n) form, iterative throughout, on typed arrays. It
- * terminates on any graph: every loop advances over a finite array, and nodes unreachable from
- * the root are attached to the root before the main loop (see steps 2 and 3).
+ * The algorithm is SEMI-NCA (Georgiadis, Tarjan and Werneck, "Finding dominators in practice",
+ * 2006): Lengauer and Tarjan's semidominators ("A fast algorithm for finding dominators in a
+ * flowgraph", 1979) with simple path compression, O(m log n), then each dominator by a walk up
+ * the part of the tree already built. Iterative throughout, on typed arrays. It terminates on
+ * any graph: every loop advances over a finite array or walks to strictly smaller DFS numbers,
+ * and nodes unreachable from the root are attached to the root before the main loop (see steps
+ * 2 and 3).
  *
  * The retained size of a node is the sum of the self sizes of the nodes it dominates, itself
  * included: the memory freed if it were gone.
@@ -98,24 +101,15 @@ export function pageOwnedFlags(
   rules: DominatorRules,
   scratch: Uint32Array = new Uint32Array(s.nodeCount),
 ): Uint8Array {
-  const { firstEdge, edgeTo, edgeType, nodeType, nodeName, strings, rootIndex } = s;
-  const { element, shortcut, weak } = s.edgeKinds;
-  const synthetic = s.types.synthetic;
-  const domTrees = strings.indexOf('(Document DOM trees)');
+  const { firstEdge, edgeTo, edgeType, rootIndex } = s;
+  const { weak } = s.edgeKinds;
+  const seed = pageSeed(s, rules);
   const flags = new Uint8Array(s.nodeCount);
   const stack = scratch; // at least n entries
   let top = 0;
   for (let e = firstEdge[rootIndex]; e < firstEdge[rootIndex + 1]; e++) {
-    const t = edgeType[e];
     const to = edgeTo[e];
-    const isDomTrees = nodeType[to] === synthetic && nodeName[to] === domTrees;
-    let seed: boolean;
-    if (rules === 'devtools') seed = t === shortcut || (t === element && isDomTrees);
-    // MEMLAB: TraceFinder.flagReachableNodesFromWindow inverts the test: it starts from every
-    // root edge except shortcuts and except the element edge to '(Document DOM trees)'. In a
-    // Node snapshot that makes almost every node page-owned, so the filter below rarely acts.
-    else seed = t === element ? !isDomTrees : t !== shortcut;
-    if (seed && !(flags[to] & PAGE_OBJECT)) {
+    if (seed(e) && !(flags[to] & PAGE_OBJECT)) {
       flags[to] |= PAGE_OBJECT;
       stack[top++] = to;
     }
@@ -132,6 +126,24 @@ export function pageOwnedFlags(
   return flags;
 }
 
+/** Whether root edge e starts the page (see pageOwnedFlags). */
+function pageSeed(s: HeapSnapshot, rules: DominatorRules): (e: number) => boolean {
+  const { edgeTo, edgeType, nodeType, nodeName, strings } = s;
+  const { element, shortcut } = s.edgeKinds;
+  const synthetic = s.types.synthetic;
+  const domTrees = strings.indexOf('(Document DOM trees)');
+  return (e) => {
+    const t = edgeType[e];
+    const to = edgeTo[e];
+    const isDomTrees = nodeType[to] === synthetic && nodeName[to] === domTrees;
+    if (rules === 'devtools') return t === shortcut || (t === element && isDomTrees);
+    // MEMLAB: TraceFinder.flagReachableNodesFromWindow inverts the test: it starts from every
+    // root edge except shortcuts and except the element edge to '(Document DOM trees)'. In a
+    // Node snapshot that makes almost every node page-owned, so the filter below rarely acts.
+    return t === element ? !isDomTrees : t !== shortcut;
+  };
+}
+
 /**
  * Which edges count when building the dominator tree (DevTools' computeIsEssentialEdge):
  * - weak edges never retain anything;
@@ -144,21 +156,14 @@ export function pageOwnedFlags(
  *   release it; DevTools keeps the edge from the key and drops the one from the table.
  * Returns the test for edge e of node v (the one place these rules are written).
  */
-function essentialRule(s: HeapSnapshot, rules: DominatorRules, flags: Uint8Array): (v: number, e: number) => boolean {
-  const { edgeTo, edgeType, edgeName, nodeId, strings, rootIndex } = s;
-  const { shortcut, weak, internal } = s.edgeKinds;
-  // MEMLAB: memlab has no WeakMap rule; the table edge counts too.
-  const weakMapRule = rules === 'devtools' ? internal : -1;
-  // For each string used as an internal edge name: -2 not looked at yet, -1 not a WeakMap
-  // entry, else an index into tableIds. Parsed once per name.
-  const tableOf = new Int32Array(rules === 'devtools' ? strings.length : 0).fill(-2);
-  const tableIds: number[] = [];
-  const weakMapTable = (name: number): number => {
-    const m = strings.lastByte(name) === 41 /* ) */ ? EPHEMERON.exec(strings.get(name)) : null;
-    const table = m ? tableIds.push(Number(m.groups!.table)) - 1 : -1;
-    tableOf[name] = table;
-    return table;
-  };
+function essentialRule(
+  s: HeapSnapshot,
+  rules: DominatorRules,
+  flags: Uint8Array,
+  { weakMapRule, dropped } = weakMapTableEdges(s, rules),
+): (v: number, e: number) => boolean {
+  const { edgeTo, edgeType, rootIndex } = s;
+  const { shortcut, weak } = s.edgeKinds;
   return (v, e) => {
     const t = edgeType[e];
     if (t === weak) return false;
@@ -168,14 +173,79 @@ function essentialRule(s: HeapSnapshot, rules: DominatorRules, flags: Uint8Array
       if (t === shortcut) return false;
       if (!(flags[v] & PAGE_OBJECT) && flags[w] & PAGE_OBJECT) return false;
     }
-    if (t === weakMapRule) {
-      const name = edgeName[e];
-      let table = tableOf[name];
-      if (table === -2) table = weakMapTable(name);
-      if (table >= 0 && tableIds[table] === nodeId[v]) return false;
-    }
-    return true;
+    return !(t === weakMapRule && dropped[e >>> 3] & (1 << (e & 7)));
   };
+}
+
+const TABLE_ID = Buffer.from('(table @');
+
+/**
+ * The WeakMap rule of essentialRule: the edges of type `weakMapRule` (internal; -1 with
+ * memlab's rules, which have no WeakMap rule) that go from a WeakMap's table to a value, one
+ * bit per edge in `dropped`, so that the DFS reads a bit instead of the edge's name (another
+ * cache line per node). Only the tables' own edges are looked at: the strings are read first
+ * for the table ids the entries' names end with, then the nodes with those ids.
+ */
+function weakMapTableEdges(s: HeapSnapshot, rules: DominatorRules): { weakMapRule: number; dropped: Uint8Array } {
+  if (rules !== 'devtools') return { weakMapRule: -1, dropped: new Uint8Array(0) };
+  const { firstEdge, edgeType, edgeName, nodeId, strings } = s;
+  const internal = s.edgeKinds.internal;
+  const dropped = new Uint8Array((s.edgeCount + 7) >>> 3);
+  // Names that end as an entry's does ('(table @<id>)'), and those ids; the regex decides for
+  // the names on an edge from the table they name.
+  const candidate = new Uint8Array(strings.length);
+  const tables = new IdSet();
+  for (let i = 0; i < strings.length; i++) {
+    const table = strings.lastByte(i) === 41 /* ) */ ? strings.numberAfter(i, TABLE_ID) : -1;
+    if (table < 0) continue;
+    candidate[i] = 1;
+    tables.add(table);
+  }
+  if (tables.size === 0) return { weakMapRule: internal, dropped };
+  for (let v = 0, n = s.nodeCount; v < n; v++) {
+    const id = nodeId[v];
+    if (!tables.has(id)) continue;
+    for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
+      const name = edgeName[e];
+      if (edgeType[e] !== internal || candidate[name] === 0 || strings.numberAfter(name, TABLE_ID) !== id) continue;
+      const m = EPHEMERON.exec(strings.get(name));
+      if (m && Number(m.groups!.table) === id) dropped[e >>> 3] |= 1 << (e & 7);
+    }
+  }
+  return { weakMapRule: internal, dropped };
+}
+
+/** A set of uint32 ids, open addressing (a JavaScript Set is slow to ask millions of times). */
+class IdSet {
+  private slots = new Float64Array(16).fill(-1);
+  size = 0;
+
+  add(id: number): void {
+    if (this.has(id)) return;
+    if (2 * (this.size + 1) > this.slots.length) {
+      const old = this.slots;
+      this.slots = new Float64Array(old.length * 2).fill(-1);
+      for (const x of old) if (x >= 0) this.insert(x);
+    }
+    this.insert(id);
+    this.size++;
+  }
+
+  has(id: number): boolean {
+    const { slots } = this;
+    const mask = slots.length - 1;
+    for (let k = Math.imul(id, 0x9e3779b1) & mask; ; k = (k + 1) & mask) {
+      if (slots[k] === id) return true;
+      if (slots[k] < 0) return false;
+    }
+  }
+
+  private insert(id: number): void {
+    const mask = this.slots.length - 1;
+    let k = Math.imul(id, 0x9e3779b1) & mask;
+    while (this.slots[k] >= 0) k = (k + 1) & mask;
+    this.slots[k] = id;
+  }
 }
 
 /** The essential edges (see essentialRule), one bit per edge: bit e & 7 of byte e >>> 3. */
@@ -204,36 +274,52 @@ const RETAINED = 2;
 /**
  * Everything below works on DFS numbers (preorder, the root is 1, 0 is "none") rather than node
  * ordinals: a vertex's parent, semidominator, label and dominator are all DFS numbers, which
- * keeps the main loop's memory accesses close together, and tells a linked vertex from an
- * unlinked one by its number alone.
+ * keeps the main loop's memory accesses close together, and tells a processed vertex from an
+ * unprocessed one by its number alone.
+ *
+ * The page-owned flags are found by the same DFS (no separate traversal): it starts with the
+ * root's page edges, and every node it reaches from them over essential edges is page-owned
+ * (an essential edge is never weak). The rule that needs the flags drops an edge from a node
+ * the page does not own, so it changes nothing while the DFS is inside the page; the nodes the
+ * page owns only through edges the DFS does not follow (shortcuts, WeakMap tables) are flagged
+ * by a flood from those edges before the DFS leaves the page. The dominator tree does not
+ * depend on the order of the DFS. Unlike pageOwnedFlags, this never flags the root: that would
+ * only drop edges into the root, whose retainers are never read.
  */
 function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): DominatorTree {
   const n = s.nodeCount;
-  const { firstEdge, edgeTo, edgeType, selfSize } = s;
+  const { firstEdge, edgeTo, edgeType, selfSize, rootIndex: rootNode } = s;
+  const { weak, shortcut } = s.edgeKinds;
   const size = n + 1;
-  // Indexed by DFS number: the DFS's edge cursors, then the buckets' links.
+  const flags = new Uint8Array(n);
+  const weakMapEdges = weakMapTableEdges(s, rules);
+  const { weakMapRule, dropped } = weakMapEdges;
+  const keep = essentialRule(s, rules, flags, weakMapEdges);
+  // Indexed by DFS number: the DFS's edge cursors (later the node-indexed dominators).
   const cursor = new Uint32Array(size);
-  const flags = pageOwnedFlags(s, rules, cursor);
-  const keep = essentialRule(s, rules, flags);
   // Per node, side by side (one cache line for both): [2v] its DFS number (0 = not reached
   // yet), [2v + 1] its number of high retainers (below), later where they are listed.
   const info = new Uint32Array(2 * n + 2);
   // Essential edges from a vertex to one with a smaller DFS number, one bit per edge.
   const high = new Uint8Array((s.edgeCount + 7) >>> 3);
   const vertex = new Uint32Array(size); // DFS number → node
-  // parent and label share one buffer that holds the retained sizes (by DFS number) at the end.
+  // The forest, side by side per DFS number: [2x] the DFS tree parent, which is also the
+  // ancestor of eval/link; [2x + 1] until the main loop the smallest DFS number of a retainer
+  // of x numbered below x (0 if none): its own semidominator candidate, which needs no list and
+  // no eval; then x's label. The buffer holds the retained sizes (by DFS number) at the end.
   const work = new ArrayBuffer(8 * size);
-  const parent = new Uint32Array(work, 0, size); // DFS number → DFS number of the DFS tree parent
-  // Until the main loop, label[x] is the smallest DFS number of a retainer of x numbered below
-  // x (0 if none): Lengauer and Tarjan's semidominator candidate for such a retainer is the
-  // retainer itself, so these need no list and no eval.
-  const label = new Uint32Array(work, 4 * size, size);
+  const forest = new Uint32Array(work);
+  // Dominators by DFS number; during the DFS the stack of the page flood.
+  const dom = new Uint32Array(size);
+  let flood = 0;
   let count = 0;
+  let inPage = true;
 
   // An essential edge from vertex x to node w that has DFS number d (numbered already).
   const retains = (e: number, x: number, w: number, d: number): void => {
     if (d > x) {
-      if (label[d] === 0 || x < label[d]) label[d] = x;
+      const low = forest[2 * d + 1];
+      if (low === 0 || x < low) forest[2 * d + 1] = x;
     } else {
       high[e >>> 3] |= 1 << (e & 7);
       info[2 * w + 1]++;
@@ -241,31 +327,48 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   };
 
   // Iterative DFS from `start` over essential edges, hanging it from `from` (a DFS number, 0
-  // for the root). Each edge is looked at once, here: the essential ones are followed when
-  // their target is new, and recorded as retainers of their target (see `retains`).
-  const dfs = (start: number, from: number): void => {
+  // for the root) with `low` as its low retainer. Each edge is looked at once, here: the
+  // essential ones are followed when their target is new, and recorded as retainers of their
+  // target (see `retains`). Inside the page, it flags what it reaches and floods the rest.
+  const dfs = (start: number, from: number, low: number): void => {
     const first = ++count;
     info[2 * start] = first;
     vertex[first] = start;
-    parent[first] = from;
+    forest[2 * first] = from;
+    forest[2 * first + 1] = low;
     cursor[first] = firstEdge[start];
+    if (inPage) flags[start] |= PAGE_OBJECT;
     let x = first;
     for (;;) {
       const v = vertex[x];
       let e = cursor[x];
       const end = firstEdge[v + 1];
       let next = 0;
+      // essentialRule, inlined (v is not the root): the page rule only acts from a node the
+      // page does not own.
+      const owned = inPage || (flags[v] & PAGE_OBJECT) !== 0;
       for (; e < end; e++) {
-        if (!keep(v, e)) continue;
+        const t = edgeType[e];
         const w = edgeTo[e];
+        if (
+          t === weak ||
+          t === shortcut ||
+          w === v ||
+          (!owned && flags[w] & PAGE_OBJECT) ||
+          (t === weakMapRule && dropped[e >>> 3] & (1 << (e & 7)))
+        ) {
+          if (inPage) pageEdge(e);
+          continue;
+        }
         const d = info[2 * w];
         if (d === 0) {
           next = ++count;
           info[2 * w] = next;
           vertex[next] = w;
-          parent[next] = x;
+          forest[2 * next] = x;
+          forest[2 * next + 1] = x;
           cursor[next] = firstEdge[w];
-          label[next] = x;
+          if (inPage) flags[w] |= PAGE_OBJECT;
           break;
         }
         retains(e, x, w, d);
@@ -274,14 +377,48 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
         cursor[x] = e + 1;
         x = next;
       } else if (x === first) break;
-      else x = parent[x];
+      else x = forest[2 * x];
     }
   };
+  // A page node's edge that the DFS does not follow: its target is page-owned all the same
+  // unless the edge is weak (pageOwnedFlags).
+  const pageEdge = (e: number): void => {
+    const w = edgeTo[e];
+    if (edgeType[e] === weak || flags[w] & PAGE_OBJECT) return;
+    flags[w] |= PAGE_OBJECT;
+    dom[flood++] = w;
+  };
 
-  const rootNode = s.rootIndex;
   const r = 1; // the root's DFS number
-  // Step 1: everything reachable from the root.
-  dfs(rootNode, 0);
+  // Step 1: everything reachable from the root, the page first.
+  count = 1;
+  info[2 * rootNode] = r;
+  vertex[r] = rootNode;
+  const seed = pageSeed(s, rules);
+  const rootEdges = (page: boolean): void => {
+    for (let e = firstEdge[rootNode], end = firstEdge[rootNode + 1]; e < end; e++) {
+      if (seed(e) !== page) continue;
+      const w = edgeTo[e];
+      if (!keep(rootNode, e)) {
+        // A page edge makes its target page-owned, whatever its type.
+        if (page && !(flags[w] & PAGE_OBJECT)) {
+          flags[w] |= PAGE_OBJECT;
+          dom[flood++] = w;
+        }
+        continue;
+      }
+      const d = info[2 * w];
+      if (d === 0) dfs(w, r, r);
+      else retains(e, r, w, d);
+    }
+  };
+  rootEdges(true);
+  while (flood > 0) {
+    const v = dom[--flood];
+    for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) pageEdge(e);
+  }
+  inPage = false;
+  rootEdges(false);
   const reached = count;
   if (count < n) {
     // An orphan has no retainer that could keep it alive: DFS starts from it in step 2.
@@ -297,7 +434,6 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     } else {
       // MEMLAB: Utils.hasOnlyWeakReferrers: no retainer edge other than weak or shortcut ones,
       // counted before the page-owned and self-edge filters.
-      const { shortcut, weak } = s.edgeKinds;
       for (let e = 0; e < s.edgeCount; e++) {
         const t = edgeType[e];
         if (t !== weak && t !== shortcut) flags[edgeTo[e]] |= RETAINED;
@@ -306,7 +442,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     // Step 2: nodes unreachable from the root but retained only weakly hang from the root,
     // each with whatever it reaches.
     for (let v = 0; v < n; v++) {
-      if (info[2 * v] === 0 && !(flags[v] & RETAINED)) dfs(v, r);
+      if (info[2 * v] === 0 && !(flags[v] & RETAINED)) dfs(v, r, 0);
     }
   }
   if (count < n) {
@@ -317,7 +453,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
       if (info[2 * v] === 0) {
         info[2 * v] = ++count;
         vertex[count] = v;
-        parent[count] = r;
+        forest[2 * count] = r;
       }
     }
     for (let x = from + 1; x <= count; x++) {
@@ -346,96 +482,78 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     }
   }
 
-  // Lengauer–Tarjan on DFS numbers. The DFS numbers of nodes are no longer needed: the
-  // semidominator of vertex x is kept in their place, at info[2x], starting from its lowest
-  // retainer numbered below it (0 if none).
+  // Semidominators, by SEMI-NCA (Georgiadis, Tarjan and Werneck, "Finding dominators in
+  // practice", 2006): Lengauer and Tarjan's semidominator step, then each dominator found
+  // by walking up the tree already built (below) instead of through buckets and a second eval.
+  // The semidominator of vertex x goes where x's DFS number was kept, at info[2x]: the DFS
+  // numbers of nodes are no longer needed. A label here is a semidominator number, the
+  // smallest on the path compressed into it, not the vertex holding it.
   const semi = info;
-  for (let x = 0; x <= count; x++) {
-    semi[2 * x] = label[x];
-    label[x] = x;
-  }
-
-  // The forest of eval/link. ancestor[w] is parent[w] once w is linked (the paper's link sets
-  // exactly that), and a vertex's parent is never read again after it is linked, so the two
-  // share an array. Vertices are linked in decreasing DFS order, so the linked ones are those
-  // numbered `linked` or more.
-  const ancestor = parent;
+  for (let x = 1; x <= count; x++) dom[x] = forest[2 * x]; // the parents, before compression
+  // eval/link: vertices are linked to their parent in decreasing DFS order, so the linked ones
+  // are those numbered `linked` or more, and a linked vertex's ancestor is forest[2x].
   let linked = count + 1;
   let stack = new Uint32Array(1024);
   // eval with path compression, iterative (the ancestor chain can be as long as the heap).
+  // Called only on linked vertices (high retainers are numbered above the vertex at hand).
   const evaluate = (v: number): number => {
-    if (v < linked) return v;
     let top = 0;
     let x = v;
-    while (ancestor[x] >= linked) {
+    for (let a = forest[2 * x]; a >= linked; a = forest[2 * x]) {
       if (top + 1 === stack.length) {
         const bigger = new Uint32Array(stack.length * 2);
         bigger.set(stack);
         stack = bigger;
       }
       stack[++top] = x;
-      x = ancestor[x];
+      x = a;
     }
     while (top > 0) {
       const w = stack[top--];
-      if (semi[2 * label[ancestor[w]]] < semi[2 * label[w]]) label[w] = label[ancestor[w]];
-      ancestor[w] = ancestor[ancestor[w]];
+      const a = forest[2 * w];
+      const la = forest[2 * a + 1];
+      if (la < forest[2 * w + 1]) forest[2 * w + 1] = la;
+      forest[2 * w] = forest[2 * a];
     }
-    return label[v];
+    return forest[2 * v + 1];
   };
-
-  // Buckets as linked lists in typed arrays (each vertex enters one bucket, once). A vertex's
-  // bucket is only used before the vertex is processed (its members are its descendants, and
-  // the bucket is emptied when its first child is processed) and its dom entry only after, so
-  // the two share one array; a bucket left over in a malformed graph is dropped when its vertex
-  // is processed, as the loop would never have read it again.
-  const dom = new Uint32Array(size);
-  const bucketHead = dom;
-  const bucketNext = cursor; // the DFS is over: reuse its array
-  bucketNext.fill(0);
 
   // Main loop: vertices in decreasing DFS number.
   for (let w = count; w >= 2; w--) {
     const v0 = vertex[w];
-    bucketHead[w] = 0;
     const end = info[2 * v0 + 3];
     let k = info[2 * v0 + 1];
     // A node with no essential retainer is treated as retained by the root alone.
-    let sw = semi[2 * w];
+    let sw = forest[2 * w + 1];
     if (sw === 0) sw = k === end ? r : w;
-    for (; k < end; k++) {
-      const su = semi[2 * evaluate(retainer[k])];
+    // The root's number is the smallest a semidominator can be: past it, the retainers left
+    // cannot change it.
+    for (; k < end && sw !== r; k++) {
+      const su = evaluate(retainer[k]);
       if (su < sw) sw = su;
     }
     semi[2 * w] = sw;
-    // sw === w only for a node of an unreachable cycle (step 3), whose parent is not a real
-    // retainer: its own bucket would never be read again, so it is not filled.
-    if (sw !== w) {
-      bucketNext[w] = bucketHead[sw];
-      bucketHead[sw] = w;
-    }
-    const p = parent[w];
-    linked = w; // link(parent[w], w): ancestor[w] is already parent[w]
-    for (let v = bucketHead[p]; v !== 0; v = bucketNext[v]) {
-      const u = evaluate(v);
-      dom[v] = semi[2 * u] < semi[2 * v] ? u : p;
-    }
-    bucketHead[p] = 0;
+    forest[2 * w + 1] = sw;
+    linked = w; // link(parent[w], w): forest[2w] is already parent[w]
   }
-  // Final step; the root is its own dominator, and dom[0] = r makes it the dominator of any
-  // vertex the loop above left at 0.
-  dom[0] = dom[r] = r;
+  // Dominators, in increasing DFS order: the nearest ancestor of w's parent in the dominator
+  // tree numbered at most semi(w). The root is its own dominator. A node of an unreachable
+  // cycle (step 3), with no real retainer numbered below it, gets the root, its parent.
+  dom[r] = r;
   for (let w = 2; w <= count; w++) {
-    if (dom[w] !== semi[2 * w]) dom[w] = dom[dom[w]];
+    const sw = semi[2 * w];
+    let d = dom[w];
+    while (d > sw) d = dom[d];
+    dom[w] = d;
   }
 
   // Retained sizes, summed up the tree in reverse DFS order so each vertex is complete before
   // its dominator takes it (a dominator has a smaller DFS number), then node-indexed
   // dominators and retained sizes.
-  const sum = new Float64Array(work, 0, size); // parent and label are no longer needed
+  const sum = new Float64Array(work, 0, size); // the forest is no longer needed
   for (let x = 1; x <= count; x++) sum[x] = selfSize[vertex[x]];
   for (let x = count; x > 1; x--) sum[dom[x]] += sum[x];
-  const dominator = cursor.subarray(0, n); // bucketNext is no longer needed
+  const dominator = cursor.subarray(0, n); // the DFS's cursors are no longer needed
   const retained = new Float64Array(info.buffer, 0, n); // nor is info
   for (let x = 1; x <= count; x++) {
     const v = vertex[x];

@@ -161,6 +161,19 @@ function readRow(buf: Buffer, i: number, row: Float64Array): number {
   }
 }
 
+/**
+ * Inside an array, past what the byte loop of skipValue would only step over: up to its first
+ * ']' or '}', or to the chunk's end, when no string or nested value starts before it (so the
+ * arrays of numbers memscope skips, such as "locations", go by at memchr speed).
+ */
+function skipFlat(buf: Buffer, i: number, end: number): number {
+  const a = buf.indexOf(93, i);
+  const b = buf.indexOf(125, i);
+  const stop = a < 0 ? (b < 0 ? end : b) : b < 0 ? a : Math.min(a, b);
+  const part = buf.subarray(i, stop);
+  return part.indexOf(34) < 0 && part.indexOf(91) < 0 && part.indexOf(123) < 0 ? stop : i;
+}
+
 class Parser implements SnapshotParser {
   private readonly totalBytes: number | undefined;
   private state = OPEN;
@@ -215,6 +228,7 @@ class Parser implements SnapshotParser {
   private nodeSizeAt = 0;
   private nodeEdgesAt = 0;
   private nodeDetachedAt = -1;
+  private v8Nodes = false; // the layout fastV8Nodes reads
   private edgeTypeAt = 0;
   private edgeNameAt = 0;
   private edgeToAt = 0;
@@ -447,6 +461,7 @@ class Parser implements SnapshotParser {
     let inString = this.inString;
     let escaping = this.escape;
     let done = false;
+    if (!inString && depth === 1) i = skipFlat(buf, i, end);
     for (; i < end; i++) {
       const c = buf[i];
       if (inString) {
@@ -516,6 +531,7 @@ class Parser implements SnapshotParser {
     this.nodeSizeAt = field(nodeFields, 'self_size', 'node_fields');
     this.nodeEdgesAt = field(nodeFields, 'edge_count', 'node_fields');
     this.nodeDetachedAt = nodeFields.indexOf('detachedness');
+    this.v8Nodes = nodeFields.join() === 'type,name,id,self_size,edge_count,trace_node_id,detachedness';
     const edgeTypeField = field(edgeFields, 'type', 'edge_fields');
     this.edgeTypeAt = edgeTypeField;
     this.edgeNameAt = field(edgeFields, 'name_or_index', 'edge_fields');
@@ -762,8 +778,120 @@ class Parser implements SnapshotParser {
     return i;
   }
 
+  /**
+   * fastNodes for V8's and Chrome's layout (type, name, id, self_size, edge_count,
+   * trace_node_id, detachedness), unrolled: each number goes straight to its column, with no
+   * row array in between. It takes and gives back the same rows as fastNodes.
+   */
+  private fastV8Nodes(buf: Buffer, i: number, end: number, safe: number): number {
+    const nodeCap = this.nodeCap;
+    const nodeTypeCount = this.nodeTypes.length;
+    const { nodeType, nodeName, nodeId, selfSize, firstEdge } = this;
+    let n = this.nodeCount;
+    let edgeTotal = this.edgeTotal;
+    let rows = 0;
+    rows: while (i < safe) {
+      const rowStart = i;
+      row: {
+        let c = buf[i];
+        if (c < 48 || c > 57) break row;
+        let type = c - 48;
+        c = buf[++i];
+        while (c >= 48 && c <= 57) {
+          type = type * 10 + (c - 48);
+          c = buf[++i];
+        }
+        if (c !== 44) break row;
+        c = buf[++i];
+        if (c < 48 || c > 57) break row;
+        let name = c - 48;
+        c = buf[++i];
+        while (c >= 48 && c <= 57) {
+          name = name * 10 + (c - 48);
+          c = buf[++i];
+        }
+        if (c !== 44) break row;
+        c = buf[++i];
+        if (c < 48 || c > 57) break row;
+        let id = c - 48;
+        c = buf[++i];
+        while (c >= 48 && c <= 57) {
+          id = id * 10 + (c - 48);
+          c = buf[++i];
+        }
+        if (c !== 44) break row;
+        c = buf[++i];
+        if (c < 48 || c > 57) break row;
+        let size = c - 48;
+        c = buf[++i];
+        while (c >= 48 && c <= 57) {
+          size = size * 10 + (c - 48);
+          c = buf[++i];
+        }
+        if (c !== 44) break row;
+        c = buf[++i];
+        if (c < 48 || c > 57) break row;
+        let edges = c - 48;
+        c = buf[++i];
+        while (c >= 48 && c <= 57) {
+          edges = edges * 10 + (c - 48);
+          c = buf[++i];
+        }
+        if (c !== 44) break row;
+        c = buf[++i];
+        if (c < 48 || c > 57) break row;
+        c = buf[++i];
+        while (c >= 48 && c <= 57) c = buf[++i]; // trace_node_id: not kept
+        if (c !== 44) break row;
+        c = buf[++i];
+        if (c < 48 || c > 57) break row;
+        let detached = c - 48;
+        c = buf[++i];
+        while (c >= 48 && c <= 57) {
+          detached = detached * 10 + (c - 48);
+          c = buf[++i];
+        }
+        const total = edgeTotal + edges;
+        if (
+          i >= end ||
+          n === nodeCap ||
+          type >= nodeTypeCount ||
+          name > U32_MAX ||
+          id > U32_MAX ||
+          size > U32_MAX ||
+          total > U32_MAX ||
+          detached !== 0
+        ) {
+          break row;
+        }
+        nodeType[n] = type;
+        nodeName[n] = name;
+        nodeId[n] = id;
+        selfSize[n] = size;
+        edgeTotal = total;
+        firstEdge[++n] = total;
+        rows++;
+        if (c === 10) c = buf[++i];
+        if (c === 44) {
+          i++;
+          continue rows;
+        }
+        this.owesComma = true;
+        break rows;
+      }
+      i = rowStart;
+      this.fastOk = false;
+      break;
+    }
+    this.nodeCount = n;
+    this.edgeTotal = edgeTotal;
+    this.values += rows * 7;
+    return i;
+  }
+
   /** The fast loop for nodes, as fastEdges; a row that needs more than a plain store goes to storeNode. */
   private fastNodes(buf: Buffer, i: number, end: number, safe: number): number {
+    if (this.v8Nodes) return this.fastV8Nodes(buf, i, end, safe);
     const row = this.row;
     const fields = row.length;
     const { nodeTypeAt, nodeNameAt, nodeIdAt, nodeSizeAt, nodeEdgesAt, nodeDetachedAt, nodeCap } = this;

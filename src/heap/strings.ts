@@ -48,6 +48,25 @@ export class StringTable {
     return -1;
   }
 
+  /**
+   * The number written at the end of string i, between `marker` and its last byte (as in
+   * '... (table @123)'), or -1. Reads the bytes as written: no decoding.
+   */
+  numberAfter(i: number, marker: Buffer): number {
+    const start = i === 0 ? 0 : this.ends[i - 1];
+    const last = this.ends[i] - 1;
+    const { bytes } = this;
+    let k = last;
+    let value = 0;
+    for (let scale = 1; k > start && bytes[k - 1] >= 48 && bytes[k - 1] <= 57; scale *= 10) {
+      value += (bytes[--k] - 48) * scale;
+    }
+    const at = k - marker.length;
+    if (k === last || at < start) return -1;
+    for (let j = 0; j < marker.length; j++) if (bytes[at + j] !== marker[j]) return -1;
+    return value;
+  }
+
   /** Raw byte length of string i (its text as written in the file). */
   byteLength(i: number): number {
     return this.ends[i] - (i === 0 ? 0 : this.ends[i - 1]);

@@ -206,6 +206,27 @@ test('DevTools rule: a WeakMap value is retained by its key, not by the table', 
   );
 });
 
+test('DevTools rule: only an entry name that names its own table drops the edge', () => {
+  const entry = (table: number) =>
+    `1 / part of key (Object @9) -> value (Object @11) pair in WeakMap (table @${table})`;
+  for (const name of ['not an entry (table @7)', entry(8), `x${entry(7)}`]) {
+    const nodes: GNode[] = [
+      { name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'shortcut', name: 'global' }] },
+      {
+        name: 'global',
+        edges: [
+          { to: 2, name: 'table' },
+          { to: 3, name: 'key' },
+        ],
+      },
+      { name: 'system / EphemeronHashTable', type: 'array', id: 7, edges: [{ to: 4, type: 'internal', name }] },
+      { name: 'Key', id: 9, edges: [{ to: 4, type: 'internal', name: entry(7) }] },
+      { name: 'Value', id: 11 },
+    ];
+    assert.equal(dominatorsOf(parseText(snapshotText(nodes))).idom[4], 1, name);
+  }
+});
+
 test('nodes unreachable from the root hang from the root: weakly held ones and cycles', () => {
   const nodes: GNode[] = [
     { name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'element', name: 1 }] },

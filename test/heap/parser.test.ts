@@ -74,6 +74,18 @@ test('strings with escapes, non-ASCII text and surrogate pairs decode as JSON do
   assert.equal(parseText(raw).name(0), 'é✓');
 });
 
+test('skipped values holding brackets in strings and nested arrays are skipped whole', () => {
+  const text = snapshotText([{ name: 'root', type: 'synthetic', edges: [{ to: 1 }] }, { name: 'A' }]);
+  const skipped = '"locations":[1,2,3],"samples":[4,"]}",[5,{"a":"]"}],6],"trace_tree":[[],[7]],"strings"';
+  const withSkipped = text.replace('"strings"', skipped);
+  for (const chunk of [1, 2, 3, 5, 8, 13, 64, 4096]) {
+    const s = parseText(withSkipped, chunk);
+    assert.equal(s.nodeCount, 2);
+    assert.equal(s.name(1), 'A');
+  }
+  assert.throws(() => parseText(text.replace('"strings"', '"locations":[1,2}],"strings"')), SnapshotFormatError);
+});
+
 test('the field layout comes from the meta: reordered fields and unknown extra fields', () => {
   const nodes = [
     {
