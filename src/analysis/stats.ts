@@ -50,7 +50,11 @@ export function countRelation(s: Stats, r: SessionModel['relations'][number]): v
   else if (r.kind === 'transfer' && !r.inbound) s.transfers++;
 }
 
-export function computeStats(model: SessionModel): Stats {
+/** `peak`: the peaks when the caller has them already (the maxima of analysis/downsample trackedSeries). */
+export function computeStats(
+  model: SessionModel,
+  peak: { allocations: number; memory: number } = peaks(model.values),
+): Stats {
   const s = emptyStats();
   for (const v of model.values) countValue(s, v);
   for (const r of model.relations) countRelation(s, r);
@@ -59,7 +63,6 @@ export function computeStats(model: SessionModel): Stats {
     s.dropped.scopes += t.dropped.scopes;
     s.dropped.relations += t.dropped.relations;
   }
-  const peak = peaks(model.values);
   s.peakAllocations = peak.allocations;
   s.peakMemory = peak.memory;
   return s;

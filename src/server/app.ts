@@ -6,7 +6,9 @@
  *
  *   GET /                                        the dashboard
  *   GET /api/sessions                            sessions in the folder
- *   GET /api/sessions/:session/summary           metrics, counters, types, findings
+ *   GET /api/sessions/:session/summary           what the first view needs: counters, the eight metrics, threads
+ *   GET /api/sessions/:session/types             bytes by category → subcategory → type, the filters' choices
+ *   GET /api/sessions/:session/findings          ?offset&limit  leak and safety findings, most severe first; notes
  *   GET /api/sessions/:session/timeline          ?width&from&to  heap timelines, GCs, tracked memory
  *   GET /api/sessions/:session/values            ?name&type&category&thread&pid&scope&state
  *                                                 &minSize&maxSize&minExternal&minLifetime&maxLifetime
@@ -18,7 +20,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { VALUE_SORTS, VALUE_STATES, type ValueQuery } from '../report/dashboard-data.js';
 import { contentSecurityPolicy, type DashboardTemplate, loadDashboardTemplate, serverHtml } from '../report/html.js';
-import { findSessions, type LoadModel, SessionCache } from './sessions.js';
+import { findSessions, type LoadModel, RequestGauge, SessionCache } from './sessions.js';
 
 export interface ServerOptions {
   /** The served folder: a session folder, or a folder of session folders (MemoryAnalysis/). */
@@ -84,12 +86,20 @@ export function createServer(options: ServerOptions): FastifyInstance {
   const template = options.template ?? loadDashboardTemplate();
   const page = serverHtml(template);
   const csp = contentSecurityPolicy(template, "'self'");
-  const cache = new SessionCache(options.load, options.cacheSize ?? 4);
+  const gauge = new RequestGauge();
+  const cache = new SessionCache(options.load, options.cacheSize ?? 4, gauge);
   const app = Fastify({
     logger: options.logger ?? false,
     // Unknown query parameters are errors, not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
     routerOptions: { maxParamLength: 500 },
+  });
+
+  // A loaded session's background work (sort orders, findings...) waits while requests are answered.
+  app.addHook('onRequest', async (_req, reply) => {
+    gauge.start();
+    // 'close' comes whether the response was sent or the client went away.
+    reply.raw.once('close', () => gauge.end());
   });
 
   app.addHook('onSend', async (_req, reply) => {
@@ -145,6 +155,31 @@ export function createServer(options: ServerOptions): FastifyInstance {
 
   app.get('/api/sessions/:session/summary', { schema: { params: sessionParams, querystring: noQuery } }, async (req) =>
     (await session(req)).summary(),
+  );
+
+  app.get('/api/sessions/:session/types', { schema: { params: sessionParams, querystring: noQuery } }, async (req) =>
+    (await session(req)).types(),
+  );
+
+  app.get(
+    '/api/sessions/:session/findings',
+    {
+      schema: {
+        params: sessionParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            offset: { type: 'integer', minimum: 0, maximum: 1e9 },
+            limit: { type: 'integer', minimum: 0, maximum: 1000 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query as { offset?: number; limit?: number };
+      return (await session(req)).findings(q.offset ?? 0, q.limit ?? 100);
+    },
   );
 
   app.get(

@@ -80,9 +80,47 @@ export async function findSessions(root: string): Promise<SessionFolder[]> {
   return found.sort((a, b) => b.modifiedMs - a.modifiedMs || (a.name < b.name ? -1 : 1));
 }
 
-/** Runs each step in its own turn of the event loop, so requests are served in between. */
-function runWhenIdle(steps: (() => void)[]): void {
+/** Requests being answered: background work waits until there are none. */
+export class RequestGauge {
+  private inFlight = 0;
+  private waiting: (() => void)[] = [];
+
+  get idle(): boolean {
+    return this.inFlight === 0;
+  }
+
+  start(): void {
+    this.inFlight++;
+  }
+
+  end(): void {
+    if (--this.inFlight > 0) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const fn of waiting) fn();
+  }
+
+  /** Runs `fn` once no request is being answered. */
+  whenIdle(fn: () => void): void {
+    if (this.idle) fn();
+    else this.waiting.push(fn);
+  }
+}
+
+/**
+ * A pause before each background step: time for the event loop to accept and read requests
+ * that arrived during the previous step (or the load), so they are in flight before the next
+ * step could start.
+ */
+const PAUSE_MS = 20;
+
+/**
+ * Runs the steps one at a time while no request is being answered, so a request waits for
+ * one step at most, and one already in flight for none.
+ */
+function runWhenIdle(steps: (() => void)[], gauge: RequestGauge): void {
   const next = () => {
+    if (!gauge.idle) return gauge.whenIdle(() => setTimeout(next, PAUSE_MS));
     const step = steps.shift();
     if (!step) return;
     try {
@@ -90,9 +128,9 @@ function runWhenIdle(steps: (() => void)[]): void {
     } catch {
       // The request that needs it will compute it again and report the error.
     }
-    setImmediate(next);
+    setTimeout(next, PAUSE_MS);
   };
-  setImmediate(next);
+  setTimeout(next, PAUSE_MS);
 }
 
 /** Loaded sessions, the most recently used kept; an entry is stale once its files change. */
@@ -103,6 +141,7 @@ export class SessionCache {
   constructor(
     private readonly load: LoadModel,
     private readonly capacity = 4,
+    private readonly gauge = new RequestGauge(),
   ) {}
 
   get(folder: SessionFolder): Promise<DashboardSession> {
@@ -114,11 +153,12 @@ export class SessionCache {
       return held.session;
     }
     this.loads++;
-    // The summary before answering; the rest between requests, so no later view waits for it.
+    // What the first view needs before answering; the rest between requests (types, findings,
+    // sort orders, sites), so the first view does not wait for it and later views seldom do.
     const session = this.load(folder.dir).then((model) => {
       const s = new DashboardSession(model);
       s.summary();
-      runWhenIdle(s.warmSteps());
+      runWhenIdle(s.warmSteps(), this.gauge);
       return s;
     });
     // A failed load is not kept: the next request tries again.

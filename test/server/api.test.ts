@@ -107,6 +107,31 @@ test('summary', async () => {
   assert.equal(r.json.metrics.activeMemory, r.json.stats.activeMemory);
 });
 
+test('summary holds what the first view needs; types and findings have their own endpoints', async () => {
+  const model = fixtureModel({ values: 300 });
+  const summary = await get('/api/sessions/fixture/summary');
+  assert.equal(summary.json.hierarchy, undefined);
+  assert.equal(summary.json.findings, undefined);
+  const types = await get('/api/sessions/fixture/types');
+  assert.equal(types.status, 200);
+  assert.equal(types.json.hierarchy.count, model.values.length);
+  assert.ok(types.json.facets.types.includes('Map<string, User>'));
+  const all = await get('/api/sessions/fixture/findings?limit=1000');
+  assert.equal(all.status, 200);
+  assert.ok(all.json.total > 2);
+  assert.equal(all.json.findings.length, all.json.total);
+  assert.ok(all.json.notes.some((n: { kind: string }) => n.kind === 'unknown-lifetime'));
+  const page = await get('/api/sessions/fixture/findings?offset=2&limit=1');
+  assert.deepEqual(page.json.findings, all.json.findings.slice(2, 3));
+  assert.equal(page.json.total, all.json.total);
+  const count = await get('/api/sessions/fixture/findings?limit=0');
+  assert.deepEqual(count.json.findings, []);
+  assert.deepEqual(count.json.bySeverity, all.json.bySeverity);
+  await bad('/api/sessions/fixture/findings?limit=1001', /limit must be <= 1000/);
+  await bad('/api/sessions/fixture/findings?offset=-1', /offset must be >= 0/);
+  await bad('/api/sessions/fixture/types?x=1', /additional properties|must NOT have/);
+});
+
 test('timeline: downsampled to the width, within the range; bad parameters are 400', async () => {
   const r = await get('/api/sessions/fixture/timeline?width=50&from=1000000000&to=2000000000');
   assert.equal(r.status, 200);
