@@ -123,8 +123,18 @@ export function createServer(options: ServerOptions): FastifyInstance {
       .send({ statusCode: 404, error: 'Not Found', message: `no such page: ${req.method} ${req.url.slice(0, 200)}` });
   });
 
+  /** Starts reading the most recent session in the background (a failure shows when it is asked for). */
+  const loadNewest = () => {
+    findSessions(options.root)
+      .then((list) => (list[0] ? cache.get(list[0]) : undefined))
+      .catch(() => undefined);
+  };
+
   const sendPage = async (_req: FastifyRequest, reply: FastifyReply) => {
     reply.header('content-security-policy', csp).type('text/html; charset=utf-8').send(page);
+    // The page asks for the newest session next (unless its address names another): its
+    // scripts take a while to start, so the read starts now.
+    loadNewest();
   };
   app.get('/', sendPage);
   app.get('/index.html', sendPage);
@@ -257,13 +267,6 @@ export function createServer(options: ServerOptions): FastifyInstance {
     },
   );
 
-  if (options.preload) {
-    app.addHook('onReady', async () => {
-      // In the background: a failure shows when the session is asked for.
-      void findSessions(options.root)
-        .then((list) => (list[0] ? cache.get(list[0]) : undefined))
-        .catch(() => undefined);
-    });
-  }
+  if (options.preload) app.addHook('onReady', async () => loadNewest());
   return app;
 }

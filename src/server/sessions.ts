@@ -84,6 +84,8 @@ export async function findSessions(root: string): Promise<SessionFolder[]> {
 export class RequestGauge {
   private inFlight = 0;
   private waiting: (() => void)[] = [];
+  /** When the last request ended (performance.now()). */
+  lastEnd = Number.NEGATIVE_INFINITY;
 
   get idle(): boolean {
     return this.inFlight === 0;
@@ -94,6 +96,7 @@ export class RequestGauge {
   }
 
   end(): void {
+    this.lastEnd = performance.now();
     if (--this.inFlight > 0) return;
     const waiting = this.waiting;
     this.waiting = [];
@@ -108,19 +111,23 @@ export class RequestGauge {
 }
 
 /**
- * A pause before each background step: time for the event loop to accept and read requests
- * that arrived during the previous step (or the load), so they are in flight before the next
- * step could start.
+ * Quiet time before a background step: a page sends its next request a few milliseconds after
+ * the previous answer (the first view's summary after the session list, its timeline after
+ * the summary), and a step under way would hold it up.
  */
+const QUIET_MS = 100;
+/** A pause after each step: time for the event loop to read requests that arrived during it. */
 const PAUSE_MS = 20;
 
 /**
- * Runs the steps one at a time while no request is being answered, so a request waits for
- * one step at most, and one already in flight for none.
+ * Runs the steps one at a time while no request is being answered and none was for QUIET_MS,
+ * so a request seldom waits for a step, and one already in flight never does.
  */
-function runWhenIdle(steps: (() => void)[], gauge: RequestGauge): void {
+export function runWhenIdle(steps: (() => void)[], gauge: RequestGauge): void {
   const next = () => {
-    if (!gauge.idle) return gauge.whenIdle(() => setTimeout(next, PAUSE_MS));
+    if (!gauge.idle) return gauge.whenIdle(next);
+    const wait = gauge.lastEnd + QUIET_MS - performance.now();
+    if (wait > 0) return void setTimeout(next, wait);
     const step = steps.shift();
     if (!step) return;
     try {
