@@ -141,9 +141,15 @@ async function serverBench(): Promise<void> {
   const session = new DashboardSession(model);
   session.summary();
   const summaryMs = performance.now() - s0;
+  // What the server computes after answering the first view, between requests.
+  const t0 = performance.now();
+  session.types();
+  const typesMs = performance.now() - t0;
+  const f0 = performance.now();
+  const findings = session.findings(0, 0).total;
+  const findingsMs = performance.now() - f0;
   const w0 = performance.now();
-  // What the overview and the values view need next: the tracked-memory series, the default order.
-  for (const step of session.warmSteps().slice(0, 2)) step();
+  session.values.bySize();
   const warmMs = performance.now() - w0;
 
   const queries: [string, ValueQuery][] = [
@@ -169,6 +175,9 @@ async function serverBench(): Promise<void> {
   const browser = await launchChromium();
   const firstViews: number[] = [];
   const preloadedViews: number[] = [];
+  // CPU time of this process (the server, and the Playwright client) from page.goto to the view drawn.
+  const firstViewCpu: number[] = [];
+  const preloadedCpu: number[] = [];
   const loadMs: number[] = [];
   let http: Record<string, number> = {};
   try {
@@ -189,8 +198,11 @@ async function serverBench(): Promise<void> {
         if (preload) await (await fetch(`${url}api/sessions/big/summary`)).json();
         const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
         await watchReady(page);
+        const cpu0 = process.cpuUsage();
         await page.goto(`${url}#/overview`);
         (preload ? preloadedViews : firstViews).push(await readyAt(page, 'overview'));
+        const cpu = process.cpuUsage(cpu0);
+        (preload ? preloadedCpu : firstViewCpu).push((cpu.user + cpu.system) / 1000);
         if (i === 2 && preload) {
           http = {};
           for (const [label, q] of queries.slice(0, 6)) {
@@ -221,9 +233,14 @@ async function serverBench(): Promise<void> {
     readRecordingMs: ms(readMs),
     buildModelMs: ms(buildMs),
     summaryMs: ms(summaryMs),
-    warmRestMs: ms(warmMs),
+    typesMs: ms(typesMs),
+    findings,
+    findingsMs: ms(findingsMs),
+    valueOrderBySizeMs: ms(warmMs),
     firstViewColdMs: firstViews.map(ms),
+    firstViewColdCpuMs: firstViewCpu.map(ms),
     firstViewPreloadedMs: preloadedViews.map(ms),
+    firstViewPreloadedCpuMs: preloadedCpu.map(ms),
     loadInServerMs: loadMs.map(ms),
     valuePageInProcessMs: direct,
     valuePageOverHttpMedianOf10Ms: http,

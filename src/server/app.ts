@@ -268,5 +268,6 @@ export function createServer(options: ServerOptions): FastifyInstance {
   );
 
   if (options.preload) app.addHook('onReady', async () => loadNewest());
+  app.addHook('onClose', async () => cache.close());
   return app;
 }

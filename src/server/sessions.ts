@@ -121,9 +121,11 @@ const PAUSE_MS = 20;
 
 /**
  * Runs the steps one at a time while no request is being answered and none was for QUIET_MS,
- * so a request seldom waits for a step, and one already in flight never does.
+ * so a request seldom waits for a step, and one already in flight never does. Returns a
+ * function that drops the steps not run yet.
  */
-export function runWhenIdle(steps: (() => void)[], gauge: RequestGauge): void {
+export function runWhenIdle(steps: (() => void)[], gauge: RequestGauge): () => void {
+  steps = [...steps];
   const next = () => {
     if (!gauge.idle) return gauge.whenIdle(next);
     const wait = gauge.lastEnd + QUIET_MS - performance.now();
@@ -138,11 +140,25 @@ export function runWhenIdle(steps: (() => void)[], gauge: RequestGauge): void {
     setTimeout(next, PAUSE_MS);
   };
   setTimeout(next, PAUSE_MS);
+  return () => {
+    steps.length = 0;
+  };
 }
 
-/** Loaded sessions, the most recently used kept; an entry is stale once its files change. */
+interface Entry {
+  fingerprint: string;
+  session: Promise<DashboardSession>;
+  /** Stops the background work (set once loaded). */
+  stop?: () => void;
+  dropped?: boolean;
+}
+
+/**
+ * Loaded sessions, the most recently used kept; an entry is stale once its files change. A
+ * session dropped from the cache (stale, evicted, or the server closed) stops its background work.
+ */
 export class SessionCache {
-  private readonly entries = new Map<string, { fingerprint: string; session: Promise<DashboardSession> }>();
+  private readonly entries = new Map<string, Entry>();
   loads = 0;
 
   constructor(
@@ -165,20 +181,31 @@ export class SessionCache {
     const session = this.load(folder.dir).then((model) => {
       const s = new DashboardSession(model);
       s.summary();
-      runWhenIdle(s.warmSteps(), this.gauge);
+      if (!entry.dropped) entry.stop = runWhenIdle(s.warmSteps(), this.gauge);
       return s;
     });
+    const entry: Entry = { fingerprint: folder.fingerprint, session };
     // A failed load is not kept: the next request tries again.
     session.catch(() => {
-      if (this.entries.get(folder.dir)?.session === session) this.entries.delete(folder.dir);
+      if (this.entries.get(folder.dir) === entry) this.entries.delete(folder.dir);
     });
-    this.entries.delete(folder.dir);
-    this.entries.set(folder.dir, { fingerprint: folder.fingerprint, session });
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+    this.drop(folder.dir);
+    this.entries.set(folder.dir, entry);
+    while (this.entries.size > this.capacity) this.drop(this.entries.keys().next().value as string);
     return session;
+  }
+
+  /** Stops every session's background work (the server is closing). */
+  close(): void {
+    for (const dir of [...this.entries.keys()]) this.drop(dir);
+  }
+
+  private drop(dir: string): void {
+    const entry = this.entries.get(dir);
+    if (!entry) return;
+    this.entries.delete(dir);
+    entry.dropped = true;
+    entry.stop?.();
   }
 
   get size(): number {

@@ -69,3 +69,14 @@ test('a failing background step does not stop the others', async () => {
   await until(() => ran.length === 2);
   assert.deepEqual(ran, ['a', 'c']);
 });
+
+test('stopping drops the steps not run yet (a session left the cache, or the server closed)', async () => {
+  const gauge = new RequestGauge();
+  const ran: number[] = [];
+  gauge.start();
+  const stop = runWhenIdle([() => ran.push(1), () => ran.push(2)], gauge);
+  stop();
+  gauge.end();
+  await sleep(300);
+  assert.deepEqual(ran, []);
+});
