@@ -159,6 +159,7 @@ interface Entry {
  */
 export class SessionCache {
   private readonly entries = new Map<string, Entry>();
+  private closed = false;
   loads = 0;
 
   constructor(
@@ -168,6 +169,8 @@ export class SessionCache {
   ) {}
 
   get(folder: SessionFolder): Promise<DashboardSession> {
+    // A request still under way when the server closes must not start a read.
+    if (this.closed) return Promise.reject(new Error('the server is closing'));
     const held = this.entries.get(folder.dir);
     if (held && held.fingerprint === folder.fingerprint) {
       // Most recently used goes last.
@@ -197,6 +200,7 @@ export class SessionCache {
 
   /** Stops every session's background work (the server is closing). */
   close(): void {
+    this.closed = true;
     for (const dir of [...this.entries.keys()]) this.drop(dir);
   }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test } from 'node:test';
 import { createServer } from '../../src/server/app.js';
-import { RequestGauge, runWhenIdle } from '../../src/server/sessions.js';
+import { RequestGauge, runWhenIdle, SessionCache } from '../../src/server/sessions.js';
 import { fixtureModel } from '../dashboard/fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'memscope-background-'));
@@ -79,4 +79,18 @@ test('stopping drops the steps not run yet (a session left the cache, or the ser
   gauge.end();
   await sleep(300);
   assert.deepEqual(ran, []);
+});
+
+test('a closed cache reads nothing more (a request still under way as the server closes)', async () => {
+  let loads = 0;
+  const cache = new SessionCache(async () => {
+    loads++;
+    return fixtureModel({ values: 10 });
+  });
+  const folder = { name: 'a', dir: '/x/a', files: 1, bytes: 1, modifiedMs: 1, fingerprint: 'v1' };
+  await cache.get(folder);
+  cache.close();
+  assert.equal(cache.size, 0);
+  await assert.rejects(cache.get(folder), /closing/);
+  assert.equal(loads, 1);
 });
