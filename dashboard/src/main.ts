@@ -35,10 +35,11 @@ const VIEWS: { id: string; label: string; view: View; nav: boolean; prefetch?: (
 
 const app = document.getElementById('app') as HTMLElement;
 
-function embedded(): StaticPayload | null {
-  const el = document.getElementById('memscope-data');
+/** JSON the page carries in a script element: the static page's data, the server's session list. */
+function embedded<T>(id: string): T | null {
+  const el = document.getElementById(id);
   if (!el?.textContent) return null;
-  return JSON.parse(el.textContent) as StaticPayload;
+  return JSON.parse(el.textContent) as T;
 }
 
 function fail(message: string): void {
@@ -46,14 +47,14 @@ function fail(message: string): void {
 }
 
 async function start(): Promise<void> {
-  const data = embedded();
+  const data = embedded<StaticPayload>('memscope-data');
   if (data) {
     await run(new StaticSource(data), []);
     return;
   }
   let sessions: SessionEntry[];
   try {
-    sessions = await listSessions();
+    sessions = embedded<SessionEntry[]>('memscope-sessions') ?? (await listSessions());
   } catch (error) {
     fail(`This page has no embedded data and no memscope server answered (${String(error)}).`);
     return;

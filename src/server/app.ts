@@ -18,9 +18,9 @@
  *   GET /api/sessions/:session/lifecycles        ?from&to&limit  the largest values alive in a range
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { VALUE_SORTS, VALUE_STATES, type ValueQuery } from '../report/dashboard-data.js';
+import { type SessionEntry, VALUE_SORTS, VALUE_STATES, type ValueQuery } from '../report/dashboard-data.js';
 import { contentSecurityPolicy, type DashboardTemplate, loadDashboardTemplate, serverHtml } from '../report/html.js';
-import { findSessions, type LoadModel, RequestGauge, SessionCache } from './sessions.js';
+import { findSessions, type LoadModel, RequestGauge, SessionCache, type SessionFolder } from './sessions.js';
 
 export interface ServerOptions {
   /** The served folder: a session folder, or a folder of session folders (MemoryAnalysis/). */
@@ -84,7 +84,6 @@ function checkRange(lo: number | undefined, hi: number | undefined, what: string
 
 export function createServer(options: ServerOptions): FastifyInstance {
   const template = options.template ?? loadDashboardTemplate();
-  const page = serverHtml(template);
   const csp = contentSecurityPolicy(template, "'self'");
   const gauge = new RequestGauge();
   const cache = new SessionCache(options.load, options.cacheSize ?? 4, gauge);
@@ -123,30 +122,29 @@ export function createServer(options: ServerOptions): FastifyInstance {
       .send({ statusCode: 404, error: 'Not Found', message: `no such page: ${req.method} ${req.url.slice(0, 200)}` });
   });
 
+  const entries = (list: SessionFolder[]): SessionEntry[] =>
+    list.map(({ name, files, bytes, modifiedMs }) => ({ name, files, bytes, modifiedMs }));
+
   /** Starts reading the most recent session in the background (a failure shows when it is asked for). */
-  const loadNewest = () => {
-    findSessions(options.root)
-      .then((list) => (list[0] ? cache.get(list[0]) : undefined))
-      .catch(() => undefined);
+  const loadNewest = (list: SessionFolder[]) => {
+    if (list[0]) cache.get(list[0]).catch(() => undefined);
   };
 
   const sendPage = async (_req: FastifyRequest, reply: FastifyReply) => {
-    reply.header('content-security-policy', csp).type('text/html; charset=utf-8').send(page);
+    // The page holds the session list, so its first request can be the session's summary.
+    const list = await findSessions(options.root).catch(() => []);
+    reply
+      .header('content-security-policy', csp)
+      .type('text/html; charset=utf-8')
+      .send(serverHtml(template, entries(list)));
     // The page asks for the newest session next (unless its address names another): its
     // scripts take a while to start, so the read starts now.
-    loadNewest();
+    loadNewest(list);
   };
   app.get('/', sendPage);
   app.get('/index.html', sendPage);
 
-  app.get('/api/sessions', { schema: { querystring: noQuery } }, async () =>
-    (await findSessions(options.root)).map(({ name, files, bytes, modifiedMs }) => ({
-      name,
-      files,
-      bytes,
-      modifiedMs,
-    })),
-  );
+  app.get('/api/sessions', { schema: { querystring: noQuery } }, async () => entries(await findSessions(options.root)));
 
   const session = async (req: FastifyRequest) => {
     const name = (req.params as { session: string }).session;
@@ -267,7 +265,12 @@ export function createServer(options: ServerOptions): FastifyInstance {
     },
   );
 
-  if (options.preload) app.addHook('onReady', async () => loadNewest());
+  if (options.preload)
+    app.addHook('onReady', async () => {
+      findSessions(options.root)
+        .then(loadNewest)
+        .catch(() => undefined);
+    });
   app.addHook('onClose', async () => cache.close());
   return app;
 }

@@ -148,6 +148,17 @@ test('server: every view renders without a console error', async () => {
   await everyView(online, serverUrl);
 });
 
+test('server: the page opens on the summary it needs, with the session list it was sent', async () => {
+  const { page, problems } = await open(online);
+  const asked: string[] = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await show(page, serverUrl, 'overview');
+  assert.ok(!asked.includes('/api/sessions'), asked.join(' '));
+  assert.ok(asked.includes('/api/sessions/fixture/summary'));
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
 for (const mode of ['static', 'server'] as const) {
   test(`${mode}: filtering values by type and name shows exactly the right rows`, async () => {
     const { page, problems } = await open(mode === 'static' ? offline : online);
@@ -226,10 +237,8 @@ test('values named like HTML show as text and run nothing', async () => {
     await show(page, base, 'lifecycles');
     await show(page, base, 'findings');
     assert.equal(await page.locator('img, script:not([type="application/json"]):not([type="module"])').count(), 0);
-    assert.equal(
-      await page.evaluate(() => document.querySelectorAll('script').length),
-      base.startsWith('file:') ? 2 : 1,
-    );
+    // The app, and its data (static page) or the session list (server).
+    assert.equal(await page.evaluate(() => document.querySelectorAll('script').length), 2);
     await page.close();
     assert.deepEqual(problems, [], base);
   }

@@ -89,6 +89,11 @@ test('the dashboard page, without data, under a CSP that allows fetching only fr
   assert.match(csp, /script-src 'sha256-/);
   assert.equal(r.headers['x-content-type-options'], 'nosniff');
   assert.ok(!r.body.includes('id="memscope-data"'), 'no embedded data');
+  // The session list, so the page's first request can be a session's summary.
+  const list = JSON.parse(
+    /<script id="memscope-sessions" type="application\/json">(.*?)<\/script>/.exec(r.body)?.[1] ?? '[]',
+  );
+  assert.deepEqual(list.map((s: { name: string }) => s.name).sort(), ['broken', 'fixture', 'other']);
   assert.ok(!r.body.includes('<!--memscope:'));
 });
 
