@@ -138,8 +138,9 @@ export function createServer(options: ServerOptions): FastifyInstance {
       .type('text/html; charset=utf-8')
       .send(serverHtml(template, entries(list)));
     // The page asks for the newest session next (unless its address names another): its
-    // scripts take a while to start, so the read starts now.
-    loadNewest(list);
+    // scripts take a while to start, so the read starts as soon as the page is sent (not
+    // before: the read holds the event loop, and the rest of the page would wait for it).
+    reply.raw.once('finish', () => loadNewest(list));
   };
   app.get('/', sendPage);
   app.get('/index.html', sendPage);
