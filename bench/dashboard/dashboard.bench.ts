@@ -10,6 +10,8 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Page } from 'playwright-core';
 import { buildModel } from '../../src/analysis/model.js';
 import type { ValueQuery } from '../../src/analysis/value-query.js';
@@ -123,14 +125,11 @@ async function staticBench(): Promise<void> {
   }
 }
 
-async function serverBench(): Promise<void> {
-  const root = join(out, 'server-sessions');
-  rmSync(root, { recursive: true, force: true });
-  const g0 = performance.now();
-  const { dir, events } = writeBigSession(join(root, 'big'));
-  const generateMs = performance.now() - g0;
-  const recordingBytes = statSync(join(dir, 'big.p1.t0.memscope')).size;
-  // The load as the server does it: read the recording, build the model, then what the first view needs.
+/**
+ * The server's work on the recording, each phase timed in this process: read, model, what the
+ * first view needs, then what the server computes between requests; and filtered pages.
+ */
+function inProcessPhases(dir: string) {
   const l0 = performance.now();
   const data = loadSession(dir);
   const readMs = performance.now() - l0;
@@ -141,7 +140,6 @@ async function serverBench(): Promise<void> {
   const session = new DashboardSession(model);
   session.summary();
   const summaryMs = performance.now() - s0;
-  // What the server computes after answering the first view, between requests.
   const t0 = performance.now();
   session.types();
   const typesMs = performance.now() - t0;
@@ -151,25 +149,52 @@ async function serverBench(): Promise<void> {
   // The values view's index and its default order (largest first).
   const w0 = performance.now();
   session.values.bySize();
-  const warmMs = performance.now() - w0;
-
-  const queries: [string, ValueQuery][] = [
-    ['default page (largest first)', { limit: 100 }],
-    ['name contains', { name: 'cache_1', limit: 100 }],
-    ['type + name', { type: 'Map<string, User>', name: 'rows', limit: 100 }],
-    ['size range + state', { minSize: 10_000, maxSize: 1_000_000, state: 'alive', limit: 100 }],
-    ['scope + lifetime', { scope: 'task7', minLifetime: 1e9, limit: 100 }],
-    ['deep page', { category: 'Collections', offset: 50_000, limit: 100 }],
-    ['sorted by name (first time: sorts)', { sort: 'name', limit: 100 }],
-    ['sorted by name (again)', { sort: 'name', name: 'users', limit: 100 }],
-    ['sorted by lifetime (first time: sorts)', { sort: 'lifetime', dir: 'desc', limit: 100 }],
-  ];
+  const indexMs = performance.now() - w0;
   const direct: Record<string, number> = {};
-  for (const [label, q] of queries) {
+  for (const [label, q] of QUERIES) {
     const t = performance.now();
     session.valuePage(q);
     direct[label] = ms(performance.now() - t);
   }
+  return {
+    values: model.values.length,
+    scopes: model.scopes.length,
+    findings,
+    readMs,
+    buildMs,
+    summaryMs,
+    typesMs,
+    findingsMs,
+    indexMs,
+    direct,
+  };
+}
+
+const QUERIES: [string, ValueQuery][] = [
+  ['default page (largest first)', { limit: 100 }],
+  ['name contains', { name: 'cache_1', limit: 100 }],
+  ['type + name', { type: 'Map<string, User>', name: 'rows', limit: 100 }],
+  ['size range + state', { minSize: 10_000, maxSize: 1_000_000, state: 'alive', limit: 100 }],
+  ['scope + lifetime', { scope: 'task7', minLifetime: 1e9, limit: 100 }],
+  ['deep page', { category: 'Collections', offset: 50_000, limit: 100 }],
+  ['sorted by name (first time: sorts)', { sort: 'name', limit: 100 }],
+  ['sorted by name (again)', { sort: 'name', name: 'users', limit: 100 }],
+  ['sorted by lifetime (first time: sorts)', { sort: 'lifetime', dir: 'desc', limit: 100 }],
+];
+
+// Each server starts on a collected heap, as a fresh `memscope serve` does (not on the
+// sessions of the rounds before, nor on the in-process phases' model).
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+async function serverBench(): Promise<void> {
+  const root = join(out, 'server-sessions');
+  rmSync(root, { recursive: true, force: true });
+  const g0 = performance.now();
+  const { dir, events } = writeBigSession(join(root, 'big'));
+  const generateMs = performance.now() - g0;
+  const recordingBytes = statSync(join(dir, 'big.p1.t0.memscope')).size;
+  const inProcess = inProcessPhases(dir);
 
   // Over HTTP: cold (the page opened as the server starts: the first view waits for the load)
   // and preloaded (opened once the server has read the session, as `memscope serve` does at start).
@@ -184,6 +209,7 @@ async function serverBench(): Promise<void> {
   try {
     for (let i = 0; i < 3; i++) {
       for (const preload of [false, true]) {
+        collect();
         const app = createServer({
           root,
           preload,
@@ -206,7 +232,7 @@ async function serverBench(): Promise<void> {
         (preload ? preloadedCpu : firstViewCpu).push((cpu.user + cpu.system) / 1000);
         if (i === 2 && preload) {
           http = {};
-          for (const [label, q] of queries.slice(0, 6)) {
+          for (const [label, q] of QUERIES.slice(0, 6)) {
             const qs = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)])).toString();
             const times: number[] = [];
             for (let k = 0; k < 10; k++) {
@@ -228,22 +254,22 @@ async function serverBench(): Promise<void> {
   results.server = {
     events,
     recordingBytes,
-    values: model.values.length,
-    scopes: model.scopes.length,
+    values: inProcess.values,
+    scopes: inProcess.scopes,
     generateMs: ms(generateMs),
-    readRecordingMs: ms(readMs),
-    buildModelMs: ms(buildMs),
-    summaryMs: ms(summaryMs),
-    typesMs: ms(typesMs),
-    findings,
-    findingsMs: ms(findingsMs),
-    valueIndexMs: ms(warmMs),
+    readRecordingMs: ms(inProcess.readMs),
+    buildModelMs: ms(inProcess.buildMs),
+    summaryMs: ms(inProcess.summaryMs),
+    typesMs: ms(inProcess.typesMs),
+    findings: inProcess.findings,
+    findingsMs: ms(inProcess.findingsMs),
+    valueIndexMs: ms(inProcess.indexMs),
     firstViewColdMs: firstViews.map(ms),
     firstViewColdCpuMs: firstViewCpu.map(ms),
     firstViewPreloadedMs: preloadedViews.map(ms),
     firstViewPreloadedCpuMs: preloadedCpu.map(ms),
     loadInServerMs: loadMs.map(ms),
-    valuePageInProcessMs: direct,
+    valuePageInProcessMs: inProcess.direct,
     valuePageOverHttpMedianOf10Ms: http,
   };
 }
