@@ -10,6 +10,8 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Page } from 'playwright-core';
 import { buildModel } from '../../src/analysis/model.js';
 import type { ValueQuery } from '../../src/analysis/value-query.js';
@@ -33,10 +35,30 @@ const results: Record<string, unknown> = {
 const ms = (t: number) => Math.round(t * 10) / 10;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Milliseconds since navigation start when the view at `hash` finished rendering. */
+/**
+ * Milliseconds since navigation start when the view at `hash` finished rendering, as the page
+ * saw it (`watchReady` before the navigation): read afterwards, the time would also count any
+ * stretch this process (the server, in the server bench) kept its event loop busy.
+ */
 async function readyAt(page: Page, view: string): Promise<number> {
-  await page.waitForFunction((v) => document.documentElement.dataset.ready === v, view, { timeout: 60_000 });
-  return page.evaluate(() => performance.now());
+  await page.waitForFunction((v) => (window as unknown as Ready).readyAt?.[v] !== undefined, view, {
+    timeout: 60_000,
+  });
+  return page.evaluate((v) => (window as unknown as Ready).readyAt[v], view);
+}
+
+type Ready = { readyAt: Record<string, number> };
+
+/** Records in the page when each view first says it is ready (`data-ready` on <html>). */
+async function watchReady(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as Ready;
+    w.readyAt = {};
+    new MutationObserver(() => {
+      const v = document.documentElement.dataset.ready;
+      if (v && w.readyAt[v] === undefined) w.readyAt[v] = performance.now();
+    }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready'] });
+  });
 }
 
 async function staticBench(): Promise<void> {
@@ -55,6 +77,7 @@ async function staticBench(): Promise<void> {
     for (let i = 0; i < 5; i++) {
       const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
+      await watchReady(page);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${pathToFileURL(file).href}#/overview`);
@@ -76,6 +99,7 @@ async function staticBench(): Promise<void> {
       const f1 = await page.evaluate(() => performance.now());
       // Landing directly on the values view.
       const direct = await context.newPage();
+      await watchReady(direct);
       await direct.goto(`${pathToFileURL(file).href}#/values`);
       const directValues = await readyAt(direct, 'values');
       if (errors.length) throw new Error(errors.join('\n'));
@@ -101,14 +125,11 @@ async function staticBench(): Promise<void> {
   }
 }
 
-async function serverBench(): Promise<void> {
-  const root = join(out, 'server-sessions');
-  rmSync(root, { recursive: true, force: true });
-  const g0 = performance.now();
-  const { dir, events } = writeBigSession(join(root, 'big'));
-  const generateMs = performance.now() - g0;
-  const recordingBytes = statSync(join(dir, 'big.p1.t0.memscope')).size;
-  // The load as the server does it: read the recording, build the model, then what the first view needs.
+/**
+ * The server's work on the recording, each phase timed in this process: read, model, what the
+ * first view needs, then what the server computes between requests; and filtered pages.
+ */
+function inProcessPhases(dir: string) {
   const l0 = performance.now();
   const data = loadSession(dir);
   const readMs = performance.now() - l0;
@@ -119,39 +140,76 @@ async function serverBench(): Promise<void> {
   const session = new DashboardSession(model);
   session.summary();
   const summaryMs = performance.now() - s0;
+  const t0 = performance.now();
+  session.types();
+  const typesMs = performance.now() - t0;
+  const f0 = performance.now();
+  const findings = session.findings(0, 0).total;
+  const findingsMs = performance.now() - f0;
+  // The values view's index and its default order (largest first).
   const w0 = performance.now();
-  // What the overview and the values view need next: the tracked-memory series, the default order.
-  for (const step of session.warmSteps().slice(0, 2)) step();
-  const warmMs = performance.now() - w0;
-
-  const queries: [string, ValueQuery][] = [
-    ['default page (largest first)', { limit: 100 }],
-    ['name contains', { name: 'cache_1', limit: 100 }],
-    ['type + name', { type: 'Map<string, User>', name: 'rows', limit: 100 }],
-    ['size range + state', { minSize: 10_000, maxSize: 1_000_000, state: 'alive', limit: 100 }],
-    ['scope + lifetime', { scope: 'task7', minLifetime: 1e9, limit: 100 }],
-    ['deep page', { category: 'Collections', offset: 50_000, limit: 100 }],
-    ['sorted by name (first time: sorts)', { sort: 'name', limit: 100 }],
-    ['sorted by name (again)', { sort: 'name', name: 'users', limit: 100 }],
-    ['sorted by lifetime (first time: sorts)', { sort: 'lifetime', dir: 'desc', limit: 100 }],
-  ];
+  session.values.bySize();
+  const indexMs = performance.now() - w0;
   const direct: Record<string, number> = {};
-  for (const [label, q] of queries) {
+  for (const [label, q] of QUERIES) {
     const t = performance.now();
     session.valuePage(q);
     direct[label] = ms(performance.now() - t);
   }
+  return {
+    values: model.values.length,
+    scopes: model.scopes.length,
+    findings,
+    readMs,
+    buildMs,
+    summaryMs,
+    typesMs,
+    findingsMs,
+    indexMs,
+    direct,
+  };
+}
+
+const QUERIES: [string, ValueQuery][] = [
+  ['default page (largest first)', { limit: 100 }],
+  ['name contains', { name: 'cache_1', limit: 100 }],
+  ['type + name', { type: 'Map<string, User>', name: 'rows', limit: 100 }],
+  ['size range + state', { minSize: 10_000, maxSize: 1_000_000, state: 'alive', limit: 100 }],
+  ['scope + lifetime', { scope: 'task7', minLifetime: 1e9, limit: 100 }],
+  ['deep page', { category: 'Collections', offset: 50_000, limit: 100 }],
+  ['sorted by name (first time: sorts)', { sort: 'name', limit: 100 }],
+  ['sorted by name (again)', { sort: 'name', name: 'users', limit: 100 }],
+  ['sorted by lifetime (first time: sorts)', { sort: 'lifetime', dir: 'desc', limit: 100 }],
+];
+
+// Each server starts on a collected heap, as a fresh `memscope serve` does (not on the
+// sessions of the rounds before, nor on the in-process phases' model).
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+async function serverBench(): Promise<void> {
+  const root = join(out, 'server-sessions');
+  rmSync(root, { recursive: true, force: true });
+  const g0 = performance.now();
+  const { dir, events } = writeBigSession(join(root, 'big'));
+  const generateMs = performance.now() - g0;
+  const recordingBytes = statSync(join(dir, 'big.p1.t0.memscope')).size;
+  const inProcess = inProcessPhases(dir);
 
   // Over HTTP: cold (the page opened as the server starts: the first view waits for the load)
   // and preloaded (opened once the server has read the session, as `memscope serve` does at start).
   const browser = await launchChromium();
   const firstViews: number[] = [];
   const preloadedViews: number[] = [];
+  // CPU time of this process (the server, and the Playwright client) from page.goto to the view drawn.
+  const firstViewCpu: number[] = [];
+  const preloadedCpu: number[] = [];
   const loadMs: number[] = [];
   let http: Record<string, number> = {};
   try {
     for (let i = 0; i < 3; i++) {
       for (const preload of [false, true]) {
+        collect();
         const app = createServer({
           root,
           preload,
@@ -166,11 +224,15 @@ async function serverBench(): Promise<void> {
         // Preloaded: the person opens the page once the server has read the session.
         if (preload) await (await fetch(`${url}api/sessions/big/summary`)).json();
         const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        await watchReady(page);
+        const cpu0 = process.cpuUsage();
         await page.goto(`${url}#/overview`);
         (preload ? preloadedViews : firstViews).push(await readyAt(page, 'overview'));
+        const cpu = process.cpuUsage(cpu0);
+        (preload ? preloadedCpu : firstViewCpu).push((cpu.user + cpu.system) / 1000);
         if (i === 2 && preload) {
           http = {};
-          for (const [label, q] of queries.slice(0, 6)) {
+          for (const [label, q] of QUERIES.slice(0, 6)) {
             const qs = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)])).toString();
             const times: number[] = [];
             for (let k = 0; k < 10; k++) {
@@ -192,17 +254,22 @@ async function serverBench(): Promise<void> {
   results.server = {
     events,
     recordingBytes,
-    values: model.values.length,
-    scopes: model.scopes.length,
+    values: inProcess.values,
+    scopes: inProcess.scopes,
     generateMs: ms(generateMs),
-    readRecordingMs: ms(readMs),
-    buildModelMs: ms(buildMs),
-    summaryMs: ms(summaryMs),
-    warmRestMs: ms(warmMs),
+    readRecordingMs: ms(inProcess.readMs),
+    buildModelMs: ms(inProcess.buildMs),
+    summaryMs: ms(inProcess.summaryMs),
+    typesMs: ms(inProcess.typesMs),
+    findings: inProcess.findings,
+    findingsMs: ms(inProcess.findingsMs),
+    valueIndexMs: ms(inProcess.indexMs),
     firstViewColdMs: firstViews.map(ms),
+    firstViewColdCpuMs: firstViewCpu.map(ms),
     firstViewPreloadedMs: preloadedViews.map(ms),
+    firstViewPreloadedCpuMs: preloadedCpu.map(ms),
     loadInServerMs: loadMs.map(ms),
-    valuePageInProcessMs: direct,
+    valuePageInProcessMs: inProcess.direct,
     valuePageOverHttpMedianOf10Ms: http,
   };
 }

@@ -1,11 +1,13 @@
 /** The data of `memscope serve`, fetched from its read-only REST API (relative URLs). */
 import type {
+  FindingsResponse,
   LifecyclesResponse,
   SessionEntry,
   SessionSummary,
   SitesResponse,
   Source,
   TimelineResponse,
+  TypesResponse,
   ValueDetail,
   ValuePage,
   ValueQuery,
@@ -49,7 +51,10 @@ export class ApiSource implements Source {
   readonly truncated = null;
   private readonly base: string;
   private summaryCache?: Promise<SessionSummary>;
+  private typesCache?: Promise<TypesResponse>;
   private sitesCache?: Promise<SitesResponse>;
+  /** Whole-session timelines by width: the overview asks for one before the summary has arrived. */
+  private readonly timelines = new Map<number, Promise<TimelineResponse>>();
 
   constructor(readonly session: string) {
     this.base = `api/sessions/${encodeURIComponent(session)}`;
@@ -64,10 +69,27 @@ export class ApiSource implements Source {
     return this.summaryCache;
   }
 
+  types(): Promise<TypesResponse> {
+    this.typesCache ??= getJson<TypesResponse>(`${this.base}/types`);
+    return this.typesCache;
+  }
+
+  findings(offset: number, limit: number): Promise<FindingsResponse> {
+    return getJson(`${this.base}/findings${query({ offset, limit })}`);
+  }
+
   timeline(width: number, from?: number, to?: number): Promise<TimelineResponse> {
-    return getJson(
-      `${this.base}/timeline${query({ width: Math.max(10, Math.min(5000, Math.round(width))), from: from === undefined ? undefined : Math.floor(from), to: to === undefined ? undefined : Math.ceil(to) })}`,
-    );
+    const w = Math.max(10, Math.min(5000, Math.round(width)));
+    const url = `${this.base}/timeline${query({ width: w, from: from === undefined ? undefined : Math.floor(from), to: to === undefined ? undefined : Math.ceil(to) })}`;
+    if (from !== undefined || to !== undefined) return getJson(url);
+    let whole = this.timelines.get(w);
+    if (!whole) {
+      whole = getJson<TimelineResponse>(url);
+      this.timelines.set(w, whole);
+      // A failure is not kept: the next call asks again.
+      whole.catch(() => this.timelines.delete(w));
+    }
+    return whole;
   }
 
   values(q: ValueQuery): Promise<ValuePage> {

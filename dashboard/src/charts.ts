@@ -63,7 +63,14 @@ export const SERIES_COLORS = {
 /** A chart in `el` that follows the element's size; disposed by the returned function. */
 export function createChart(el: HTMLElement): { chart: Chart; dispose: () => void } {
   const chart = echarts.init(el, null, { renderer: 'canvas' });
-  const observer = new ResizeObserver(() => chart.resize());
+  // The observer also reports the size it starts with: redraw only on a real change.
+  let size = `${el.clientWidth}x${el.clientHeight}`;
+  const observer = new ResizeObserver(() => {
+    const now = `${el.clientWidth}x${el.clientHeight}`;
+    if (now === size) return;
+    size = now;
+    chart.resize();
+  });
   observer.observe(el);
   return {
     chart,

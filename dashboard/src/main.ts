@@ -13,15 +13,16 @@ import type { View, ViewContext } from './view.js';
 import { findingsView } from './views/findings.js';
 import { lifecyclesView } from './views/lifecycles.js';
 import { outsideView } from './views/outside.js';
-import { overviewView } from './views/overview.js';
+import { overviewView, prefetchOverview } from './views/overview.js';
 import { sitesView } from './views/sites.js';
 import { threadsView } from './views/threads.js';
 import { typesView } from './views/types.js';
 import { valueView } from './views/value.js';
 import { valuesView } from './views/values.js';
 
-const VIEWS: { id: string; label: string; view: View; nav: boolean }[] = [
-  { id: 'overview', label: 'Overview', view: overviewView, nav: true },
+/** `prefetch` asks for the view's data while the summary is on its way (when the page opens on it). */
+const VIEWS: { id: string; label: string; view: View; nav: boolean; prefetch?: (source: Source) => void }[] = [
+  { id: 'overview', label: 'Overview', view: overviewView, nav: true, prefetch: prefetchOverview },
   { id: 'types', label: 'Types', view: typesView, nav: true },
   { id: 'values', label: 'Values', view: valuesView, nav: true },
   { id: 'value', label: 'Value', view: valueView, nav: false },
@@ -34,10 +35,11 @@ const VIEWS: { id: string; label: string; view: View; nav: boolean }[] = [
 
 const app = document.getElementById('app') as HTMLElement;
 
-function embedded(): StaticPayload | null {
-  const el = document.getElementById('memscope-data');
+/** JSON the page carries in a script element: the static page's data, the server's session list. */
+function embedded<T>(id: string): T | null {
+  const el = document.getElementById(id);
   if (!el?.textContent) return null;
-  return JSON.parse(el.textContent) as StaticPayload;
+  return JSON.parse(el.textContent) as T;
 }
 
 function fail(message: string): void {
@@ -45,14 +47,14 @@ function fail(message: string): void {
 }
 
 async function start(): Promise<void> {
-  const data = embedded();
+  const data = embedded<StaticPayload>('memscope-data');
   if (data) {
     await run(new StaticSource(data), []);
     return;
   }
   let sessions: SessionEntry[];
   try {
-    sessions = await listSessions();
+    sessions = embedded<SessionEntry[]>('memscope-sessions') ?? (await listSessions());
   } catch (error) {
     fail(`This page has no embedded data and no memscope server answered (${String(error)}).`);
     return;
@@ -71,7 +73,10 @@ async function start(): Promise<void> {
 async function run(source: Source, sessions: SessionEntry[]): Promise<void> {
   let summary: SessionSummary;
   try {
-    summary = await source.summary();
+    const asked = source.summary();
+    const first = parseRoute().view;
+    (VIEWS.find((v) => v.id === first) ?? VIEWS[0]).prefetch?.(source);
+    summary = await asked;
   } catch (error) {
     fail(`Could not load session ${source.session}: ${error instanceof Error ? error.message : String(error)}`);
     return;

@@ -3,12 +3,14 @@
  * `memscope serve` it comes from the REST API (ApiSource). Views only see this interface.
  */
 import type {
+  FindingsResponse,
   LifecyclesResponse,
   SessionEntry,
   SessionSummary,
   SitesResponse,
   StaticPayload,
   TimelineResponse,
+  TypesResponse,
   ValueDetail,
   ValuePage,
   ValueQuery,
@@ -23,7 +25,11 @@ export interface Source {
   /** Set in a static page that could not embed everything. */
   readonly truncated: StaticPayload['truncated'];
   sessions(): Promise<SessionEntry[]>;
+  /** What the first view needs; the rest comes from the calls below, as views need it. */
   summary(): Promise<SessionSummary>;
+  types(): Promise<TypesResponse>;
+  /** `limit` findings from `offset`, most severe first, and every note. */
+  findings(offset: number, limit: number): Promise<FindingsResponse>;
   /** Heap timelines, GC events and tracked memory for [from, to], about `width` points wide. */
   timeline(width: number, from?: number, to?: number): Promise<TimelineResponse>;
   values(q: ValueQuery): Promise<ValuePage>;

@@ -3,6 +3,7 @@ import { VALUE_BITS as BITS } from '../../src/analysis/value-bits.js';
 import { EmbeddedIndex } from './query.js';
 import type {
   AliasRow,
+  FindingsResponse,
   LifecyclesResponse,
   ScopeRow,
   SessionEntry,
@@ -11,6 +12,7 @@ import type {
   Source,
   StaticPayload,
   TimelineResponse,
+  TypesResponse,
   ValueDetail,
   ValuePage,
   ValueQuery,
@@ -45,6 +47,16 @@ export class StaticSource implements Source {
 
   async summary(): Promise<SessionSummary> {
     return this.data.summary;
+  }
+
+  async types(): Promise<TypesResponse> {
+    return this.data.types;
+  }
+
+  /** From the embedded findings: past them, an empty page (`total` still counts every finding). */
+  async findings(offset: number, limit: number): Promise<FindingsResponse> {
+    const f = this.data.findings;
+    return { ...f, offset, findings: f.findings.slice(offset, offset + limit) };
   }
 
   /** The embedded timeline is already thinned for the whole session; the chart zooms into it. */

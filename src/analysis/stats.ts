@@ -50,7 +50,11 @@ export function countRelation(s: Stats, r: SessionModel['relations'][number]): v
   else if (r.kind === 'transfer' && !r.inbound) s.transfers++;
 }
 
-export function computeStats(model: SessionModel): Stats {
+/** `peak`: the peaks when the caller has them already (the maxima of analysis/downsample trackedSeries). */
+export function computeStats(
+  model: SessionModel,
+  peak: { allocations: number; memory: number } = peaks(model.values),
+): Stats {
   const s = emptyStats();
   for (const v of model.values) countValue(s, v);
   for (const r of model.relations) countRelation(s, r);
@@ -59,7 +63,6 @@ export function computeStats(model: SessionModel): Stats {
     s.dropped.scopes += t.dropped.scopes;
     s.dropped.relations += t.dropped.relations;
   }
-  const peak = peaks(model.values);
   s.peakAllocations = peak.allocations;
   s.peakMemory = peak.memory;
   return s;
@@ -161,7 +164,10 @@ export interface Metrics {
 
 /** The original report's eight metrics (plus active allocations), each from measured data. */
 export function computeMetrics(model: SessionModel, stats: Stats = computeStats(model)): Metrics {
-  const sizes = Float64Array.from(model.values, (v) => v.size).sort();
+  // A plain loop and the typed array's own sort: about half the time of Float64Array.from with a map function.
+  const sizes = new Float64Array(model.values.length);
+  for (let i = 0; i < sizes.length; i++) sizes[i] = model.values[i].size;
+  sizes.sort();
   const names = new Set(model.values.map((v) => v.name)).size;
   const pct = (a: number, b: number) => (b > 0 ? (a / b) * 100 : null);
   return {

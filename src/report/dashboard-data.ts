@@ -8,7 +8,7 @@
 
 import { argsortDesc } from '../analysis/argsort.js';
 import { downsampleIndices, lowerBound, pick, thinEvents, trackedSeries, upperBound } from '../analysis/downsample.js';
-import { buildFindings, type FindingKind } from '../analysis/findings.js';
+import { buildFindings, type Finding as CoreFinding, type FindingKind } from '../analysis/findings.js';
 import { interner } from '../analysis/interner.js';
 import { GcFacts, ownerScope } from '../analysis/leaks.js';
 import type { AliasModel, RetainerStep, ScopeModel, SessionModel, ThreadModel, ValueModel } from '../analysis/model.js';
@@ -99,15 +99,29 @@ export interface SessionSummary {
     samples: number;
     timelinePoints: number;
   };
-  hierarchy: HierarchySummary;
-  /** Choices for the value filters (types and scopes: the 2,000 with most bytes). */
-  facets: { categories: string[]; types: string[]; scopes: string[]; pids: number[] };
   samplingInterval: number | null;
   /** Whether a heap snapshot gave retained sizes. */
   heapSnapshot: boolean;
   outside: { trackedExternal: number; valuesWithExternal: number; hasTimeline: boolean };
-  findings: Finding[];
   problems: string[];
+}
+
+/** The type hierarchy and the value filters' choices: the types view, the values view's filters. */
+export interface TypesResponse {
+  hierarchy: HierarchySummary;
+  /** Choices for the value filters (types and scopes: the 2,000 with most bytes). */
+  facets: { categories: string[]; types: string[]; scopes: string[]; pids: number[] };
+}
+
+/** A page of the findings, most severe first, with the notes on what limits the figures. */
+export interface FindingsResponse {
+  /** Leak and safety findings in all; `findings` holds those from `offset` on. */
+  total: number;
+  bySeverity: { high: number; medium: number; low: number };
+  offset: number;
+  findings: Finding[];
+  /** Values not confirmed as leaks, rows not recorded, unknown lifetimes, read problems: always all of them. */
+  notes: Finding[];
 }
 
 export interface ThreadTimeline {
@@ -291,6 +305,9 @@ export interface RelationTable {
 export interface StaticPayload {
   format: number;
   summary: SessionSummary;
+  types: TypesResponse;
+  /** The first `EmbedLimits.findings` findings (`total` says how many there are). */
+  findings: FindingsResponse;
   timeline: TimelineResponse;
   values: ValueTable;
   scopes: ScopeTable;
@@ -310,6 +327,8 @@ export interface EmbedLimits {
   /** Buckets of the embedded timeline. */
   timelineWidth: number;
   gcs: number;
+  /** Findings embedded at most (the most severe); 1,000 when not given. */
+  findings?: number;
 }
 
 export const DEFAULT_EMBED_LIMITS: EmbedLimits = {
@@ -318,6 +337,7 @@ export const DEFAULT_EMBED_LIMITS: EmbedLimits = {
   relations: 100_000,
   timelineWidth: 4000,
   gcs: 5000,
+  findings: 1000,
 };
 
 const ns = (t: number) => Math.round(t);
@@ -325,20 +345,23 @@ const ns = (t: number) => Math.round(t);
 export class DashboardSession {
   private index?: ValueIndex;
   private tracked?: ReturnType<typeof trackedSeries>;
+  private statsCache?: Stats;
   private summaryCache?: SessionSummary;
+  private typesCache?: TypesResponse;
+  private leakFindings?: CoreFinding[];
+  private notesCache?: Finding[];
   private sitesCache?: SitesResponse;
 
   constructor(readonly model: SessionModel) {}
 
   /**
-   * The work behind the first view and every later one, in the order a person meets it, each
-   * step small enough to run between requests: the server runs them one by one when idle.
+   * The work behind every view after the first, in the order a person meets it, each step
+   * small enough to run between requests: the server runs them one by one when idle.
    */
   warmSteps(): (() => void)[] {
     return [
-      () => {
-        this.tracked ??= trackedSeries(this.model.values);
-      },
+      () => this.types(),
+      () => this.findings(0, 0),
       () => this.values.bySize(),
       ...VALUE_SORTS.flatMap((sort) => (['asc', 'desc'] as const).map((dir) => () => this.values.order(sort, dir))),
       () => this.sites(),
@@ -350,26 +373,19 @@ export class DashboardSession {
     return this.index;
   }
 
+  /** What the first view needs: counters, the eight metrics, threads, counts (no per-type or leak work). */
   summary(): SessionSummary {
     if (this.summaryCache) return this.summaryCache;
     const m = this.model;
-    const stats = computeStats(m);
-    const hierarchy = typeHierarchy(m.values);
-    const typeList = hierarchy.categories
-      .flatMap((c) => c.subcategories.flatMap((s) => s.types.map((t) => ({ name: t.typeName, size: t.size }))))
-      .sort((a, b) => b.size - a.size);
-    const scopeBytes = new Map<string, number>();
+    const stats = this.stats();
     let trackedExternal = 0;
     let valuesWithExternal = 0;
     for (const v of m.values) {
-      const key = v.scope >= 0 ? m.scopes[v.scope].name : NO_SCOPE;
-      scopeBytes.set(key, (scopeBytes.get(key) ?? 0) + v.size);
       if (v.external > 0) {
         trackedExternal += v.external;
         valuesWithExternal++;
       }
     }
-    for (const s of m.scopes) if (!scopeBytes.has(s.name)) scopeBytes.set(s.name, 0);
     this.summaryCache = {
       format: DASHBOARD_FORMAT,
       name: m.name,
@@ -395,6 +411,48 @@ export class DashboardSession {
         samples: m.samples.length,
         timelinePoints: m.timelines.reduce((n, t) => n + t.at.length, 0),
       },
+      samplingInterval: m.samplingInterval,
+      heapSnapshot: m.values.some((v) => v.retainedSize !== undefined),
+      outside: { trackedExternal, valuesWithExternal, hasTimeline: m.timelines.some((t) => t.at.length > 0) },
+      problems: m.problems,
+    };
+    return this.summaryCache;
+  }
+
+  private stats(): Stats {
+    if (this.statsCache) return this.statsCache;
+    // The peaks are the maxima of the tracked-memory series, which the first view draws anyway.
+    const { bytes, count } = this.trackedSteps();
+    let memory = 0;
+    let allocations = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] > memory) memory = bytes[i];
+      if (count[i] > allocations) allocations = count[i];
+    }
+    this.statsCache = computeStats(this.model, { allocations, memory });
+    return this.statsCache;
+  }
+
+  private trackedSteps(): ReturnType<typeof trackedSeries> {
+    this.tracked ??= trackedSeries(this.model.values);
+    return this.tracked;
+  }
+
+  /** Bytes by category → subcategory → type, and the value filters' choices. */
+  types(): TypesResponse {
+    if (this.typesCache) return this.typesCache;
+    const m = this.model;
+    const hierarchy = typeHierarchy(m.values);
+    const typeList = hierarchy.categories
+      .flatMap((c) => c.subcategories.flatMap((s) => s.types.map((t) => ({ name: t.typeName, size: t.size }))))
+      .sort((a, b) => b.size - a.size);
+    const scopeBytes = new Map<string, number>();
+    for (const v of m.values) {
+      const key = v.scope >= 0 ? m.scopes[v.scope].name : NO_SCOPE;
+      scopeBytes.set(key, (scopeBytes.get(key) ?? 0) + v.size);
+    }
+    for (const s of m.scopes) if (!scopeBytes.has(s.name)) scopeBytes.set(s.name, 0);
+    this.typesCache = {
       hierarchy,
       facets: {
         categories: hierarchy.categories.map((c) => c.name),
@@ -405,13 +463,25 @@ export class DashboardSession {
           .map(([name]) => name),
         pids: [...new Set(m.threads.map((t) => t.pid))],
       },
-      samplingInterval: m.samplingInterval,
-      heapSnapshot: m.values.some((v) => v.retainedSize !== undefined),
-      outside: { trackedExternal, valuesWithExternal, hasTimeline: m.timelines.some((t) => t.at.length > 0) },
-      findings: findings(m, stats),
-      problems: m.problems,
     };
-    return this.summaryCache;
+    return this.typesCache;
+  }
+
+  /** `limit` findings from `offset` (the leak checks run on the first call), and every note. */
+  findings(offset = 0, limit = 100): FindingsResponse {
+    const m = this.model;
+    this.leakFindings ??= buildFindings(m);
+    this.notesCache ??= notes(m, this.stats());
+    const all = this.leakFindings;
+    const bySeverity = { high: 0, medium: 0, low: 0 };
+    for (const f of all) bySeverity[f.severity]++;
+    return {
+      total: all.length,
+      bySeverity,
+      offset,
+      findings: all.slice(offset, offset + limit).map((f) => dashboardFinding(m, f)),
+      notes: this.notesCache,
+    };
   }
 
   /** The heap timelines, GC events and tracked memory in [from, to], downsampled to `width` buckets. */
@@ -440,8 +510,7 @@ export class DashboardSession {
       from,
       to,
     );
-    this.tracked ??= trackedSeries(m.values);
-    const tr = this.tracked;
+    const tr = this.trackedSteps();
     const idx = downsampleIndices(tr.at, [tr.bytes, tr.count], width, from, to);
     return {
       from,
@@ -574,6 +643,8 @@ export class DashboardSession {
     return {
       format: DASHBOARD_FORMAT,
       summary: this.summary(),
+      types: this.types(),
+      findings: this.findings(0, limits.findings ?? 1000),
       timeline: this.timeline(limits.timelineWidth, 0, m.durationNs, limits.gcs),
       values: valueTable(m, chosen),
       scopes: scopeTable(m, scopeIds),
@@ -857,29 +928,32 @@ function sitesOf(m: SessionModel): SitesResponse {
   };
 }
 
-/**
- * What deserves a look: the leak and safety findings with their evidence, then values that
- * outlived their scope without a settled GC to confirm it, rows not recorded, unknown
- * lifetimes and read problems.
- */
-function findings(m: SessionModel, stats: Stats): Finding[] {
-  const valueRef = (id: number) => {
-    const v = m.values[id];
-    return { id, name: v.name, typeName: v.typeName, size: v.size };
-  };
-  const out: Finding[] = buildFindings(m).map((f) => ({
+/** A finding of analysis/findings.ts as the dashboard shows it (its values named). */
+function dashboardFinding(m: SessionModel, f: CoreFinding): Finding {
+  return {
     kind: f.kind,
     severity: f.severity,
     title: f.title,
     detail: f.evidence[0] ?? '',
     count: f.count,
     bytes: f.bytes,
-    values: f.values.map(valueRef),
+    values: f.values.map((id) => {
+      const v = m.values[id];
+      return { id, name: v.name, typeName: v.typeName, size: v.size };
+    }),
     evidence: f.evidence,
     remediation: f.remediation,
     thread: f.thread,
     ...(f.retainerPath ? { retainerPath: f.retainerPath } : {}),
-  }));
+  };
+}
+
+/**
+ * What limits the figures, after the findings with evidence: values that outlived their scope
+ * without a settled GC to confirm it, rows not recorded, unknown lifetimes and read problems.
+ */
+function notes(m: SessionModel, stats: Stats): Finding[] {
+  const out: Finding[] = [];
   const facts = new GcFacts(m);
   const outlived = m.values.filter((v) => {
     // A value moved out of its scope belongs to its new owner's scope.

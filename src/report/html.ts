@@ -10,7 +10,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SessionModel } from '../analysis/model.js';
-import { DashboardSession, DEFAULT_EMBED_LIMITS, type EmbedLimits, type StaticPayload } from './dashboard-data.js';
+import {
+  DashboardSession,
+  DEFAULT_EMBED_LIMITS,
+  type EmbedLimits,
+  type SessionEntry,
+  type StaticPayload,
+} from './dashboard-data.js';
 import { writeFileAtomic } from './write.js';
 
 const HEAD_MARK = '<!--memscope:head-->';
@@ -105,9 +111,15 @@ export function renderStaticHtml(payload: StaticPayload, template = loadDashboar
   return splice(template.html, csp, data);
 }
 
-/** The page `memscope serve` sends: no data (the app asks the API); its CSP goes in a header. */
-export function serverHtml(template = loadDashboardTemplate()): string {
-  return splice(template.html, '', '');
+/**
+ * The page `memscope serve` sends: no session data (the app asks the API), the list of
+ * sessions when given (the app's first request can then be the summary); its CSP goes in a header.
+ */
+export function serverHtml(template = loadDashboardTemplate(), sessions?: SessionEntry[]): string {
+  const list = sessions
+    ? `<script id="memscope-sessions" type="application/json">${scriptSafeJson(sessions)}</script>`
+    : '';
+  return splice(template.html, '', list);
 }
 
 export interface StaticHtmlResult {

@@ -6,7 +6,9 @@
  *
  *   GET /                                        the dashboard
  *   GET /api/sessions                            sessions in the folder
- *   GET /api/sessions/:session/summary           metrics, counters, types, findings
+ *   GET /api/sessions/:session/summary           what the first view needs: counters, the eight metrics, threads
+ *   GET /api/sessions/:session/types             bytes by category → subcategory → type, the filters' choices
+ *   GET /api/sessions/:session/findings          ?offset&limit  leak and safety findings, most severe first; notes
  *   GET /api/sessions/:session/timeline          ?width&from&to  heap timelines, GCs, tracked memory
  *   GET /api/sessions/:session/values            ?name&type&category&thread&pid&scope&state
  *                                                 &minSize&maxSize&minExternal&minLifetime&maxLifetime
@@ -16,9 +18,9 @@
  *   GET /api/sessions/:session/lifecycles        ?from&to&limit  the largest values alive in a range
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { VALUE_SORTS, VALUE_STATES, type ValueQuery } from '../report/dashboard-data.js';
+import { type SessionEntry, VALUE_SORTS, VALUE_STATES, type ValueQuery } from '../report/dashboard-data.js';
 import { contentSecurityPolicy, type DashboardTemplate, loadDashboardTemplate, serverHtml } from '../report/html.js';
-import { findSessions, type LoadModel, SessionCache } from './sessions.js';
+import { findSessions, type LoadModel, RequestGauge, SessionCache, type SessionFolder } from './sessions.js';
 
 export interface ServerOptions {
   /** The served folder: a session folder, or a folder of session folders (MemoryAnalysis/). */
@@ -82,14 +84,21 @@ function checkRange(lo: number | undefined, hi: number | undefined, what: string
 
 export function createServer(options: ServerOptions): FastifyInstance {
   const template = options.template ?? loadDashboardTemplate();
-  const page = serverHtml(template);
   const csp = contentSecurityPolicy(template, "'self'");
-  const cache = new SessionCache(options.load, options.cacheSize ?? 4);
+  const gauge = new RequestGauge();
+  const cache = new SessionCache(options.load, options.cacheSize ?? 4, gauge);
   const app = Fastify({
     logger: options.logger ?? false,
     // Unknown query parameters are errors, not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
     routerOptions: { maxParamLength: 500 },
+  });
+
+  // A loaded session's background work (sort orders, findings...) waits while requests are answered.
+  app.addHook('onRequest', async (_req, reply) => {
+    gauge.start();
+    // 'close' comes whether the response was sent or the client went away.
+    reply.raw.once('close', () => gauge.end());
   });
 
   app.addHook('onSend', async (_req, reply) => {
@@ -113,20 +122,30 @@ export function createServer(options: ServerOptions): FastifyInstance {
       .send({ statusCode: 404, error: 'Not Found', message: `no such page: ${req.method} ${req.url.slice(0, 200)}` });
   });
 
+  const entries = (list: SessionFolder[]): SessionEntry[] =>
+    list.map(({ name, files, bytes, modifiedMs }) => ({ name, files, bytes, modifiedMs }));
+
+  /** Starts reading the most recent session in the background (a failure shows when it is asked for). */
+  const loadNewest = (list: SessionFolder[]) => {
+    if (list[0]) cache.get(list[0]).catch(() => undefined);
+  };
+
   const sendPage = async (_req: FastifyRequest, reply: FastifyReply) => {
-    reply.header('content-security-policy', csp).type('text/html; charset=utf-8').send(page);
+    // The page holds the session list, so its first request can be the session's summary.
+    const list = await findSessions(options.root).catch(() => []);
+    reply
+      .header('content-security-policy', csp)
+      .type('text/html; charset=utf-8')
+      .send(serverHtml(template, entries(list)));
+    // The page asks for the newest session next (unless its address names another): its
+    // scripts take a while to start, so the read starts as soon as the page is sent (not
+    // before: the read holds the event loop, and the rest of the page would wait for it).
+    reply.raw.once('finish', () => loadNewest(list));
   };
   app.get('/', sendPage);
   app.get('/index.html', sendPage);
 
-  app.get('/api/sessions', { schema: { querystring: noQuery } }, async () =>
-    (await findSessions(options.root)).map(({ name, files, bytes, modifiedMs }) => ({
-      name,
-      files,
-      bytes,
-      modifiedMs,
-    })),
-  );
+  app.get('/api/sessions', { schema: { querystring: noQuery } }, async () => entries(await findSessions(options.root)));
 
   const session = async (req: FastifyRequest) => {
     const name = (req.params as { session: string }).session;
@@ -145,6 +164,31 @@ export function createServer(options: ServerOptions): FastifyInstance {
 
   app.get('/api/sessions/:session/summary', { schema: { params: sessionParams, querystring: noQuery } }, async (req) =>
     (await session(req)).summary(),
+  );
+
+  app.get('/api/sessions/:session/types', { schema: { params: sessionParams, querystring: noQuery } }, async (req) =>
+    (await session(req)).types(),
+  );
+
+  app.get(
+    '/api/sessions/:session/findings',
+    {
+      schema: {
+        params: sessionParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            offset: { type: 'integer', minimum: 0, maximum: 1e9 },
+            limit: { type: 'integer', minimum: 0, maximum: 1000 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query as { offset?: number; limit?: number };
+      return (await session(req)).findings(q.offset ?? 0, q.limit ?? 100);
+    },
   );
 
   app.get(
@@ -222,13 +266,12 @@ export function createServer(options: ServerOptions): FastifyInstance {
     },
   );
 
-  if (options.preload) {
+  if (options.preload)
     app.addHook('onReady', async () => {
-      // In the background: a failure shows when the session is asked for.
-      void findSessions(options.root)
-        .then((list) => (list[0] ? cache.get(list[0]) : undefined))
+      findSessions(options.root)
+        .then(loadNewest)
         .catch(() => undefined);
     });
-  }
+  app.addHook('onClose', async () => cache.close());
   return app;
 }

@@ -80,9 +80,56 @@ export async function findSessions(root: string): Promise<SessionFolder[]> {
   return found.sort((a, b) => b.modifiedMs - a.modifiedMs || (a.name < b.name ? -1 : 1));
 }
 
-/** Runs each step in its own turn of the event loop, so requests are served in between. */
-function runWhenIdle(steps: (() => void)[]): void {
+/** Requests being answered: background work waits until there are none. */
+export class RequestGauge {
+  private inFlight = 0;
+  private waiting: (() => void)[] = [];
+  /** When the last request ended (performance.now()). */
+  lastEnd = Number.NEGATIVE_INFINITY;
+
+  get idle(): boolean {
+    return this.inFlight === 0;
+  }
+
+  start(): void {
+    this.inFlight++;
+  }
+
+  end(): void {
+    this.lastEnd = performance.now();
+    if (--this.inFlight > 0) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const fn of waiting) fn();
+  }
+
+  /** Runs `fn` once no request is being answered. */
+  whenIdle(fn: () => void): void {
+    if (this.idle) fn();
+    else this.waiting.push(fn);
+  }
+}
+
+/**
+ * Quiet time before a background step: a page sends its next request a few milliseconds after
+ * the previous answer (the first view's summary after the session list, its timeline after
+ * the summary), and a step under way would hold it up.
+ */
+const QUIET_MS = 100;
+/** A pause after each step: time for the event loop to read requests that arrived during it. */
+const PAUSE_MS = 20;
+
+/**
+ * Runs the steps one at a time while no request is being answered and none was for QUIET_MS,
+ * so a request seldom waits for a step, and one already in flight never does. Returns a
+ * function that drops the steps not run yet.
+ */
+export function runWhenIdle(steps: (() => void)[], gauge: RequestGauge): () => void {
+  steps = [...steps];
   const next = () => {
+    if (!gauge.idle) return gauge.whenIdle(next);
+    const wait = gauge.lastEnd + QUIET_MS - performance.now();
+    if (wait > 0) return void setTimeout(next, wait);
     const step = steps.shift();
     if (!step) return;
     try {
@@ -90,22 +137,40 @@ function runWhenIdle(steps: (() => void)[]): void {
     } catch {
       // The request that needs it will compute it again and report the error.
     }
-    setImmediate(next);
+    setTimeout(next, PAUSE_MS);
   };
-  setImmediate(next);
+  setTimeout(next, PAUSE_MS);
+  return () => {
+    steps.length = 0;
+  };
 }
 
-/** Loaded sessions, the most recently used kept; an entry is stale once its files change. */
+interface Entry {
+  fingerprint: string;
+  session: Promise<DashboardSession>;
+  /** Stops the background work (set once loaded). */
+  stop?: () => void;
+  dropped?: boolean;
+}
+
+/**
+ * Loaded sessions, the most recently used kept; an entry is stale once its files change. A
+ * session dropped from the cache (stale, evicted, or the server closed) stops its background work.
+ */
 export class SessionCache {
-  private readonly entries = new Map<string, { fingerprint: string; session: Promise<DashboardSession> }>();
+  private readonly entries = new Map<string, Entry>();
+  private closed = false;
   loads = 0;
 
   constructor(
     private readonly load: LoadModel,
     private readonly capacity = 4,
+    private readonly gauge = new RequestGauge(),
   ) {}
 
   get(folder: SessionFolder): Promise<DashboardSession> {
+    // A request still under way when the server closes must not start a read.
+    if (this.closed) return Promise.reject(new Error('the server is closing'));
     const held = this.entries.get(folder.dir);
     if (held && held.fingerprint === folder.fingerprint) {
       // Most recently used goes last.
@@ -114,24 +179,37 @@ export class SessionCache {
       return held.session;
     }
     this.loads++;
-    // The summary before answering; the rest between requests, so no later view waits for it.
+    // What the first view needs before answering; the rest between requests (types, findings,
+    // sort orders, sites), so the first view does not wait for it and later views seldom do.
     const session = this.load(folder.dir).then((model) => {
       const s = new DashboardSession(model);
       s.summary();
-      runWhenIdle(s.warmSteps());
+      if (!entry.dropped) entry.stop = runWhenIdle(s.warmSteps(), this.gauge);
       return s;
     });
+    const entry: Entry = { fingerprint: folder.fingerprint, session };
     // A failed load is not kept: the next request tries again.
     session.catch(() => {
-      if (this.entries.get(folder.dir)?.session === session) this.entries.delete(folder.dir);
+      if (this.entries.get(folder.dir) === entry) this.entries.delete(folder.dir);
     });
-    this.entries.delete(folder.dir);
-    this.entries.set(folder.dir, { fingerprint: folder.fingerprint, session });
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+    this.drop(folder.dir);
+    this.entries.set(folder.dir, entry);
+    while (this.entries.size > this.capacity) this.drop(this.entries.keys().next().value as string);
     return session;
+  }
+
+  /** Stops every session's background work (the server is closing). */
+  close(): void {
+    this.closed = true;
+    for (const dir of [...this.entries.keys()]) this.drop(dir);
+  }
+
+  private drop(dir: string): void {
+    const entry = this.entries.get(dir);
+    if (!entry) return;
+    this.entries.delete(dir);
+    entry.dropped = true;
+    entry.stop?.();
   }
 
   get size(): number {

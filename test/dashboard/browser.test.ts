@@ -46,6 +46,7 @@ before(async () => {
     relations: 100_000,
     timelineWidth: 500,
     gcs: 100,
+    findings: 150,
   });
   mkdirSync(join(dir, 'sessions', 'fixture'), { recursive: true });
   writeFileSync(join(dir, 'sessions', 'fixture', 'session.json'), '{}');
@@ -147,6 +148,17 @@ test('server: every view renders without a console error', async () => {
   await everyView(online, serverUrl);
 });
 
+test('server: the page opens on the summary it needs, with the session list it was sent', async () => {
+  const { page, problems } = await open(online);
+  const asked: string[] = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await show(page, serverUrl, 'overview');
+  assert.ok(!asked.includes('/api/sessions'), asked.join(' '));
+  assert.ok(asked.includes('/api/sessions/fixture/summary'));
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
 for (const mode of ['static', 'server'] as const) {
   test(`${mode}: filtering values by type and name shows exactly the right rows`, async () => {
     const { page, problems } = await open(mode === 'static' ? offline : online);
@@ -225,10 +237,8 @@ test('values named like HTML show as text and run nothing', async () => {
     await show(page, base, 'lifecycles');
     await show(page, base, 'findings');
     assert.equal(await page.locator('img, script:not([type="application/json"]):not([type="module"])').count(), 0);
-    assert.equal(
-      await page.evaluate(() => document.querySelectorAll('script').length),
-      base.startsWith('file:') ? 2 : 1,
-    );
+    // The app, and its data (static page) or the session list (server).
+    assert.equal(await page.evaluate(() => document.querySelectorAll('script').length), 2);
     await page.close();
     assert.deepEqual(problems, [], base);
   }
@@ -249,6 +259,28 @@ test('a static page too large to embed every value says what it left out', async
   const missing = [...Array(3000).keys()].find((id) => !data.includes(id));
   await show(page, pathToFileURL(truncatedFile).href, `value/${missing}`);
   assert.match((await page.locator('main').textContent()) ?? '', /not embedded in this page/);
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+test('findings come a page at a time; a static page says which ones it left out', async () => {
+  const { page, problems } = await open(offline);
+  await show(page, pathToFileURL(truncatedFile).href, 'findings');
+  const panels = () => page.locator('main .finding:not(.info):not(.warning)').count();
+  assert.equal(await panels(), 100);
+  await page.click('main .more button');
+  await page.waitForFunction(() => document.querySelectorAll('main .finding:not(.info):not(.warning)').length === 150);
+  assert.match((await page.locator('main .more button').textContent()) ?? '', /150 of 1\d\d shown/);
+  await page.click('main .more button');
+  await page.waitForFunction(() =>
+    /not embedded in this page/.test(document.querySelector('main .more')?.textContent ?? ''),
+  );
+  assert.equal(await panels(), 150);
+  // The overview links to them once the leak checks are done.
+  await show(page, pathToFileURL(truncatedFile).href, 'overview');
+  await page.waitForFunction(() =>
+    /\d+ finding\(s\) to look at/.test(document.querySelector('main .findings-line')?.textContent ?? ''),
+  );
   await page.close();
   assert.deepEqual(problems, []);
 });

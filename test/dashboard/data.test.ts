@@ -7,8 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { downsampleIndices, trackedSeries } from '../../src/analysis/downsample.js';
+import { computeStats } from '../../src/analysis/stats.js';
 import { writeReports } from '../../src/report/all.js';
-import { chooseValues, DashboardSession, type StaticPayload } from '../../src/report/dashboard-data.js';
+import {
+  chooseValues,
+  DashboardSession,
+  DEFAULT_EMBED_LIMITS,
+  type StaticPayload,
+} from '../../src/report/dashboard-data.js';
 import { loadDashboardTemplate, renderStaticHtml, scriptSafeJson, writeDashboardHtml } from '../../src/report/html.js';
 import { fixtureModel, SCRIPT_NAME, XSS_NAME } from './fixture.js';
 
@@ -69,7 +75,7 @@ test('a large session embeds the largest and the longest-lived values and says w
   for (const v of bySize.slice(0, 200)) assert.ok(kept.has(v.id), `largest ${v.id} kept`);
   // Aggregates still cover every value.
   assert.equal(payload.summary.counts.values, model.values.length);
-  assert.equal(payload.summary.hierarchy.count, model.values.length);
+  assert.equal(payload.types.hierarchy.count, model.values.length);
   assert.ok(payload.timeline.gcs.at.length <= 100);
   // Relations only among embedded values; scopes of every embedded value are there.
   for (const from of payload.relations.from) assert.ok(from < 0 || kept.has(from));
@@ -168,14 +174,45 @@ test('heap snapshot figures show when present', () => {
 
 test("findings: a value alive after its scope ended, checked against its own thread's GCs", () => {
   const s = new DashboardSession(fixtureModel());
+  const { findings, notes } = s.findings(0, 1000);
   // Settled GCs ran after the cache's last owner scope ended: a leak suspect with its evidence.
-  const f = s.summary().findings.find((x) => x.kind === 'leak-suspect' && x.values.some((v) => v.name === 'cache'));
+  const f = findings.find((x) => x.kind === 'leak-suspect' && x.values.some((v) => v.name === 'cache'));
   assert.ok(f);
   assert.ok(f.evidence?.some((line) => /settled full GC/.test(line)));
   assert.ok(f.remediation);
-  const names = s.summary().findings.flatMap((x) => x.values.map((v) => v.name));
+  const names = findings.flatMap((x) => x.values.map((v) => v.name));
   assert.ok(!names.includes('rows'), 'a collected value is no suspect');
-  assert.ok(s.summary().findings.some((x) => x.kind === 'unknown-lifetime'));
+  assert.ok(notes.some((x) => x.kind === 'unknown-lifetime'));
+});
+
+test('findings are paged, most severe first, and the static page embeds the first ones', () => {
+  const s = new DashboardSession(fixtureModel());
+  const all = s.findings(0, 1000);
+  assert.ok(all.total >= 2, 'the fixture has several findings');
+  assert.equal(all.findings.length, all.total);
+  assert.equal(all.bySeverity.high + all.bySeverity.medium + all.bySeverity.low, all.total);
+  const rank = { high: 0, medium: 1, low: 2, warning: 3, info: 3 };
+  for (let i = 1; i < all.findings.length; i++)
+    assert.ok(rank[all.findings[i - 1].severity] <= rank[all.findings[i].severity]);
+  const page = s.findings(1, 1);
+  assert.equal(page.offset, 1);
+  assert.deepEqual(page.findings, all.findings.slice(1, 2));
+  assert.deepEqual(page.notes, all.notes);
+  assert.equal(s.findings(all.total, 10).findings.length, 0);
+  const payload = s.staticPayload({ ...DEFAULT_EMBED_LIMITS, findings: 1 });
+  assert.equal(payload.findings.total, all.total);
+  assert.deepEqual(payload.findings.findings, all.findings.slice(0, 1));
+});
+
+test('the summary counters equal computeStats, peaks included, with many values tracked and ended at one instant', () => {
+  for (const model of [fixtureModel(), fixtureModel({ values: 2000 })]) {
+    // Coarse instants: tracks and ends tie, some values end the instant they are tracked.
+    for (const v of model.values) {
+      v.trackedAt = Math.round(v.trackedAt / 2e8) * 2e8;
+      if (v.endedAt !== null) v.endedAt = Math.max(v.trackedAt, Math.round(v.endedAt / 2e8) * 2e8);
+    }
+    assert.deepEqual(new DashboardSession(model).summary().stats, computeStats(model));
+  }
 });
 
 test('the timeline answers a range at a width, for every thread', () => {

@@ -89,6 +89,11 @@ test('the dashboard page, without data, under a CSP that allows fetching only fr
   assert.match(csp, /script-src 'sha256-/);
   assert.equal(r.headers['x-content-type-options'], 'nosniff');
   assert.ok(!r.body.includes('id="memscope-data"'), 'no embedded data');
+  // The session list, so the page's first request can be a session's summary.
+  const list = JSON.parse(
+    /<script id="memscope-sessions" type="application\/json">(.*?)<\/script>/.exec(r.body)?.[1] ?? '[]',
+  );
+  assert.deepEqual(list.map((s: { name: string }) => s.name).sort(), ['broken', 'fixture', 'other']);
   assert.ok(!r.body.includes('<!--memscope:'));
 });
 
@@ -105,6 +110,31 @@ test('summary', async () => {
   assert.match(r.json.name, /^fixture#/);
   assert.equal(r.json.counts.values, fixtureModel({ values: 300 }).values.length);
   assert.equal(r.json.metrics.activeMemory, r.json.stats.activeMemory);
+});
+
+test('summary holds what the first view needs; types and findings have their own endpoints', async () => {
+  const model = fixtureModel({ values: 300 });
+  const summary = await get('/api/sessions/fixture/summary');
+  assert.equal(summary.json.hierarchy, undefined);
+  assert.equal(summary.json.findings, undefined);
+  const types = await get('/api/sessions/fixture/types');
+  assert.equal(types.status, 200);
+  assert.equal(types.json.hierarchy.count, model.values.length);
+  assert.ok(types.json.facets.types.includes('Map<string, User>'));
+  const all = await get('/api/sessions/fixture/findings?limit=1000');
+  assert.equal(all.status, 200);
+  assert.ok(all.json.total > 2);
+  assert.equal(all.json.findings.length, all.json.total);
+  assert.ok(all.json.notes.some((n: { kind: string }) => n.kind === 'unknown-lifetime'));
+  const page = await get('/api/sessions/fixture/findings?offset=2&limit=1');
+  assert.deepEqual(page.json.findings, all.json.findings.slice(2, 3));
+  assert.equal(page.json.total, all.json.total);
+  const count = await get('/api/sessions/fixture/findings?limit=0');
+  assert.deepEqual(count.json.findings, []);
+  assert.deepEqual(count.json.bySeverity, all.json.bySeverity);
+  await bad('/api/sessions/fixture/findings?limit=1001', /limit must be <= 1000/);
+  await bad('/api/sessions/fixture/findings?offset=-1', /offset must be >= 0/);
+  await bad('/api/sessions/fixture/types?x=1', /additional properties|must NOT have/);
 });
 
 test('timeline: downsampled to the width, within the range; bad parameters are 400', async () => {

@@ -3,10 +3,10 @@
  * and what to do; then notes on what limits the figures (values not confirmed as leaks, rows
  * not recorded, read problems).
  */
-import { h } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { bytes, count } from '../format.js';
 import { href } from '../router.js';
-import type { Finding } from '../source.js';
+import type { Finding, FindingsResponse } from '../source.js';
 import { empty, pageTitle, type ViewContext } from '../view.js';
 
 const SEVERITY_LABEL: Record<Finding['severity'], string> = {
@@ -79,15 +79,30 @@ function findingPanel(x: Finding): HTMLElement {
   );
 }
 
+/** Findings asked for at a time: a session can have tens of thousands (one per value name and scope). */
+const PAGE = 100;
+
+/** Sets each retainer step's indent (a CSS variable: the CSP forbids inline styles in markup). */
+function indentRetainers(root: HTMLElement): void {
+  for (const [i, li] of [...root.querySelectorAll<HTMLElement>('.retainers li')].entries()) {
+    li.style.setProperty('--depth', li.dataset.depth ?? String(i));
+  }
+}
+
 export async function findingsView(ctx: ViewContext): Promise<void> {
-  const f = ctx.summary.findings;
+  const first = await ctx.source.findings(0, PAGE);
+  if (ctx.signal.aborted) return;
+  const { total, bySeverity } = first;
+  const severities = (['high', 'medium', 'low'] as const)
+    .filter((k) => bySeverity[k] > 0)
+    .map((k) => `${count(bySeverity[k])} ${k}`);
   ctx.main.append(
     pageTitle(
       'Findings',
       'Leak suspects and safety problems, each with the evidence observed, then what limits the figures. Nothing is listed without evidence.',
     ),
   );
-  if (f.length === 0) {
+  if (total + first.notes.length === 0) {
     ctx.main.append(
       h(
         'section',
@@ -99,8 +114,57 @@ export async function findingsView(ctx: ViewContext): Promise<void> {
     );
     return;
   }
-  for (const x of f) ctx.main.append(findingPanel(x));
-  for (const [i, li] of [...ctx.main.querySelectorAll<HTMLElement>('.retainers li')].entries()) {
-    li.style.setProperty('--depth', li.dataset.depth ?? String(i));
+  if (total > PAGE) ctx.main.append(h('p', { class: 'note' }, `${count(total)} findings: ${severities.join(', ')}.`));
+  for (const x of first.findings) ctx.main.append(findingPanel(x));
+  let shown = first.findings.length;
+  if (shown < total) {
+    const more: HTMLElement = h(
+      'p',
+      { class: 'more' },
+      h('button', {
+        type: 'button',
+        on: {
+          click: async (e) => {
+            const button = e.currentTarget as HTMLButtonElement;
+            // One page at a time: a second click while one is on its way would add it twice.
+            button.disabled = true;
+            let page: FindingsResponse;
+            try {
+              page = await ctx.source.findings(shown, PAGE);
+            } catch (error) {
+              if (!ctx.signal.aborted)
+                replace(
+                  more,
+                  `Could not load more findings: ${error instanceof Error ? error.message : String(error)}`,
+                );
+              return;
+            }
+            button.disabled = false;
+            if (ctx.signal.aborted) return;
+            if (page.findings.length === 0) {
+              // A static page embeds the first findings only.
+              replace(
+                more,
+                `The other ${count(total - shown)} finding(s) are not embedded in this page: memscope serve <session folder> shows them all.`,
+              );
+              return;
+            }
+            for (const x of page.findings) more.before(findingPanel(x));
+            shown += page.findings.length;
+            indentRetainers(ctx.main);
+            if (shown >= total) more.remove();
+            else updateLabel();
+          },
+        },
+      }),
+    );
+    const updateLabel = () => {
+      const button = more.querySelector('button') as HTMLButtonElement;
+      button.textContent = `Show ${count(Math.min(PAGE, total - shown))} more (${count(shown)} of ${count(total)} shown)`;
+    };
+    updateLabel();
+    ctx.main.append(more);
   }
+  for (const x of first.notes) ctx.main.append(findingPanel(x));
+  indentRetainers(ctx.main);
 }

@@ -10,7 +10,9 @@ import { heapTimeline } from './timeline-chart.js';
 
 export async function outsideView(ctx: ViewContext): Promise<void> {
   const s = ctx.summary;
-  const cat = (name: string) => s.hierarchy.categories.find((c) => c.name === name);
+  const { hierarchy } = await ctx.source.types();
+  if (ctx.signal.aborted) return;
+  const cat = (name: string) => hierarchy.categories.find((c) => c.name === name);
   const binary = cat('Binary');
   const shared = cat('Shared');
   const card = (label: string, figure: string, hint: string) =>

@@ -2,8 +2,17 @@
 import { h } from '../dom.js';
 import { bytes, count, dateTime, duration, percent } from '../format.js';
 import { href } from '../router.js';
+import type { Source } from '../source.js';
 import { empty, pageTitle, section, type ViewContext } from '../view.js';
 import { heapTimeline } from './timeline-chart.js';
+
+/** Buckets of the overview's timeline: about one per pixel of a wide chart. */
+const TIMELINE_WIDTH = 1200;
+
+/** Asks for the overview's timeline at once, so it comes in with the summary instead of after it. */
+export function prefetchOverview(source: Source): void {
+  source.timeline(TIMELINE_WIDTH).catch(() => undefined);
+}
 
 function card(label: string, figure: string, hint: string): HTMLElement {
   return h(
@@ -50,7 +59,7 @@ export async function overviewView(ctx: ViewContext): Promise<void> {
     attrs: { role: 'img', 'aria-label': 'Heap timeline, GC pauses and tracked memory over time' },
   });
   const timelineIdx = s.threads.length > 0 ? 0 : -1;
-  const t = await ctx.source.timeline(chartEl.clientWidth || 1200);
+  const t = await ctx.source.timeline(TIMELINE_WIDTH);
   if (ctx.signal.aborted) return;
   const heapAt = t.threads.findIndex((x) => x.thread === timelineIdx);
   const mainLabel = s.threads[timelineIdx]?.label ?? 'main';
@@ -84,6 +93,22 @@ export async function overviewView(ctx: ViewContext): Promise<void> {
     series: ['heapUsed', 'heapTotal', 'external', 'rss'],
   });
 
+  // The leak checks run on the server after the first view: the link comes when they are done.
+  const findingsLine = h('p', { class: 'findings-line' });
+  ctx.source
+    .findings(0, 0)
+    .then((f) => {
+      const n = f.total + f.notes.length;
+      if (ctx.signal.aborted || n === 0) return;
+      const severities = (['high', 'medium', 'low'] as const)
+        .filter((k) => f.bySeverity[k] > 0)
+        .map((k) => `${count(f.bySeverity[k])} ${k}`);
+      findingsLine.append(
+        h('a', { href: href('findings') }, `${count(n)} finding(s) to look at`),
+        severities.length > 0 ? ` (${severities.join(', ')})` : '',
+      );
+    })
+    .catch(() => undefined);
   const pill = (label: string, value: string) => h('span', null, `${label} `, h('b', null, value));
   ctx.main.append(
     section(
@@ -109,9 +134,7 @@ export async function overviewView(ctx: ViewContext): Promise<void> {
         { class: 'note' },
         'Sizes of tracked values are estimated when they are tracked; heap figures are measured by V8.',
       ),
-      s.findings.length > 0
-        ? h('p', null, h('a', { href: href('findings') }, `${s.findings.length} finding(s) to look at`))
-        : null,
+      findingsLine,
       s.meta.argv.length > 0 ? h('p', { class: 'note' }, 'Command: ', h('code', null, s.meta.argv.join(' '))) : null,
     ),
   );

@@ -39,8 +39,6 @@ const NAMES = {
 };
 
 export function heapTimeline(ctx: ViewContext, el: HTMLElement, first: TimelineResponse, options: Options): Chart {
-  const { chart, dispose } = createChart(el);
-  ctx.onCleanup(dispose);
   const duration0 = ctx.summary.durationNs;
   const hasHeap = options.timeline >= 0;
   const grids: { top: number; height: number }[] = [];
@@ -58,7 +56,10 @@ export function heapTimeline(ctx: ViewContext, el: HTMLElement, first: TimelineR
     grids.push({ top: y, height: 100 });
     y += 130;
   }
+  // The height before the chart measures its element: a change afterwards draws it twice.
   el.style.height = `${y + 40}px`;
+  const { chart, dispose } = createChart(el);
+  ctx.onCleanup(dispose);
   const xAxes = grids.map((_, i) => ({
     type: 'value',
     gridIndex: i,

@@ -8,7 +8,8 @@ import { empty, pageTitle, section, type ViewContext } from '../view.js';
 const MAX_ROWS = 500;
 
 export async function typesView(ctx: ViewContext): Promise<void> {
-  const hier = ctx.summary.hierarchy;
+  const { hierarchy: hier } = await ctx.source.types();
+  if (ctx.signal.aborted) return;
   ctx.main.append(
     pageTitle(
       'Types',

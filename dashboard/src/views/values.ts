@@ -83,6 +83,8 @@ const COLUMNS: Column[] = [
 
 export async function valuesView(ctx: ViewContext): Promise<void> {
   const s = ctx.summary;
+  const { facets } = await ctx.source.types();
+  if (ctx.signal.aborted) return;
   const params = ctx.route.params;
   const state: Record<Field | 'sort' | 'dir', string> = {
     name: params.get('name') ?? '',
@@ -136,17 +138,17 @@ export async function valuesView(ctx: ViewContext): Promise<void> {
     select(
       'type',
       'Type',
-      s.facets.types.map((t) => [t, t]),
+      facets.types.map((t) => [t, t]),
     ),
     select(
       'category',
       'Category',
-      s.facets.categories.map((c) => [c, c]),
+      facets.categories.map((c) => [c, c]),
     ),
     select(
       'scope',
       'Scope',
-      s.facets.scopes.map((c) => [c, c]),
+      facets.scopes.map((c) => [c, c]),
     ),
     select(
       'thread',
@@ -156,7 +158,7 @@ export async function valuesView(ctx: ViewContext): Promise<void> {
     select(
       'pid',
       'Process',
-      s.facets.pids.map((p) => [String(p), `pid ${p}`]),
+      facets.pids.map((p) => [String(p), `pid ${p}`]),
     ),
     select('state', 'State', [
       ['alive', 'alive'],
