@@ -15,7 +15,6 @@
  *   MEMSCOPE_PYROSCOPE_URL start periodic exports and pushes in the main thread;
  *   MEMSCOPE_PRESET=production records nothing to disk unless MEMSCOPE_RECORD=1.
  */
-import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -226,6 +225,8 @@ function session(name: string, startedAtMs: number, options: RecordOptions) {
 /** The reports are made by `memscope report` in a separate process: the program's own memory stays untouched. */
 function writeReports(dir: string, mode: string): void {
   const cli = join(packageRootOf(selfFile()) ?? resolve(dirname(selfFile()), '..', '..'), 'dist', 'esm', 'cli.js');
+  // Loaded here, by the first process only: a worker's preload need not load child_process (and net, streams...).
+  const { spawnSync } = createRequire(selfFile())('node:child_process') as typeof import('node:child_process');
   const r = spawnSync(process.execPath, [cli, 'report', dir, '--mode', mode, '--quiet'], {
     env: { ...process.env, NODE_OPTIONS: withoutRegister(process.env.NODE_OPTIONS), [ENV.record]: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -10,6 +10,7 @@
  * failed write disables the recording and warns once.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { CHUNK_MASK } from '../tracker/table.js';
 import { ENDED, RelationKind, type Tracker } from '../tracker/tracker.js';
 import { dictionaryMessage, END_OF_STREAM, recordBatchMessage, schemaMessage } from './arrow-writer.js';
 import {
@@ -200,21 +201,22 @@ export class Recorder {
     const v = t.values;
     for (; this.valuesDone < v.length; this.valuesDone++) {
       const r = this.valuesDone;
-      const name = this.nameOf(t, v.get('name', r));
-      const type = this.typeOf(t, v.get('type', r));
-      const at = v.get('trackedAt', r);
+      const col = v.chunkOf(r);
+      const i = r & CHUNK_MASK;
+      const at = col.trackedAt[i];
+      const size = col.size[i];
       this.add(
         K.track,
         at,
         r,
         -1,
-        v.get('scope', r),
+        col.scope[i],
         0,
-        name,
-        type,
-        v.get('kind', r),
-        v.get('flags', r) & ~ENDED,
-        v.get('size', r),
+        this.nameOf(t, col.name[i]),
+        this.typeOf(t, col.type[i]),
+        col.kind[i],
+        col.flags[i] & ~ENDED,
+        size,
       );
       const external = t.external.get(r);
       if (external) this.add(K.external, at, r, -1, -1, 0, 0, 0, 0, 0, external);

@@ -90,6 +90,9 @@ import {
 } from './layout.js';
 
 const CHECK_EVERY = 512;
+/** Queue slots kept between walks (cleared, not released): a walk this short reallocates nothing. */
+const QUEUE_KEPT = 64;
+const ArrayBufferPrototype = ArrayBuffer.prototype;
 /**
  * When the node budget runs out with objects still queued, the queue is thinned (see thin())
  * and the walk goes on with this share of the budget more, at most THINNING_ROUNDS times.
@@ -208,12 +211,13 @@ export function measure(
   } finally {
     root = undefined;
     first = NONE;
-    // Setting an array's length is a runtime call: skipped when there is nothing to drop.
-    if (queued > 0) {
+    // Setting an array's length is a runtime call (and the next walk grows the array again):
+    // a short queue is only cleared, so that it holds no object of the walk.
+    if (queued > QUEUE_KEPT) {
       queue.length = 0;
       weights.length = 0;
-      queued = 0;
-    }
+    } else for (let i = 0; i < queued; i++) queue[i] = undefined as unknown as object;
+    queued = 0;
     if (setSize(seen) > 0) setClear(seen);
   }
   result.size = round(bytes);
@@ -533,7 +537,14 @@ function visitBuiltIn(v: object, w: number, cls: number): void {
         addExternal(length, w);
         return;
       }
-      // Any other view keeps its whole ArrayBuffer alive.
+      // Any other view keeps its whole ArrayBuffer alive. A tracked view's own buffer (the
+      // common case) is counted here, as visit() would count it: nothing else was seen yet.
+      if (v === root && getPrototypeOf(buffer) === ArrayBufferPrototype && !isSharedArrayBuffer(buffer)) {
+        tick();
+        add(JS_ARRAY_BUFFER, w);
+        addExternal(total, w);
+        return;
+      }
       child(buffer, w);
       return;
     }

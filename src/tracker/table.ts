@@ -17,7 +17,7 @@ export type Column = Int8Array | Uint8Array | Int32Array | Uint32Array | Float64
 
 export const CHUNK_BITS = 12;
 export const CHUNK_ROWS = 1 << CHUNK_BITS;
-const MASK = CHUNK_ROWS - 1;
+export const CHUNK_MASK = CHUNK_ROWS - 1;
 /** Bytes of one directory slot (a pointer). */
 const SLOT_BYTES = 8;
 
@@ -44,7 +44,7 @@ export class ColumnTable<K extends string> {
   /** Appends a zeroed row and returns its number. */
   append(): number {
     const row = this.length;
-    if ((row & MASK) === 0) {
+    if ((row & CHUNK_MASK) === 0) {
       const chunk = {} as Record<K, Column>;
       for (const key of this.keys) chunk[key] = new this.schema[key](CHUNK_ROWS);
       this.dir.push(chunk);
@@ -55,11 +55,16 @@ export class ColumnTable<K extends string> {
   }
 
   get(key: K, row: number): number {
-    return (this.dir[row >>> CHUNK_BITS] as Record<K, Column>)[key][row & MASK];
+    return (this.dir[row >>> CHUNK_BITS] as Record<K, Column>)[key][row & CHUNK_MASK];
   }
 
   set(key: K, row: number, value: number): void {
-    (this.dir[row >>> CHUNK_BITS] as Record<K, Column>)[key][row & MASK] = value;
+    (this.dir[row >>> CHUNK_BITS] as Record<K, Column>)[key][row & CHUNK_MASK] = value;
+  }
+
+  /** The columns of the chunk holding `row` (index them with `row & CHUNK_MASK`): one lookup for a row's many fields. */
+  chunkOf(row: number): Record<K, Column> {
+    return this.dir[row >>> CHUNK_BITS] as Record<K, Column>;
   }
 
   /** Whether `row` exists and its chunk is held. */
@@ -97,7 +102,7 @@ export class ColumnTable<K extends string> {
     const c = row >>> CHUNK_BITS;
     let before = 0;
     for (let i = 0; i < c; i++) if (this.dir[i] !== undefined) before++;
-    return before * CHUNK_ROWS + (row & MASK);
+    return before * CHUNK_ROWS + (row & CHUNK_MASK);
   }
 
   /**
@@ -112,7 +117,7 @@ export class ColumnTable<K extends string> {
     return (row) => {
       if (row < 0 || row >= this.length) return -1;
       const b = base[row >>> CHUNK_BITS];
-      return b < 0 ? -1 : b + (row & MASK);
+      return b < 0 ? -1 : b + (row & CHUNK_MASK);
     };
   }
 

@@ -29,7 +29,7 @@ import {
 } from './describe.js';
 import { type ExportedTables, exportTables } from './export-tables.js';
 import { StringTable } from './strings.js';
-import { CHUNK_ROWS, ColumnTable } from './table.js';
+import { CHUNK_MASK, CHUNK_ROWS, ColumnTable } from './table.js';
 import { TypeTotals } from './type-totals.js';
 import { Watchlist } from './watch.js';
 
@@ -362,15 +362,18 @@ export class Tracker {
       // Shared memory is counted once, by the thread that tracked it first.
       if (origin && options?.size === undefined) size = Math.max(0, size - d.external);
     }
-    const row = this.values.append();
     const v = this.values;
-    v.set('name', row, this.strings.intern(name));
-    v.set('type', row, this.strings.intern(options?.type ?? d.typeName));
-    v.set('kind', row, d.kind);
-    v.set('size', row, size);
-    v.set('trackedAt', row, nowNs() - this.createdAt);
-    v.set('endedAt', row, Number.NaN);
-    v.set('scope', row, frame ? frame.id : -1);
+    const row = v.append();
+    // One chunk lookup for the row's fields (this runs for every tracked value).
+    const col = v.chunkOf(row);
+    const i = row & CHUNK_MASK;
+    col.name[i] = this.strings.intern(name);
+    col.type[i] = this.strings.intern(options?.type ?? d.typeName);
+    col.kind[i] = d.kind;
+    col.size[i] = size;
+    col.trackedAt[i] = nowNs() - this.createdAt;
+    col.endedAt[i] = Number.NaN;
+    col.scope[i] = frame ? frame.id : -1;
     let flags = d.partial && options?.size === undefined ? ValueFlag.Partial : 0;
     if (d.external > 0) this.external.set(row, d.external);
     let endObservable = true;
@@ -380,10 +383,7 @@ export class Tracker {
       this.liveObjectCount++;
       if (this.keepRefs) this.refs.set(row, new WeakRef(value as object));
       this.watch.consider(row, value as object, d.kind, d.typeName);
-      // A view that spans its whole buffer owns it: a transfer list naming the buffer moves the view's memory.
-      if (buffer && buffer !== value && !this.bufferRows.has(buffer) && spansWhole(value, buffer)) {
-        this.bufferRows.set(buffer, row);
-      }
+      if (buffer && buffer !== value) this.ownBuffer(value as object, buffer, row);
     } else {
       flags |= ValueFlag.Primitive;
       if (frame && frame.id >= 0 && !frame.exited) (frame.primitives ??= []).push(row);
@@ -393,14 +393,14 @@ export class Tracker {
       }
     }
     this.bounded?.trackedValue(row, endObservable);
-    this.typeTotals?.add(v.get('type', row), d.kind, size, 1);
+    this.typeTotals?.add(col.type[i], d.kind, size, 1);
     if (cloneOf !== undefined) {
       flags |= ValueFlag.Clone;
       c[C.clones]++;
       const source = typeof cloneOf === 'object' && cloneOf !== null ? this.ids.get(cloneOf) : undefined;
       this.relate(RelationKind.Clone, source ?? -1, row, name, frame);
     }
-    v.set('flags', row, flags);
+    col.flags[i] = flags;
     if (origin) this.relate(RelationKind.Share, row, origin.threadId, name, frame, origin.row);
     c[C.totalAllocations]++;
     c[C.totalAllocated] += size;
@@ -410,6 +410,11 @@ export class Tracker {
     if (memory > c[C.peakMemory]) c[C.peakMemory] = memory;
     this.listener?.added?.();
     return row;
+  }
+
+  /** A view that spans its whole buffer owns it: a transfer list naming the buffer moves the view's memory. */
+  private ownBuffer(view: object, buffer: ArrayBufferLike, row: number): void {
+    if (!this.bufferRows.has(buffer) && spansWhole(view, buffer)) this.bufferRows.set(buffer, row);
   }
 
   /** The row of the tracked value whose memory a buffer in a transfer list is: the buffer itself or a view spanning it. */
