@@ -239,16 +239,7 @@ function buildThread(
   const strings = names.concat(types);
   const typeBase = names.length;
   // The value and scope tables are indexed by id: sized first, then written in place.
-  let valueRows = 0;
-  let scopeRows = 0;
-  for (const b of batches) {
-    const kindMap = b.kindMap;
-    for (let i = 0; i < b.kind.length; i++) {
-      const k = kindMap[b.kind[i]];
-      if (k === K.track) valueRows = Math.max(valueRows, b.id[i] + 1);
-      else if (k === K['scope-enter']) scopeRows = Math.max(scopeRows, b.id[i] + 1);
-    }
-  }
+  const { valueRows, scopeRows } = tableSizes(batches);
   const v = {
     name: new Int32Array(valueRows),
     type: new Int32Array(valueRows),
@@ -305,203 +296,192 @@ function buildThread(
   let held: HeldSnapshot | undefined;
   const relKind: Record<number, number> = { [K.alias]: 1, [K.move]: 2, [K.clone]: 3, [K.transfer]: 4, [K.share]: 5 };
 
+  /**
+   * Every kind but the frequent ones, out of the hot loop below: its optimised code would
+   * otherwise be thrown away each time a kind shows up for the first time.
+   */
+  const event = (b: Columns, i: number, k: number) => {
+    const at = b.at[i];
+    const id = b.id[i];
+    const nb = b.nameBase;
+    const tb = b.typeBase;
+    switch (k) {
+      case K['scope-enter']:
+        entered[id] = 1;
+        sc.name[id] = nb + b.name[i];
+        sc.parent[id] = b.ref[i];
+        sc.enteredAt[id] = at;
+        sc.exitedAt[id] = Number.NaN;
+        sc.asyncId[id] = b.aux[i];
+        break;
+      case K.alias:
+      case K.move:
+      case K.clone:
+      case K.transfer:
+      case K.share:
+        rel.kind.push(relKind[k]);
+        rel.flags.push(b.flags[i]);
+        rel.at.push(at);
+        rel.from.push(id);
+        rel.to.push(b.ref[i]);
+        rel.name.push(nb + b.name[i]);
+        rel.scope.push(b.scope[i]);
+        rel.count.push(b.aux[i]);
+        break;
+      case K.space: {
+        const space = names[nb + b.name[i]];
+        let byAt = spaces.get(space);
+        if (!byAt) spaces.set(space, (byAt = new Map()));
+        let row = byAt.get(at);
+        if (!row) byAt.set(at, (row = {}));
+        row[types[tb + b.type[i]]] = b.size[i];
+        break;
+      }
+      case K.gc:
+        gc.at.push(at);
+        gc.kind.push(b.aux[i]);
+        gc.durationNs.push(b.size[i]);
+        break;
+      case K.profile:
+        liveKnown = names[nb + b.name[i]] === 'live';
+        profile = {
+          strings,
+          nodes: pn,
+          samples: ps,
+          interval: b.size[i],
+        };
+        break;
+      case K.frame:
+        pn.id.push(id);
+        pn.parent.push(b.ref[i]);
+        pn.functionName.push(nb + b.name[i]);
+        pn.url.push(typeBase + tb + b.type[i]);
+        pn.line.push(b.aux[i]);
+        pn.column.push(b.scope[i]);
+        break;
+      case K.sample:
+        sampleRow.set(b.aux[i], ps.node.length);
+        ps.node.push(id);
+        ps.size.push(b.size[i]);
+        ps.at.push(at);
+        ps.live.push(0);
+        break;
+      case K['sample-gone']:
+        gone.add(b.aux[i]);
+        break;
+      case K.stat:
+        stats[names[nb + b.name[i]]] = b.size[i];
+        break;
+      case K.dropped: {
+        const what = names[nb + b.name[i]] as keyof typeof dropped;
+        if (what in dropped) dropped[what] = b.size[i];
+        break;
+      }
+      case K.size:
+        leakRows++;
+        (leaks.sizes.row as number[]).push(id);
+        (leaks.sizes.at as number[]).push(at);
+        (leaks.sizes.size as number[]).push(b.size[i]);
+        break;
+      case K.detached:
+        leakRows++;
+        (leaks.detached.row as number[]).push(id);
+        (leaks.detached.at as number[]).push(at);
+        (leaks.detached.bytes as number[]).push(b.size[i]);
+        break;
+      case K['gc-heap']: {
+        leakRows++;
+        // Two rows per full GC (heap_used, external) share its ordinal.
+        const ordinal = b.aux[i];
+        let e = gcHeapAt.get(ordinal);
+        if (!e) gcHeapAt.set(ordinal, (e = { at, used: 0, external: 0 }));
+        if (names[nb + b.name[i]] === 'external') e.external = b.size[i];
+        else e.used = b.size[i];
+        break;
+      }
+      case K['forced-gc']:
+        leakRows++;
+        (leaks.forcedGcs.at as number[]).push(at);
+        (leaks.forcedGcs.durationNs as number[]).push(b.size[i]);
+        (leaks.forcedGcs.rounds as number[]).push(b.aux[i]);
+        break;
+      case K.timers:
+        leakRows++;
+        (leaks.timers.at as number[]).push(at);
+        (leaks.timers.count as number[]).push(b.size[i]);
+        break;
+      case K['listener-leak']:
+        leakRows++;
+        leaks.listenerLeaks.push({
+          at,
+          event: names[nb + b.name[i]] ?? '',
+          emitter: types[tb + b.type[i]] ?? '',
+          count: b.aux[i],
+          site: names[nb + b.ref[i]] ?? '',
+        });
+        break;
+      case K['unsafe-alloc']: {
+        leakRows++;
+        const site = names[nb + b.name[i]] ?? '';
+        let e = unsafe.get(site);
+        if (!e) unsafe.set(site, (e = { site, calls: 0, bytes: 0, largest: 0 }));
+        e.calls += b.aux[i];
+        e.bytes += b.size[i];
+        e.largest = Math.max(e.largest, b.ref[i]);
+        break;
+      }
+      case K['heap-snapshot']:
+        held = { file: names[nb + b.name[i]], holderId: id, rows: [] };
+        break;
+      case K.held:
+        if (held) held.rows[b.aux[i]] = id;
+        break;
+      default:
+        break; // Applied in the second pass, or a kind this version does not know: skipped.
+    }
+  };
   for (const b of batches) {
     const { kindMap, nameBase: nb, typeBase: tb } = b;
     for (let i = 0; i < b.kind.length; i++) {
       const k = kindMap[b.kind[i]];
-      const at = b.at[i];
-      const id = b.id[i];
-      switch (k) {
-        case K.track: {
-          if (id < 0) break;
-          for (let r = valuesMade; r < id; r++) {
-            // A row missing from the recording (cannot happen unless damaged): keep ids aligned.
-            v.type[r] = typeBase;
-            v.flags[r] = ValueFlag.Partial;
-            v.trackedAt[r] = at;
-            v.endedAt[r] = Number.NaN;
-            v.scope[r] = -1;
-          }
-          if (id >= valuesMade) valuesMade = id + 1;
-          v.name[id] = nb + b.name[i];
-          v.type[id] = typeBase + tb + b.type[i];
-          v.kind[id] = b.category[i];
-          v.flags[id] = b.flags[i];
-          v.size[id] = b.size[i];
-          v.trackedAt[id] = at;
-          v.endedAt[id] = Number.NaN;
-          v.scope[id] = b.scope[i];
-          v.external[id] = 0;
-          break;
+      if (k === K.track) {
+        const at = b.at[i];
+        const id = b.id[i];
+        if (id < 0) continue;
+        for (let r = valuesMade; r < id; r++) {
+          // A row missing from the recording (cannot happen unless damaged): keep ids aligned.
+          v.type[r] = typeBase;
+          v.flags[r] = ValueFlag.Partial;
+          v.trackedAt[r] = at;
+          v.endedAt[r] = Number.NaN;
+          v.scope[r] = -1;
         }
-        case K['scope-enter']:
-          entered[id] = 1;
-          sc.name[id] = nb + b.name[i];
-          sc.parent[id] = b.ref[i];
-          sc.enteredAt[id] = at;
-          sc.exitedAt[id] = Number.NaN;
-          sc.asyncId[id] = b.aux[i];
-          break;
-        case K.alias:
-        case K.move:
-        case K.clone:
-        case K.transfer:
-        case K.share:
-          rel.kind.push(relKind[k]);
-          rel.flags.push(b.flags[i]);
-          rel.at.push(at);
-          rel.from.push(id);
-          rel.to.push(b.ref[i]);
-          rel.name.push(nb + b.name[i]);
-          rel.scope.push(b.scope[i]);
-          rel.count.push(b.aux[i]);
-          break;
-        case K.heap: {
-          let row = heap.row.get(at);
-          if (row === undefined) {
-            heap.row.set(at, (row = heap.at.length));
-            heap.at.push(at);
-            for (const m of heap.metrics) m.push(0);
-          }
-          const metric = HEAP_METRIC_INDEX.get(names[nb + b.name[i]]);
-          if (metric !== undefined) heap.metrics[metric][row] = b.size[i];
-          break;
+        if (id >= valuesMade) valuesMade = id + 1;
+        v.name[id] = nb + b.name[i];
+        v.type[id] = typeBase + tb + b.type[i];
+        v.kind[id] = b.category[i];
+        v.flags[id] = b.flags[i];
+        v.size[id] = b.size[i];
+        v.trackedAt[id] = at;
+        v.endedAt[id] = Number.NaN;
+        v.scope[id] = b.scope[i];
+        v.external[id] = 0;
+      } else if (k === K.heap) {
+        const at = b.at[i];
+        let row = heap.row.get(at);
+        if (row === undefined) {
+          heap.row.set(at, (row = heap.at.length));
+          heap.at.push(at);
+          for (const m of heap.metrics) m.push(0);
         }
-        case K.space: {
-          const space = names[nb + b.name[i]];
-          let byAt = spaces.get(space);
-          if (!byAt) spaces.set(space, (byAt = new Map()));
-          let row = byAt.get(at);
-          if (!row) byAt.set(at, (row = {}));
-          row[types[tb + b.type[i]]] = b.size[i];
-          break;
-        }
-        case K.gc:
-          gc.at.push(at);
-          gc.kind.push(b.aux[i]);
-          gc.durationNs.push(b.size[i]);
-          break;
-        case K.profile:
-          liveKnown = names[nb + b.name[i]] === 'live';
-          profile = {
-            strings,
-            nodes: pn,
-            samples: ps,
-            interval: b.size[i],
-          };
-          break;
-        case K.frame:
-          pn.id.push(id);
-          pn.parent.push(b.ref[i]);
-          pn.functionName.push(nb + b.name[i]);
-          pn.url.push(typeBase + tb + b.type[i]);
-          pn.line.push(b.aux[i]);
-          pn.column.push(b.scope[i]);
-          break;
-        case K.sample:
-          sampleRow.set(b.aux[i], ps.node.length);
-          ps.node.push(id);
-          ps.size.push(b.size[i]);
-          ps.at.push(at);
-          ps.live.push(0);
-          break;
-        case K['sample-gone']:
-          gone.add(b.aux[i]);
-          break;
-        case K.stat:
-          stats[names[nb + b.name[i]]] = b.size[i];
-          break;
-        case K.dropped: {
-          const what = names[nb + b.name[i]] as keyof typeof dropped;
-          if (what in dropped) dropped[what] = b.size[i];
-          break;
-        }
-        case K.size:
-          leakRows++;
-          (leaks.sizes.row as number[]).push(id);
-          (leaks.sizes.at as number[]).push(at);
-          (leaks.sizes.size as number[]).push(b.size[i]);
-          break;
-        case K.detached:
-          leakRows++;
-          (leaks.detached.row as number[]).push(id);
-          (leaks.detached.at as number[]).push(at);
-          (leaks.detached.bytes as number[]).push(b.size[i]);
-          break;
-        case K['gc-heap']: {
-          leakRows++;
-          // Two rows per full GC (heap_used, external) share its ordinal.
-          const ordinal = b.aux[i];
-          let e = gcHeapAt.get(ordinal);
-          if (!e) gcHeapAt.set(ordinal, (e = { at, used: 0, external: 0 }));
-          if (names[nb + b.name[i]] === 'external') e.external = b.size[i];
-          else e.used = b.size[i];
-          break;
-        }
-        case K['forced-gc']:
-          leakRows++;
-          (leaks.forcedGcs.at as number[]).push(at);
-          (leaks.forcedGcs.durationNs as number[]).push(b.size[i]);
-          (leaks.forcedGcs.rounds as number[]).push(b.aux[i]);
-          break;
-        case K.timers:
-          leakRows++;
-          (leaks.timers.at as number[]).push(at);
-          (leaks.timers.count as number[]).push(b.size[i]);
-          break;
-        case K['listener-leak']:
-          leakRows++;
-          leaks.listenerLeaks.push({
-            at,
-            event: names[nb + b.name[i]] ?? '',
-            emitter: types[tb + b.type[i]] ?? '',
-            count: b.aux[i],
-            site: names[nb + b.ref[i]] ?? '',
-          });
-          break;
-        case K['unsafe-alloc']: {
-          leakRows++;
-          const site = names[nb + b.name[i]] ?? '';
-          let e = unsafe.get(site);
-          if (!e) unsafe.set(site, (e = { site, calls: 0, bytes: 0, largest: 0 }));
-          e.calls += b.aux[i];
-          e.bytes += b.size[i];
-          e.largest = Math.max(e.largest, b.ref[i]);
-          break;
-        }
-        case K['heap-snapshot']:
-          held = { file: names[nb + b.name[i]], holderId: id, rows: [] };
-          break;
-        case K.held:
-          if (held) held.rows[b.aux[i]] = id;
-          break;
-        default:
-          break; // Applied in the second pass, or a kind this version does not know: skipped.
+        const metric = HEAP_METRIC_INDEX.get(names[nb + b.name[i]]);
+        if (metric !== undefined) heap.metrics[metric][row] = b.size[i];
+      } else if (k !== K.end) {
+        event(b, i, k);
       }
     }
   }
-  // Second pass: ends, externals and exits apply after every track and scope-enter, whatever the order.
-  for (const b of batches) {
-    const kindMap = b.kindMap;
-    for (let i = 0; i < b.kind.length; i++) {
-      const k = kindMap[b.kind[i]];
-      if (k === K.end) {
-        const row = b.id[i];
-        if (row >= valueRows) continue;
-        if (v.flags[row] & ENDED) {
-          // The shell of a transferred buffer collected later (see Tracker.end): a flag only.
-          if (v.flags[row] & ValueFlag.Transferred) v.flags[row] |= b.flags[i] & ValueFlag.Collected;
-          continue;
-        }
-        v.flags[row] |= b.flags[i];
-        v.endedAt[row] = b.at[i];
-      } else if (k === K.external) {
-        if (b.id[i] < valueRows) v.external[b.id[i]] = b.size[i];
-      } else if (k === K['scope-exit']) {
-        if (b.id[i] < scopeRows) sc.exitedAt[b.id[i]] = b.at[i];
-      }
-    }
-  }
+  applyEnds(batches, v, sc);
   for (let i = 0; i < scopeRows; i++) {
     if (!entered[i]) {
       sc.name[i] = 0;
@@ -554,6 +534,55 @@ function buildThread(
   if (profile) thread.profile = profile;
   if (held) thread.held = held;
   return thread;
+}
+
+/** Row counts of the value and scope tables: one past the largest id tracked or entered. */
+function tableSizes(batches: Columns[]): { valueRows: number; scopeRows: number } {
+  let valueRows = 0;
+  let scopeRows = 0;
+  for (const b of batches) {
+    const kindMap = b.kindMap;
+    for (let i = 0; i < b.kind.length; i++) {
+      const k = kindMap[b.kind[i]];
+      if (k === K.track) valueRows = Math.max(valueRows, b.id[i] + 1);
+      else if (k === K['scope-enter']) scopeRows = Math.max(scopeRows, b.id[i] + 1);
+    }
+  }
+  return { valueRows, scopeRows };
+}
+
+/** Ends, externals and exits: applied after every track and scope-enter, whatever the order. */
+function applyEnds(
+  batches: Columns[],
+  v: { flags: Uint8Array; endedAt: Float64Array; external: Float64Array },
+  sc: { exitedAt: Float64Array },
+): void {
+  const valueRows = v.flags.length;
+  const scopeRows = sc.exitedAt.length;
+  // Locals: read per row (an imported binding is a getter call once compiled to CommonJS).
+  const ended = ENDED;
+  const { Transferred, Collected } = ValueFlag;
+  for (const b of batches) {
+    const kindMap = b.kindMap;
+    for (let i = 0; i < b.kind.length; i++) {
+      const k = kindMap[b.kind[i]];
+      if (k === K.end) {
+        const row = b.id[i];
+        if (row >= valueRows) continue;
+        if (v.flags[row] & ended) {
+          // The shell of a transferred buffer collected later (see Tracker.end): a flag only.
+          if (v.flags[row] & Transferred) v.flags[row] |= b.flags[i] & Collected;
+          continue;
+        }
+        v.flags[row] |= b.flags[i];
+        v.endedAt[row] = b.at[i];
+      } else if (k === K.external) {
+        if (b.id[i] < valueRows) v.external[b.id[i]] = b.size[i];
+      } else if (k === K['scope-exit']) {
+        if (b.id[i] < scopeRows) sc.exitedAt[b.id[i]] = b.at[i];
+      }
+    }
+  }
 }
 
 /** Heap rows by time: one row per distinct `at`, in order of arrival, a column per HEAP_METRICS entry. */
