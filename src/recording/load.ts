@@ -157,6 +157,7 @@ export function loadRecordingFile(file: string): LoadedFile {
   const names = new StringTable();
   const types = new StringTable();
   let kindMap: number[] = [];
+  let kindDictionary: Vector | undefined;
   let metadata = new Map<string, string>();
   try {
     const reader = RecordBatchReader.from(usable);
@@ -169,10 +170,10 @@ export function loadRecordingFile(file: string): LoadedFile {
         return data;
       };
       const kind = col('kind');
-      const kindsBefore = kinds.strings.length;
-      const kindBase = kinds.baseOf(kind.dictionary);
-      if (kinds.strings.length !== kindsBefore || batches.length === 0) {
-        kindMap = kinds.strings.slice(kindBase).map((k) => EVENT_KINDS.indexOf(k as (typeof EVENT_KINDS)[number]));
+      if (kind.dictionary !== kindDictionary || batches.length === 0) {
+        kindDictionary = kind.dictionary;
+        const base = kinds.baseOf(kind.dictionary);
+        kindMap = kinds.strings.slice(base).map((k) => EVENT_KINDS.indexOf(k as (typeof EVENT_KINDS)[number]));
       }
       const name = col('name');
       const type = col('type');
