@@ -203,6 +203,10 @@ export interface LeakEvidence {
 }
 
 const NO_ALIASES: readonly AliasModel[] = Object.freeze([]);
+// Read per value row: local copies (an imported binding is a getter call once compiled to CommonJS).
+const { Primitive, Partial, Collected, ScopeEnded, Transferred, Clone } = ValueFlag;
+const CATEGORIES = Array.from({ length: 256 }, (_, kind) => categoryOf(kind));
+const SUBCATEGORIES = Array.from({ length: 256 }, (_, kind) => subcategoryOf(kind));
 const RELATION_NAMES: Record<number, RelationModel['kind']> = {
   [RelationKind.Alias]: 'alias',
   [RelationKind.Move]: 'move',
@@ -282,36 +286,29 @@ export function buildModel(data: SessionData): SessionModel {
       const kind = v.kind[r];
       const ended = v.endedAt[r];
       const scope = v.scope[r];
-      const primitive = (flags & ValueFlag.Primitive) !== 0;
+      const primitive = (flags & Primitive) !== 0;
       model.values.push({
         id: valueBase + r,
         thread: index,
         row: r,
         name: s[v.name[r]] ?? '',
         typeName: s[v.type[r]] ?? '',
-        category: categoryOf(kind),
-        subcategory: subcategoryOf(kind),
+        category: CATEGORIES[kind] ?? categoryOf(kind),
+        subcategory: SUBCATEGORIES[kind] ?? subcategoryOf(kind),
         size: v.size[r],
         external: v.external[r] ?? 0,
-        sizePartial: (flags & ValueFlag.Partial) !== 0,
+        sizePartial: (flags & Partial) !== 0,
         primitive,
         trackedAt: at(v.trackedAt[r]),
         endedAt: Number.isNaN(ended) ? null : at(ended),
-        endedBy:
-          flags & ValueFlag.Collected
-            ? 'gc'
-            : flags & ValueFlag.ScopeEnded
-              ? 'scope'
-              : flags & ValueFlag.Transferred
-                ? 'transfer'
-                : null,
+        endedBy: flags & Collected ? 'gc' : flags & ScopeEnded ? 'scope' : flags & Transferred ? 'transfer' : null,
         alive: Number.isNaN(ended),
-        collected: (flags & ValueFlag.Collected) !== 0,
+        collected: (flags & Collected) !== 0,
         lifetimeUnknown: primitive && scope < 0,
         scope: scope >= 0 ? scopeBase + scope : -1,
         aliases: NO_ALIASES,
         cloneOf: -1,
-        isClone: (flags & ValueFlag.Clone) !== 0,
+        isClone: (flags & Clone) !== 0,
       });
     }
 

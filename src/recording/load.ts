@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { RecordBatchReader } from 'apache-arrow';
+import { type Data, RecordBatchReader, Type, Vector } from 'apache-arrow';
 import type { GcData, ProfileData, TimelineData } from '../probes/types.js';
 import { ENDED, ValueFlag } from '../tracker/tracker.js';
 import { END_OF_STREAM } from './arrow-writer.js';
@@ -18,7 +18,14 @@ import {
   type SessionMeta,
   type ThreadData,
 } from './data.js';
-import { EVENT_KINDS, K, META, RECORDING_EXTENSION, RECORDING_SCHEMA_VERSION } from './events.js';
+import {
+  EVENT_KINDS,
+  HEAP_METRICS,
+  K as KIND_CODES,
+  META,
+  RECORDING_EXTENSION,
+  RECORDING_SCHEMA_VERSION,
+} from './events.js';
 import { scanFraming } from './frames.js';
 
 /** A problem with what the user gave us: shown as one line, never with a stack. */
@@ -33,6 +40,9 @@ export class UserError extends Error {
 
 export const SESSION_FILE = 'session.json';
 
+// Read per row: a local copy (an imported binding is a getter call once compiled to CommonJS).
+const K = { ...KIND_CODES };
+
 const NOT_FINALISED = 'no end-of-stream marker';
 
 /**
@@ -45,6 +55,11 @@ export function isDamage(problem: string): boolean {
 }
 
 interface Columns {
+  /** Event kind (K) of each code of this batch's kind dictionary; -1: a kind this version does not know. */
+  kindMap: number[];
+  /** Where this batch's name and type dictionaries start in the thread's name and type tables. */
+  nameBase: number;
+  typeBase: number;
   kind: ArrayLike<number>;
   at: ArrayLike<number>;
   id: ArrayLike<number>;
@@ -56,6 +71,61 @@ interface Columns {
   category: ArrayLike<number>;
   flags: ArrayLike<number>;
   size: ArrayLike<number>;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** Appends the strings of one Utf8 chunk, as apache-arrow's Vector#toArray gives them, without decoding row by row. */
+function decodeStrings(data: Data, out: string[]): void {
+  if (data.typeId !== Type.Utf8 || data.offset !== 0 || !data.valueOffsets || !data.values) {
+    for (const s of new Vector([data]).toArray() as string[]) out.push(s);
+    return;
+  }
+  const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
+  const start = offsets[0];
+  const end = offsets[data.length];
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    if (bytes[i] > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  // ASCII: one decode of the whole chunk, then slices (a byte is a character).
+  const all = ascii ? Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1') : '';
+  const nulls = data.nullCount > 0;
+  for (let i = 0; i < data.length; i++) {
+    if (nulls && !data.getValid(i)) out.push(null as unknown as string);
+    else if (ascii) out.push(all.slice(offsets[i] - start, offsets[i + 1] - start));
+    else out.push(utf8.decode(bytes.subarray(offsets[i], offsets[i + 1])));
+  }
+}
+
+/**
+ * One dictionary of a file, decoded once: apache-arrow hands each batch the whole dictionary so
+ * far (a delta appends a chunk to it), so only chunks not seen yet are decoded. A replacement
+ * (a dictionary batch that is not a delta) starts a new run of `strings`, so indices of earlier
+ * batches keep their meaning.
+ */
+class StringTable {
+  readonly strings: string[] = [];
+  private chunks: readonly Data[] = [];
+  private base = 0;
+
+  /** Where `dictionary`'s entry 0 is in `strings`; a batch without one keeps the previous. */
+  baseOf(dictionary: Vector | undefined): number {
+    if (!dictionary) return this.base;
+    const data = dictionary.data;
+    const extends_ = data.length >= this.chunks.length && this.chunks.every((c, i) => c === data[i]);
+    if (!extends_) {
+      this.base = this.strings.length;
+      this.chunks = [];
+    }
+    for (let i = this.chunks.length; i < data.length; i++) decodeStrings(data[i], this.strings);
+    this.chunks = data;
+    return this.base;
+  }
 }
 
 export interface LoadedFile {
@@ -83,9 +153,11 @@ export function loadRecordingFile(file: string): LoadedFile {
     ? buf.subarray(0, framing.end)
     : Buffer.concat([buf.subarray(0, framing.end), END_OF_STREAM]);
   const batches: Columns[] = [];
-  let kinds: string[] = [];
-  let names: string[] = [];
-  let types: string[] = [];
+  const kinds = new StringTable();
+  const names = new StringTable();
+  const types = new StringTable();
+  let kindMap: number[] = [];
+  let kindDictionary: Vector | undefined;
   let metadata = new Map<string, string>();
   try {
     const reader = RecordBatchReader.from(usable);
@@ -97,19 +169,26 @@ export function loadRecordingFile(file: string): LoadedFile {
         if (!data) throw new Error(`column ${name} missing`);
         return data;
       };
-      const dict = (name: string) => col(name).dictionary?.toArray() as string[] | undefined;
-      kinds = dict('kind') ?? kinds;
-      names = dict('name') ?? names;
-      types = dict('type') ?? types;
+      const kind = col('kind');
+      if (kind.dictionary !== kindDictionary || batches.length === 0) {
+        kindDictionary = kind.dictionary;
+        const base = kinds.baseOf(kind.dictionary);
+        kindMap = kinds.strings.slice(base).map((k) => EVENT_KINDS.indexOf(k as (typeof EVENT_KINDS)[number]));
+      }
+      const name = col('name');
+      const type = col('type');
       batches.push({
-        kind: col('kind').values,
+        kindMap,
+        nameBase: names.baseOf(name.dictionary),
+        typeBase: types.baseOf(type.dictionary),
+        kind: kind.values,
         at: col('at').values,
         id: col('id').values,
         ref: col('ref').values,
         scope: col('scope').values,
         aux: col('aux').values,
-        name: col('name').values,
-        type: col('type').values,
+        name: name.values,
+        type: type.values,
         category: col('category').values,
         flags: col('flags').values,
         size: col('size').values,
@@ -126,12 +205,10 @@ export function loadRecordingFile(file: string): LoadedFile {
       `${file}: byte offset 0: recording schema version ${version}, this memscope reads ${RECORDING_SCHEMA_VERSION}`,
     );
   }
-  const kindMap = kinds.map((k) => EVENT_KINDS.indexOf(k as (typeof EVENT_KINDS)[number]));
   const thread = buildThread(
     batches,
-    kindMap,
-    names,
-    types,
+    names.strings,
+    types.strings,
     Number(metadata.get(META.pid)),
     Number(metadata.get(META.threadId)),
     Number(metadata.get(META.originMs)),
@@ -153,7 +230,6 @@ export function loadRecordingFile(file: string): LoadedFile {
 /** Rebuilds a thread's tables from its events (order-independent: ends apply after tracks). */
 function buildThread(
   batches: Columns[],
-  kindMap: number[],
   names: string[],
   types: string[],
   pid: number,
@@ -163,24 +239,29 @@ function buildThread(
   // One string table for the thread: the name dictionary, then the type dictionary.
   const strings = names.concat(types);
   const typeBase = names.length;
+  // The value and scope tables are indexed by id: sized first, then written in place.
+  const { valueRows, scopeRows } = tableSizes(batches);
   const v = {
-    name: [] as number[],
-    type: [] as number[],
-    kind: [] as number[],
-    flags: [] as number[],
-    size: [] as number[],
-    trackedAt: [] as number[],
-    endedAt: [] as number[],
-    scope: [] as number[],
-    external: [] as number[],
+    name: new Int32Array(valueRows),
+    type: new Int32Array(valueRows),
+    kind: new Uint8Array(valueRows),
+    flags: new Uint8Array(valueRows),
+    size: new Float64Array(valueRows),
+    trackedAt: new Float64Array(valueRows),
+    endedAt: new Float64Array(valueRows),
+    scope: new Int32Array(valueRows),
+    external: new Float64Array(valueRows),
   };
+  /** Rows made so far: a track beyond them fills the gap (cannot happen unless damaged). */
+  let valuesMade = 0;
   const sc = {
-    name: [] as number[],
-    parent: [] as number[],
-    enteredAt: [] as number[],
-    exitedAt: [] as number[],
-    asyncId: [] as number[],
+    name: new Int32Array(scopeRows),
+    parent: new Int32Array(scopeRows),
+    enteredAt: new Float64Array(scopeRows),
+    exitedAt: new Float64Array(scopeRows),
+    asyncId: new Int32Array(scopeRows),
   };
+  const entered = new Uint8Array(scopeRows);
   const rel = {
     kind: [] as number[],
     at: [] as number[],
@@ -191,12 +272,9 @@ function buildThread(
     count: [] as number[],
     flags: [] as number[],
   };
-  const ends: [number, number, number][] = [];
-  const exits: [number, number][] = [];
-  const externals: [number, number][] = [];
   const dropped = { values: 0, scopes: 0, relations: 0 };
   const stats: Record<string, number> = {};
-  const heapAt = new Map<number, Record<string, number>>();
+  const heap: HeapRows = { row: new Map(), at: [], metrics: HEAP_METRICS.map(() => []) };
   const spaces = new Map<string, Map<number, Record<string, number>>>();
   const gc = { at: [] as number[], kind: [] as number[], durationNs: [] as number[] };
   let profile: ProfileData | undefined;
@@ -219,199 +297,194 @@ function buildThread(
   let held: HeldSnapshot | undefined;
   const relKind: Record<number, number> = { [K.alias]: 1, [K.move]: 2, [K.clone]: 3, [K.transfer]: 4, [K.share]: 5 };
 
+  /**
+   * Every kind but the frequent ones, out of the hot loop below: its optimised code would
+   * otherwise be thrown away each time a kind shows up for the first time.
+   */
+  const event = (b: Columns, i: number, k: number) => {
+    const at = b.at[i];
+    const id = b.id[i];
+    const nb = b.nameBase;
+    const tb = b.typeBase;
+    switch (k) {
+      case K['scope-enter']:
+        entered[id] = 1;
+        sc.name[id] = nb + b.name[i];
+        sc.parent[id] = b.ref[i];
+        sc.enteredAt[id] = at;
+        sc.exitedAt[id] = Number.NaN;
+        sc.asyncId[id] = b.aux[i];
+        break;
+      case K.alias:
+      case K.move:
+      case K.clone:
+      case K.transfer:
+      case K.share:
+        rel.kind.push(relKind[k]);
+        rel.flags.push(b.flags[i]);
+        rel.at.push(at);
+        rel.from.push(id);
+        rel.to.push(b.ref[i]);
+        rel.name.push(nb + b.name[i]);
+        rel.scope.push(b.scope[i]);
+        rel.count.push(b.aux[i]);
+        break;
+      case K.space: {
+        const space = names[nb + b.name[i]];
+        let byAt = spaces.get(space);
+        if (!byAt) spaces.set(space, (byAt = new Map()));
+        let row = byAt.get(at);
+        if (!row) byAt.set(at, (row = {}));
+        row[types[tb + b.type[i]]] = b.size[i];
+        break;
+      }
+      case K.gc:
+        gc.at.push(at);
+        gc.kind.push(b.aux[i]);
+        gc.durationNs.push(b.size[i]);
+        break;
+      case K.profile:
+        liveKnown = names[nb + b.name[i]] === 'live';
+        profile = {
+          strings,
+          nodes: pn,
+          samples: ps,
+          interval: b.size[i],
+        };
+        break;
+      case K.frame:
+        pn.id.push(id);
+        pn.parent.push(b.ref[i]);
+        pn.functionName.push(nb + b.name[i]);
+        pn.url.push(typeBase + tb + b.type[i]);
+        pn.line.push(b.aux[i]);
+        pn.column.push(b.scope[i]);
+        break;
+      case K.sample:
+        sampleRow.set(b.aux[i], ps.node.length);
+        ps.node.push(id);
+        ps.size.push(b.size[i]);
+        ps.at.push(at);
+        ps.live.push(0);
+        break;
+      case K['sample-gone']:
+        gone.add(b.aux[i]);
+        break;
+      case K.stat:
+        stats[names[nb + b.name[i]]] = b.size[i];
+        break;
+      case K.dropped: {
+        const what = names[nb + b.name[i]] as keyof typeof dropped;
+        if (what in dropped) dropped[what] = b.size[i];
+        break;
+      }
+      case K.size:
+        leakRows++;
+        (leaks.sizes.row as number[]).push(id);
+        (leaks.sizes.at as number[]).push(at);
+        (leaks.sizes.size as number[]).push(b.size[i]);
+        break;
+      case K.detached:
+        leakRows++;
+        (leaks.detached.row as number[]).push(id);
+        (leaks.detached.at as number[]).push(at);
+        (leaks.detached.bytes as number[]).push(b.size[i]);
+        break;
+      case K['gc-heap']: {
+        leakRows++;
+        // Two rows per full GC (heap_used, external) share its ordinal.
+        const ordinal = b.aux[i];
+        let e = gcHeapAt.get(ordinal);
+        if (!e) gcHeapAt.set(ordinal, (e = { at, used: 0, external: 0 }));
+        if (names[nb + b.name[i]] === 'external') e.external = b.size[i];
+        else e.used = b.size[i];
+        break;
+      }
+      case K['forced-gc']:
+        leakRows++;
+        (leaks.forcedGcs.at as number[]).push(at);
+        (leaks.forcedGcs.durationNs as number[]).push(b.size[i]);
+        (leaks.forcedGcs.rounds as number[]).push(b.aux[i]);
+        break;
+      case K.timers:
+        leakRows++;
+        (leaks.timers.at as number[]).push(at);
+        (leaks.timers.count as number[]).push(b.size[i]);
+        break;
+      case K['listener-leak']:
+        leakRows++;
+        leaks.listenerLeaks.push({
+          at,
+          event: names[nb + b.name[i]] ?? '',
+          emitter: types[tb + b.type[i]] ?? '',
+          count: b.aux[i],
+          site: names[nb + b.ref[i]] ?? '',
+        });
+        break;
+      case K['unsafe-alloc']: {
+        leakRows++;
+        const site = names[nb + b.name[i]] ?? '';
+        let e = unsafe.get(site);
+        if (!e) unsafe.set(site, (e = { site, calls: 0, bytes: 0, largest: 0 }));
+        e.calls += b.aux[i];
+        e.bytes += b.size[i];
+        e.largest = Math.max(e.largest, b.ref[i]);
+        break;
+      }
+      case K['heap-snapshot']:
+        held = { file: names[nb + b.name[i]], holderId: id, rows: [] };
+        break;
+      case K.held:
+        if (held) held.rows[b.aux[i]] = id;
+        break;
+      default:
+        break; // Applied in the second pass, or a kind this version does not know: skipped.
+    }
+  };
   for (const b of batches) {
+    const { kindMap, nameBase: nb, typeBase: tb } = b;
     for (let i = 0; i < b.kind.length; i++) {
       const k = kindMap[b.kind[i]];
-      const at = b.at[i];
-      const id = b.id[i];
-      switch (k) {
-        case K.track: {
-          for (let r = v.name.length; r < id; r++) {
-            // A row missing from the recording (cannot happen unless damaged): keep ids aligned.
-            v.name.push(0);
-            v.type.push(typeBase);
-            v.kind.push(0);
-            v.flags.push(ValueFlag.Partial);
-            v.size.push(0);
-            v.trackedAt.push(at);
-            v.endedAt.push(Number.NaN);
-            v.scope.push(-1);
-            v.external.push(0);
-          }
-          v.name[id] = b.name[i];
-          v.type[id] = typeBase + b.type[i];
-          v.kind[id] = b.category[i];
-          v.flags[id] = b.flags[i];
-          v.size[id] = b.size[i];
-          v.trackedAt[id] = at;
-          v.endedAt[id] = Number.NaN;
-          v.scope[id] = b.scope[i];
-          v.external[id] = 0;
-          break;
+      if (k === K.track) {
+        const at = b.at[i];
+        const id = b.id[i];
+        if (id < 0) continue;
+        for (let r = valuesMade; r < id; r++) {
+          // A row missing from the recording (cannot happen unless damaged): keep ids aligned.
+          v.type[r] = typeBase;
+          v.flags[r] = ValueFlag.Partial;
+          v.trackedAt[r] = at;
+          v.endedAt[r] = Number.NaN;
+          v.scope[r] = -1;
         }
-        case K.external:
-          externals.push([id, b.size[i]]);
-          break;
-        case K.end:
-          ends.push([id, at, b.flags[i]]);
-          break;
-        case K['scope-enter']:
-          sc.name[id] = b.name[i];
-          sc.parent[id] = b.ref[i];
-          sc.enteredAt[id] = at;
-          sc.exitedAt[id] = Number.NaN;
-          sc.asyncId[id] = b.aux[i];
-          break;
-        case K['scope-exit']:
-          exits.push([id, at]);
-          break;
-        case K.alias:
-        case K.move:
-        case K.clone:
-        case K.transfer:
-        case K.share:
-          rel.kind.push(relKind[k]);
-          rel.flags.push(b.flags[i]);
-          rel.at.push(at);
-          rel.from.push(id);
-          rel.to.push(b.ref[i]);
-          rel.name.push(b.name[i]);
-          rel.scope.push(b.scope[i]);
-          rel.count.push(b.aux[i]);
-          break;
-        case K.heap: {
-          let row = heapAt.get(at);
-          if (!row) heapAt.set(at, (row = {}));
-          row[names[b.name[i]]] = b.size[i];
-          break;
+        if (id >= valuesMade) valuesMade = id + 1;
+        v.name[id] = nb + b.name[i];
+        v.type[id] = typeBase + tb + b.type[i];
+        v.kind[id] = b.category[i];
+        v.flags[id] = b.flags[i];
+        v.size[id] = b.size[i];
+        v.trackedAt[id] = at;
+        v.endedAt[id] = Number.NaN;
+        v.scope[id] = b.scope[i];
+        v.external[id] = 0;
+      } else if (k === K.heap) {
+        const at = b.at[i];
+        let row = heap.row.get(at);
+        if (row === undefined) {
+          heap.row.set(at, (row = heap.at.length));
+          heap.at.push(at);
+          for (const m of heap.metrics) m.push(0);
         }
-        case K.space: {
-          const space = names[b.name[i]];
-          let byAt = spaces.get(space);
-          if (!byAt) spaces.set(space, (byAt = new Map()));
-          let row = byAt.get(at);
-          if (!row) byAt.set(at, (row = {}));
-          row[types[b.type[i]]] = b.size[i];
-          break;
-        }
-        case K.gc:
-          gc.at.push(at);
-          gc.kind.push(b.aux[i]);
-          gc.durationNs.push(b.size[i]);
-          break;
-        case K.profile:
-          liveKnown = names[b.name[i]] === 'live';
-          profile = {
-            strings,
-            nodes: pn,
-            samples: ps,
-            interval: b.size[i],
-          };
-          break;
-        case K.frame:
-          pn.id.push(id);
-          pn.parent.push(b.ref[i]);
-          pn.functionName.push(b.name[i]);
-          pn.url.push(typeBase + b.type[i]);
-          pn.line.push(b.aux[i]);
-          pn.column.push(b.scope[i]);
-          break;
-        case K.sample:
-          sampleRow.set(b.aux[i], ps.node.length);
-          ps.node.push(id);
-          ps.size.push(b.size[i]);
-          ps.at.push(at);
-          ps.live.push(0);
-          break;
-        case K['sample-gone']:
-          gone.add(b.aux[i]);
-          break;
-        case K.stat:
-          stats[names[b.name[i]]] = b.size[i];
-          break;
-        case K.dropped: {
-          const what = names[b.name[i]] as keyof typeof dropped;
-          if (what in dropped) dropped[what] = b.size[i];
-          break;
-        }
-        case K.size:
-          leakRows++;
-          (leaks.sizes.row as number[]).push(id);
-          (leaks.sizes.at as number[]).push(at);
-          (leaks.sizes.size as number[]).push(b.size[i]);
-          break;
-        case K.detached:
-          leakRows++;
-          (leaks.detached.row as number[]).push(id);
-          (leaks.detached.at as number[]).push(at);
-          (leaks.detached.bytes as number[]).push(b.size[i]);
-          break;
-        case K['gc-heap']: {
-          leakRows++;
-          // Two rows per full GC (heap_used, external) share its ordinal.
-          const ordinal = b.aux[i];
-          let e = gcHeapAt.get(ordinal);
-          if (!e) gcHeapAt.set(ordinal, (e = { at, used: 0, external: 0 }));
-          if (names[b.name[i]] === 'external') e.external = b.size[i];
-          else e.used = b.size[i];
-          break;
-        }
-        case K['forced-gc']:
-          leakRows++;
-          (leaks.forcedGcs.at as number[]).push(at);
-          (leaks.forcedGcs.durationNs as number[]).push(b.size[i]);
-          (leaks.forcedGcs.rounds as number[]).push(b.aux[i]);
-          break;
-        case K.timers:
-          leakRows++;
-          (leaks.timers.at as number[]).push(at);
-          (leaks.timers.count as number[]).push(b.size[i]);
-          break;
-        case K['listener-leak']:
-          leakRows++;
-          leaks.listenerLeaks.push({
-            at,
-            event: names[b.name[i]] ?? '',
-            emitter: types[b.type[i]] ?? '',
-            count: b.aux[i],
-            site: names[b.ref[i]] ?? '',
-          });
-          break;
-        case K['unsafe-alloc']: {
-          leakRows++;
-          const site = names[b.name[i]] ?? '';
-          let e = unsafe.get(site);
-          if (!e) unsafe.set(site, (e = { site, calls: 0, bytes: 0, largest: 0 }));
-          e.calls += b.aux[i];
-          e.bytes += b.size[i];
-          e.largest = Math.max(e.largest, b.ref[i]);
-          break;
-        }
-        case K['heap-snapshot']:
-          held = { file: names[b.name[i]], holderId: id, rows: [] };
-          break;
-        case K.held:
-          if (held) held.rows[b.aux[i]] = id;
-          break;
-        default:
-          break; // A kind this version does not know: skipped.
+        const metric = HEAP_METRIC_INDEX.get(names[nb + b.name[i]]);
+        if (metric !== undefined) heap.metrics[metric][row] = b.size[i];
+      } else if (k !== K.end) {
+        event(b, i, k);
       }
     }
   }
-  for (const [row, bytes] of externals) if (row < v.external.length) v.external[row] = bytes;
-  for (const [row, at, how] of ends) {
-    if (row >= v.name.length) continue;
-    if (v.flags[row] & ENDED) {
-      // The shell of a transferred buffer collected later (see Tracker.end): a flag only.
-      if (v.flags[row] & ValueFlag.Transferred) v.flags[row] |= how & ValueFlag.Collected;
-      continue;
-    }
-    v.flags[row] |= how;
-    v.endedAt[row] = at;
-  }
-  for (const [id, at] of exits) if (id < sc.name.length) sc.exitedAt[id] = at;
-  for (let i = 0; i < sc.name.length; i++) {
-    if (sc.name[i] === undefined) {
+  applyEnds(batches, v, sc);
+  for (let i = 0; i < scopeRows; i++) {
+    if (!entered[i]) {
       sc.name[i] = 0;
       sc.parent[i] = -1;
       sc.enteredAt[i] = 0;
@@ -432,24 +505,8 @@ function buildThread(
     threadId,
     originMs,
     strings,
-    values: {
-      name: Int32Array.from(v.name),
-      type: Int32Array.from(v.type),
-      kind: Uint8Array.from(v.kind),
-      flags: Uint8Array.from(v.flags),
-      size: Float64Array.from(v.size),
-      trackedAt: Float64Array.from(v.trackedAt),
-      endedAt: Float64Array.from(v.endedAt),
-      scope: Int32Array.from(v.scope),
-      external: Float64Array.from(v.external),
-    },
-    scopes: {
-      name: Int32Array.from(sc.name),
-      parent: Int32Array.from(sc.parent),
-      enteredAt: Float64Array.from(sc.enteredAt),
-      exitedAt: Float64Array.from(sc.exitedAt),
-      asyncId: Int32Array.from(sc.asyncId),
-    },
+    values: v,
+    scopes: sc,
     relations: {
       kind: Uint8Array.from(rel.kind),
       at: Float64Array.from(rel.at),
@@ -463,7 +520,7 @@ function buildThread(
     dropped,
     stats,
   };
-  if (heapAt.size > 0) thread.timeline = timelineOf(heapAt, spaces);
+  if (heap.at.length > 0) thread.timeline = timelineOf(heap, spaces);
   if (leakRows > 0) {
     for (const ordinal of [...gcHeapAt.keys()].sort((a, b) => a - b)) {
       const e = gcHeapAt.get(ordinal) as { at: number; used: number; external: number };
@@ -480,19 +537,79 @@ function buildThread(
   return thread;
 }
 
-function timelineOf(
-  heapAt: Map<number, Record<string, number>>,
-  spaces: Map<string, Map<number, Record<string, number>>>,
-): TimelineData {
-  const at = [...heapAt.keys()].sort((a, b) => a - b);
-  const metric = (key: string) => at.map((t) => heapAt.get(t)?.[key] ?? 0);
+/** Row counts of the value and scope tables: one past the largest id tracked or entered. */
+function tableSizes(batches: Columns[]): { valueRows: number; scopeRows: number } {
+  let valueRows = 0;
+  let scopeRows = 0;
+  for (const b of batches) {
+    const kindMap = b.kindMap;
+    for (let i = 0; i < b.kind.length; i++) {
+      const k = kindMap[b.kind[i]];
+      if (k === K.track) valueRows = Math.max(valueRows, b.id[i] + 1);
+      else if (k === K['scope-enter']) scopeRows = Math.max(scopeRows, b.id[i] + 1);
+    }
+  }
+  return { valueRows, scopeRows };
+}
+
+/** Ends, externals and exits: applied after every track and scope-enter, whatever the order. */
+function applyEnds(
+  batches: Columns[],
+  v: { flags: Uint8Array; endedAt: Float64Array; external: Float64Array },
+  sc: { exitedAt: Float64Array },
+): void {
+  const valueRows = v.flags.length;
+  const scopeRows = sc.exitedAt.length;
+  // Locals: read per row (an imported binding is a getter call once compiled to CommonJS).
+  const ended = ENDED;
+  const { Transferred, Collected } = ValueFlag;
+  for (const b of batches) {
+    const kindMap = b.kindMap;
+    for (let i = 0; i < b.kind.length; i++) {
+      const k = kindMap[b.kind[i]];
+      if (k === K.end) {
+        const row = b.id[i];
+        if (row >= valueRows) continue;
+        if (v.flags[row] & ended) {
+          // The shell of a transferred buffer collected later (see Tracker.end): a flag only.
+          if (v.flags[row] & Transferred) v.flags[row] |= b.flags[i] & Collected;
+          continue;
+        }
+        v.flags[row] |= b.flags[i];
+        v.endedAt[row] = b.at[i];
+      } else if (k === K.external) {
+        if (b.id[i] < valueRows) v.external[b.id[i]] = b.size[i];
+      } else if (k === K['scope-exit']) {
+        if (b.id[i] < scopeRows) sc.exitedAt[b.id[i]] = b.at[i];
+      }
+    }
+  }
+}
+
+/** Heap rows by time: one row per distinct `at`, in order of arrival, a column per HEAP_METRICS entry. */
+interface HeapRows {
+  row: Map<number, number>;
+  at: number[];
+  metrics: number[][];
+}
+
+const HEAP_METRIC_INDEX = new Map<string, number>(HEAP_METRICS.map((m, i) => [m, i]));
+
+function timelineOf(heap: HeapRows, spaces: Map<string, Map<number, Record<string, number>>>): TimelineData {
+  let order: number[] | undefined;
+  for (let i = 1; i < heap.at.length && !order; i++) {
+    if (!(heap.at[i - 1] < heap.at[i])) order = heap.at.map((_, j) => j).sort((x, y) => heap.at[x] - heap.at[y]);
+  }
+  const sorted = (column: number[]) => (order ? order.map((j) => column[j]) : column);
+  const at = sorted(heap.at);
+  const [heapUsed, heapTotal, external, arrayBuffers, rss] = heap.metrics.map(sorted);
   return {
     at,
-    heapUsed: metric('heap_used'),
-    heapTotal: metric('heap_total'),
-    external: metric('external'),
-    arrayBuffers: metric('array_buffers'),
-    rss: metric('rss'),
+    heapUsed,
+    heapTotal,
+    external,
+    arrayBuffers,
+    rss,
     spaces: [...spaces].map(([name, byAt]) => ({
       name,
       size: at.map((t) => byAt.get(t)?.size ?? 0),
