@@ -126,10 +126,19 @@ const PAUSE_MS = 20;
  */
 export function runWhenIdle(steps: (() => void)[], gauge: RequestGauge): () => void {
   steps = [...steps];
-  const next = () => {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  // Unref'd: background work never keeps the server's process alive.
+  const later = (ms: number) => {
+    timer = setTimeout(next, ms);
+    timer.unref();
+  };
+  function next(): void {
+    timer = undefined;
+    if (stopped) return;
     if (!gauge.idle) return gauge.whenIdle(next);
     const wait = gauge.lastEnd + QUIET_MS - performance.now();
-    if (wait > 0) return void setTimeout(next, wait);
+    if (wait > 0) return later(wait);
     const step = steps.shift();
     if (!step) return;
     try {
@@ -137,11 +146,13 @@ export function runWhenIdle(steps: (() => void)[], gauge: RequestGauge): () => v
     } catch {
       // The request that needs it will compute it again and report the error.
     }
-    setTimeout(next, PAUSE_MS);
-  };
-  setTimeout(next, PAUSE_MS);
+    later(PAUSE_MS);
+  }
+  later(PAUSE_MS);
   return () => {
+    stopped = true;
     steps.length = 0;
+    if (timer) clearTimeout(timer);
   };
 }
 

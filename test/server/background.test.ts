@@ -94,3 +94,11 @@ test('a closed cache reads nothing more (a request still under way as the server
   await assert.rejects(cache.get(folder), /closing/);
   assert.equal(loads, 1);
 });
+
+test('background steps never keep the process alive', () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const stop = runWhenIdle([() => undefined, () => undefined], new RequestGauge());
+  assert.equal(timers(), before, 'its timer is unref’d');
+  stop();
+});
