@@ -5,6 +5,7 @@
 // the median, and the order of the configurations rotated each round.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 
@@ -75,3 +76,13 @@ export const median = (a) => {
 
 /** The configurations in round `round`'s order: rotated so that none always runs first. */
 export const rotated = (names, round) => names.map((_, i) => names[(i + round) % names.length]);
+
+/** A TCP port free on loopback now. */
+export const freePort = () =>
+  new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });

@@ -14,23 +14,13 @@
 // For a part's cost too small for this between-process comparison, see toggle.bench.mjs.
 // Run: npm run build && BENCH_ROUNDS=15 node bench/prod/overhead.bench.mjs
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadServer, median, root, rotated, startMetered } from './metered-run.mjs';
+import { freePort, loadServer, median, root, rotated, startMetered } from './metered-run.mjs';
 
 const out = mkdtempSync(join(tmpdir(), 'memscope-prod-overhead-'));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
-
-const freePort = () =>
-  new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
 
 const server = 'bench/recording/server.mjs';
 const preload = { NODE_OPTIONS: '--import memscope/register' };

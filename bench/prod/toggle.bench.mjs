@@ -6,11 +6,10 @@
 // Run: node bench/prod/toggle.bench.mjs   (TOGGLE_COMPONENTS='gc observer,none', BENCH_PROCESSES,
 // BENCH_HTTP_SECONDS, TOGGLE_PHASE_MS; 'scrape /metrics' wants phases of 1000 ms: a scrape a second)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { loadServer, median, root, startMetered } from './metered-run.mjs';
+import { freePort, loadServer, median, root, startMetered } from './metered-run.mjs';
 
 const out = mkdtempSync(join(tmpdir(), 'memscope-prod-toggle-'));
 // memscope's GC probes as one module for the agent (the package bundles them into its entries).
@@ -38,15 +37,6 @@ const quartiles = (a) => {
   return [s[Math.floor((s.length - 1) / 4)], s[Math.ceil((3 * (s.length - 1)) / 4)]];
 };
 const fix = (x) => Number(x.toFixed(4));
-
-const freePort = () =>
-  new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
 
 const preset = (port) => ({
   NODE_OPTIONS: '--import memscope/register',
