@@ -37,7 +37,7 @@ test('the layer check catches an upward import and a heavy import in the tracker
     mkdirSync(join(root, 'src/tracker'), { recursive: true });
     mkdirSync(join(root, 'src/report'), { recursive: true });
     writeFileSync(join(root, 'src/report/svg.ts'), 'export const x = 1;\n');
-    writeFileSync(join(root, 'src/tracker/bad.ts'), "import { x } from '../report/svg.js';\nimport 'd3-scale';\n");
+    writeFileSync(join(root, 'src/tracker/bad.ts'), "import { x } from '../report/svg.js';\nimport 'd3-hierarchy';\n");
     const r = run(['scripts/check-layers.mjs', root]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /src\/tracker\/bad\.ts:1: tracker imports \.\.\/report\/svg\.js from a higher layer/);

@@ -1,8 +1,8 @@
 /** Axes with ticks in the units people read: time since the session started, and bytes. */
-import { scaleLinear } from 'd3-scale';
 import { formatCount } from './format.js';
 import { type Box, num, type SvgWriter } from './svg.js';
 import { textWidth } from './text.js';
+import { linearTicks, niceMax } from './ticks.js';
 import { C } from './theme.js';
 
 const TIME_UNITS: [number, string][] = [
@@ -30,10 +30,7 @@ export function timeTicks(maxNs: number, count: number): Tick[] {
   // The largest unit that still gives a few ticks: "90 s" rather than "1.5 min".
   let [div, unit] = TIME_UNITS[0];
   for (const [d, u] of TIME_UNITS) if (max / d >= (d >= 60e9 ? 3 : 1)) [div, unit] = [d, u];
-  return scaleLinear()
-    .domain([0, max / div])
-    .ticks(Math.max(1, count))
-    .map((t) => ({ value: t * div, label: `${trimNumber(t)} ${unit}` }));
+  return linearTicks(max / div, Math.max(1, count)).map((t) => ({ value: t * div, label: `${trimNumber(t)} ${unit}` }));
 }
 
 /** Ticks for a byte domain [0, max], in the binary unit that suits the maximum. */
@@ -42,23 +39,20 @@ export function byteTicks(max: number, count: number): { ticks: Tick[]; top: num
   let u = 0;
   while (u < BYTE_UNITS.length - 1 && m / 1024 ** (u + 1) >= 1) u++;
   const div = 1024 ** u;
-  const scale = scaleLinear()
-    .domain([0, m / div])
-    .nice(Math.max(1, count));
-  const top = (scale.domain()[1] as number) * div;
+  const n = Math.max(1, count);
+  const nice = niceMax(m / div, n);
   return {
-    top,
-    ticks: scale.ticks(Math.max(1, count)).map((t) => ({ value: t * div, label: `${trimNumber(t)} ${BYTE_UNITS[u]}` })),
+    top: nice * div,
+    ticks: linearTicks(nice, n).map((t) => ({ value: t * div, label: `${trimNumber(t)} ${BYTE_UNITS[u]}` })),
   };
 }
 
 /** Ticks for a count domain [0, max]. */
 export function countTicks(max: number, count: number): { ticks: Tick[]; top: number } {
-  const scale = scaleLinear()
-    .domain([0, max > 0 ? max : 1])
-    .nice(Math.max(1, count));
-  const ticks = scale.ticks(Math.max(1, count)).filter((t) => Number.isInteger(t));
-  return { top: scale.domain()[1] as number, ticks: ticks.map((t) => ({ value: t, label: formatCount(t) })) };
+  const n = Math.max(1, count);
+  const top = niceMax(max > 0 ? max : 1, n);
+  const ticks = linearTicks(top, n).filter((t) => Number.isInteger(t));
+  return { top, ticks: ticks.map((t) => ({ value: t, label: formatCount(t) })) };
 }
 
 /** How many ticks fit along `length` px when each label is about `sample` wide. */
