@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as v8 from 'node:v8';
-import { GC_MAJOR, heapAfterFullGc } from '../../src/probes/gc-heap.js';
+import { heapAfterFullGc } from '../../src/probes/gc-heap.js';
+import { GC_MAJOR } from '../../src/probes/types.js';
 import { startGcObserver } from '../../src/probes/gc.js';
 import { activeTimers } from '../../src/probes/timers.js';
 import { UnsafeBufferProbe } from '../../src/probes/unsafe-buffers.js';

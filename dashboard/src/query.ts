@@ -6,7 +6,7 @@
  */
 
 import { VALUE_BITS as BITS } from '../../src/analysis/value-bits.js';
-import { ValueIndex } from '../../src/analysis/value-query.js';
+import { stateCode, ValueIndex } from '../../src/analysis/value-query.js';
 import type { ValueQuery, ValueTable } from '../../src/report/dashboard-data.js';
 
 export class EmbeddedIndex {
@@ -27,7 +27,7 @@ export class EmbeddedIndex {
       const f = table.flags[k];
       const unknown = (f & BITS.lifetimeUnknown) !== 0;
       const alive = (f & BITS.alive) !== 0;
-      state[k] = unknown ? 2 : alive ? 0 : 1;
+      state[k] = stateCode(unknown, alive);
       lifetime[k] = unknown ? Number.NaN : (table.endedAt[k] >= 0 ? table.endedAt[k] : durationNs) - table.trackedAt[k];
       pid[k] = pidOfThread[table.thread[k]] ?? -1;
     }

@@ -55,6 +55,11 @@ export interface ValueQueryResult {
 
 const STATE_CODE: Record<ValueState, number> = { alive: 0, ended: 1, unknown: 2 };
 
+/** The `state` column's code of a value (see ValueColumns). */
+export function stateCode(lifetimeUnknown: boolean, alive: boolean): number {
+  return lifetimeUnknown ? STATE_CODE.unknown : alive ? STATE_CODE.alive : STATE_CODE.ended;
+}
+
 /** Lifetime of a value as the query defines it, NaN when unknown. */
 export function lifetimeOf(
   v: { trackedAt: number; endedAt: number | null; lifetimeUnknown: boolean },
@@ -137,7 +142,7 @@ export function modelColumns(model: SessionModel): ValueColumns {
     c.external[i] = v.external;
     c.trackedAt[i] = v.trackedAt;
     c.lifetime[i] = lifetimeOf(v, model.durationNs);
-    c.state[i] = v.lifetimeUnknown ? 2 : v.alive ? 0 : 1;
+    c.state[i] = stateCode(v.lifetimeUnknown, v.alive);
   }
   return { ...c, names: names.strings, types: types.strings, categories: cats.strings, scopeNames: scopes.strings };
 }

@@ -12,9 +12,6 @@
  */
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
-/** perf_hooks constants.NODE_PERFORMANCE_GC_MAJOR. */
-export const GC_MAJOR = 4;
-
 /** Spaces of the young generation, left out: what was allocated after the collection. */
 const YOUNG = new Set(['new_space', 'new_large_object_space']);
 

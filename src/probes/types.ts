@@ -3,6 +3,8 @@
  * any array-like once loaded). Times are nanoseconds after the thread's origin, like the
  * tracker's.
  */
+import { constants } from 'node:perf_hooks';
+
 export type Col = ArrayLike<number>;
 
 /** Heap samples every N ms: V8 heap of this thread's isolate, process-wide external/rss. */
@@ -17,8 +19,14 @@ export interface TimelineData {
   spaces: { name: string; size: Col; used: Col; available: Col }[];
 }
 
-/** GC kinds as PerformanceObserver reports them (perf_hooks.constants.NODE_PERFORMANCE_GC_*). */
-export const GC_KINDS: Record<number, string> = { 4: 'major', 1: 'minor', 8: 'incremental', 16: 'weakcb' };
+/** GC kinds as PerformanceObserver reports them: the flags are perf_hooks' own constants. */
+export const GC_MAJOR = constants.NODE_PERFORMANCE_GC_MAJOR;
+export const GC_KINDS: Record<number, string> = {
+  [GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
 
 export interface GcData {
   at: Col;

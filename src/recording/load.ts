@@ -108,7 +108,7 @@ function decodeStrings(data: Data, out: string[]): void {
  * (a dictionary batch that is not a delta) starts a new run of `strings`, so indices of earlier
  * batches keep their meaning.
  */
-class StringTable {
+class DictionaryStrings {
   readonly strings: string[] = [];
   private chunks: readonly Data[] = [];
   private base = 0;
@@ -153,9 +153,9 @@ export function loadRecordingFile(file: string): LoadedFile {
     ? buf.subarray(0, framing.end)
     : Buffer.concat([buf.subarray(0, framing.end), END_OF_STREAM]);
   const batches: Columns[] = [];
-  const kinds = new StringTable();
-  const names = new StringTable();
-  const types = new StringTable();
+  const kinds = new DictionaryStrings();
+  const names = new DictionaryStrings();
+  const types = new DictionaryStrings();
   let kindMap: number[] = [];
   let kindDictionary: Vector | undefined;
   let metadata = new Map<string, string>();

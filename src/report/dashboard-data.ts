@@ -327,7 +327,7 @@ export interface EmbedLimits {
   /** Buckets of the embedded timeline. */
   timelineWidth: number;
   gcs: number;
-  /** Findings embedded at most (the most severe); 1,000 when not given. */
+  /** Findings embedded at most (the most severe); DEFAULT_EMBED_LIMITS' when not given. */
   findings?: number;
 }
 
@@ -348,8 +348,7 @@ export class DashboardSession {
   private statsCache?: Stats;
   private summaryCache?: SessionSummary;
   private typesCache?: TypesResponse;
-  private leakFindings?: CoreFinding[];
-  private notesCache?: Finding[];
+  private leakFindings?: { all: CoreFinding[]; bySeverity: FindingsResponse['bySeverity']; notes: Finding[] };
   private sitesCache?: SitesResponse;
 
   constructor(readonly model: SessionModel) {}
@@ -470,17 +469,19 @@ export class DashboardSession {
   /** `limit` findings from `offset` (the leak checks run on the first call), and every note. */
   findings(offset = 0, limit = 100): FindingsResponse {
     const m = this.model;
-    this.leakFindings ??= buildFindings(m);
-    this.notesCache ??= notes(m, this.stats());
-    const all = this.leakFindings;
-    const bySeverity = { high: 0, medium: 0, low: 0 };
-    for (const f of all) bySeverity[f.severity]++;
+    if (!this.leakFindings) {
+      const all = buildFindings(m);
+      const bySeverity = { high: 0, medium: 0, low: 0 };
+      for (const f of all) bySeverity[f.severity]++;
+      this.leakFindings = { all, bySeverity, notes: notes(m, this.stats()) };
+    }
+    const { all, bySeverity, notes: allNotes } = this.leakFindings;
     return {
       total: all.length,
       bySeverity,
       offset,
       findings: all.slice(offset, offset + limit).map((f) => dashboardFinding(m, f)),
-      notes: this.notesCache,
+      notes: allNotes,
     };
   }
 
@@ -644,7 +645,7 @@ export class DashboardSession {
       format: DASHBOARD_FORMAT,
       summary: this.summary(),
       types: this.types(),
-      findings: this.findings(0, limits.findings ?? 1000),
+      findings: this.findings(0, limits.findings ?? (DEFAULT_EMBED_LIMITS.findings as number)),
       timeline: this.timeline(limits.timelineWidth, 0, m.durationNs, limits.gcs),
       values: valueTable(m, chosen),
       scopes: scopeTable(m, scopeIds),

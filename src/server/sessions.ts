@@ -151,8 +151,7 @@ export function runWhenIdle(steps: (() => void)[], gauge: RequestGauge): () => v
   later(PAUSE_MS);
   return () => {
     stopped = true;
-    steps.length = 0;
-    if (timer) clearTimeout(timer);
+    clearTimeout(timer);
   };
 }
 

@@ -537,12 +537,11 @@ function visitBuiltIn(v: object, w: number, cls: number): void {
         addExternal(length, w);
         return;
       }
-      // Any other view keeps its whole ArrayBuffer alive. A tracked view's own buffer (the
-      // common case) is counted here, as visit() would count it: nothing else was seen yet.
-      if (v === root && getPrototypeOf(buffer) === ArrayBufferPrototype && !isSharedArrayBuffer(buffer)) {
+      // Any other view keeps its whole ArrayBuffer alive. A tracked view's own plain buffer (the
+      // common case) is counted at once, without the queue: nothing else was seen yet.
+      if (v === root && getPrototypeOf(buffer) === ArrayBufferPrototype) {
         tick();
-        add(JS_ARRAY_BUFFER, w);
-        addExternal(total, w);
+        visitBuiltIn(buffer, w, Cls.ArrayBuffer);
         return;
       }
       child(buffer, w);
