@@ -2,7 +2,9 @@
 # Where the sampling profiler's cost on tsc goes (BENCHMARKS.md, "Recording"): tsc plain, under
 # the preload with sampling (default), without sampling, without sampling plus one full GC at
 # exit (the forced GC of V8's inspector on the exit profile read), and node --heap-prof (peer).
-# Prints wall and CPU seconds (user + system, every thread) per run; ROUNDS rounds (default 5).
+# live: the sampler with V8's default flags, like --heap-prof (samples of collected objects dropped).
+# Prints wall and CPU seconds (user + system, every thread) per run; ROUNDS rounds (default 5);
+# CONFIGS picks configurations (default: all).
 # Run: npm run build && flock /tmp/bench.lock bash bench/recording/tsc-sampling.bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,11 +19,13 @@ run() {
   t1=$(date +%s.%N)
   echo "$name wall $(echo "$t1 - $t0" | bc) cpu $(awk '{print $1 + $2}' "$out/time")"
 }
+want() { [[ " ${CONFIGS:-plain default live no-sampling no-sampling+exit-gc heap-prof} " == *" $1 "* ]]; }
 rec=(MEMSCOPE_OUT_DIR="$out/rec" MEMSCOPE_REPORTS=0)
 for _ in $(seq "${ROUNDS:-5}"); do
-  run plain NODE_OPTIONS=
-  run default NODE_OPTIONS='--import memscope/register' "${rec[@]}"
-  run no-sampling NODE_OPTIONS='--import memscope/register' "${rec[@]}" MEMSCOPE_SAMPLING_INTERVAL=0
-  run no-sampling+exit-gc NODE_OPTIONS="--expose-gc --require $PWD/bench/recording/exit-gc.cjs --import memscope/register" "${rec[@]}" MEMSCOPE_SAMPLING_INTERVAL=0
-  run heap-prof NODE_OPTIONS="--heap-prof --heap-prof-dir=$out/hp"
+  want plain && run plain NODE_OPTIONS=
+  want default && run default NODE_OPTIONS='--import memscope/register' "${rec[@]}"
+  want live && run live NODE_OPTIONS='--import memscope/register' "${rec[@]}" MEMSCOPE_SAMPLING_MODE=live
+  want no-sampling && run no-sampling NODE_OPTIONS='--import memscope/register' "${rec[@]}" MEMSCOPE_SAMPLING_INTERVAL=0
+  want no-sampling+exit-gc && run no-sampling+exit-gc NODE_OPTIONS="--expose-gc --require $PWD/bench/recording/exit-gc.cjs --import memscope/register" "${rec[@]}" MEMSCOPE_SAMPLING_INTERVAL=0
+  want heap-prof && run heap-prof NODE_OPTIONS="--heap-prof --heap-prof-dir=$out/hp"
 done

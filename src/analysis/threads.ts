@@ -4,6 +4,7 @@
  * its processes. Peaks do not add up (each is the most alive at once within its own part),
  * so a part's peak is computed from its own values.
  */
+import { THREAD_END_NAMES, type ThreadEndName } from '../recording/events.js';
 import type { SessionModel, ThreadModel, ValueModel } from './model.js';
 import { countRelation, countValue, emptyStats, peaks, type Stats } from './stats.js';
 
@@ -14,19 +15,8 @@ export interface PartStats {
 }
 
 /** How a thread's recording ended (the `thread_end` stat), or null when it was not finalised. */
-export function threadEnd(t: ThreadModel): 'exit' | 'terminate' | 'stopped' | 'process-exit' | null {
-  switch (t.stats?.thread_end) {
-    case 1:
-      return 'exit';
-    case 2:
-      return 'terminate';
-    case 3:
-      return 'stopped';
-    case 4:
-      return 'process-exit';
-    default:
-      return null;
-  }
+export function threadEnd(t: ThreadModel): ThreadEndName | null {
+  return THREAD_END_NAMES[t.stats?.thread_end ?? 0] ?? null;
 }
 
 /** Statistics per thread, indexed like SessionModel.threads (the same counters as computeStats). */

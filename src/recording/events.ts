@@ -91,7 +91,8 @@ export const THREAD_END = {
   /** A worker still running when its process exited: the main thread wrote what was pending. */
   processExit: 4,
 } as const;
-export const THREAD_END_NAMES: Record<number, string> = {
+export type ThreadEndName = 'exit' | 'terminate' | 'stopped' | 'process-exit';
+export const THREAD_END_NAMES: Record<number, ThreadEndName | undefined> = {
   [THREAD_END.exit]: 'exit',
   [THREAD_END.terminate]: 'terminate',
   [THREAD_END.stopped]: 'stopped',

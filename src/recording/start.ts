@@ -17,7 +17,7 @@ import { TimerProbe } from '../probes/timers.js';
 import { GC_MAJOR } from '../probes/types.js';
 import { UnsafeBufferProbe } from '../probes/unsafe-buffers.js';
 import type { Tracker } from '../tracker/tracker.js';
-import { HEAP_METRICS, K } from './events.js';
+import { HEAP_METRICS, K, SPACE_FIELDS } from './events.js';
 import { Recorder } from './recorder.js';
 import { type RecordOptions, recordingFileName } from './session.js';
 
@@ -90,7 +90,7 @@ export function startRecording(
 
   if (options.timelineIntervalMs > 0) {
     const names = HEAP_METRICS.map((m) => recorder.name(m));
-    const fields = ['size', 'used', 'available'].map((f) => recorder.type(f));
+    const fields = SPACE_FIELDS.map((f) => recorder.type(f));
     stops.push(
       startTimeline(options.timelineIntervalMs, (h) => {
         const t0 = process.hrtime.bigint();

@@ -47,14 +47,6 @@ export function byteTicks(max: number, count: number): { ticks: Tick[]; top: num
   };
 }
 
-/** Ticks for a count domain [0, max]. */
-export function countTicks(max: number, count: number): { ticks: Tick[]; top: number } {
-  const n = Math.max(1, count);
-  const top = niceMax(max > 0 ? max : 1, n);
-  const ticks = linearTicks(top, n).filter((t) => Number.isInteger(t));
-  return { top, ticks: ticks.map((t) => ({ value: t, label: formatCount(t) })) };
-}
-
 /** How many ticks fit along `length` px when each label is about `sample` wide. */
 export function tickCount(length: number, sample: string, size = 10): number {
   return Math.max(2, Math.floor(length / (textWidth(sample, size) + 28)));

@@ -40,11 +40,6 @@ export function formatSum(bytes: number, unknown: number, count: number): string
   return unknown > 0 ? `≥ ${formatBytes(bytes)}` : formatBytes(bytes);
 }
 
-/** A byte figure that may be unknown. */
-export function formatBytesOr(bytes: number | null | undefined): string {
-  return bytes === null || bytes === undefined ? '—' : formatBytes(bytes);
-}
-
 /** 850 ns · 12.3 µs · 4.5 ms · 2.35 s · 3 min 05 s · 1 h 02 min. */
 export function formatDuration(ns: number | null | undefined): string {
   if (ns === null || ns === undefined || !Number.isFinite(ns)) return '—';
