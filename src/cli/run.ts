@@ -34,6 +34,7 @@ interface RunOptions {
   samplingInterval: number;
   samplingMode: 'allocated' | 'live';
   timelineInterval: number;
+  timelineHelper: boolean;
   heapSnapshot: 'at-exit' | 'never';
   reports: boolean;
   mode: 'fast' | 'detailed' | 'auto';
@@ -102,6 +103,7 @@ export function registerRun(program: Command): void {
       integer('--timeline-interval'),
       DEFAULT_RECORD_OPTIONS.timelineIntervalMs,
     )
+    .option('--no-timeline-helper', 'no helper thread for the timeline of a blocked event loop (workers count from 1)')
     .addOption(
       new Option('--heap-snapshot <when>', 'write a heap snapshot of each process')
         .choices(['at-exit', 'never'])
@@ -136,6 +138,7 @@ async function run(command: string, args: string[], opts: RunOptions): Promise<n
     samplingInterval: opts.samplingInterval,
     samplingMode: opts.samplingMode,
     timelineIntervalMs: opts.timelineInterval,
+    timelineHelper: opts.timelineHelper,
     heapSnapshot: opts.heapSnapshot,
     reports: false,
     reportMode: opts.mode,

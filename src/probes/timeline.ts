@@ -4,6 +4,7 @@
  * costs ~10 µs (process.memoryUsage reads /proc), so the default 100 ms costs ~0.01 %.
  */
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { coverBlockedLoop } from './blocked-loop.js';
 import { notePeakUsed } from './memory.js';
 
 export interface HeapTick {
@@ -34,14 +35,45 @@ export function readHeap(): HeapTick {
   };
 }
 
+/** Readings kept while the loop is blocked; beyond it every other one is dropped (bounded memory). */
+const MAX_BLOCKED = 4096;
+
 /**
  * Calls `onTick` now, every `intervalMs` without keeping the event loop alive, and once more
  * when stopped (so that even a program shorter than one interval has a start and an end).
+ * `at` is `now()` when the heap was read. With `helper`, in the main thread, readings taken
+ * while the event loop was blocked (blocked-loop.ts) are passed on, in order, before the next tick's own,
+ * with `blocked` true.
  */
-export function startTimeline(intervalMs: number, onTick: (tick: HeapTick) => void): () => void {
+export function startTimeline(
+  intervalMs: number,
+  now: () => number,
+  onTick: (tick: HeapTick, at: number, blocked: boolean) => void,
+  helper = false,
+): () => void {
+  let blocked: { tick: HeapTick; at: number }[] = [];
+  let keepEvery = 1;
+  let skipped = 0;
+  const read = () => {
+    if (++skipped < keepEvery) return;
+    skipped = 0;
+    blocked.push({ tick: readHeap(), at: now() });
+    if (blocked.length >= MAX_BLOCKED) {
+      blocked = blocked.filter((_, i) => i % 2 === 1);
+      keepEvery *= 2;
+    }
+  };
+  const cover = helper ? coverBlockedLoop(intervalMs, read) : undefined;
   const tick = () => {
     try {
-      onTick(readHeap());
+      // No call between the two: V8 checks for interrupts (the cover's reading) only at calls
+      // and loop jumps, so no reading can be added to the list being taken.
+      const taken = blocked;
+      blocked = [];
+      keepEvery = 1;
+      for (const b of taken) onTick(b.tick, b.at, true);
+      onTick(readHeap(), now(), false);
+      cover?.beat();
     } catch {
       // A probe must never throw into the program.
     }
@@ -50,6 +82,7 @@ export function startTimeline(intervalMs: number, onTick: (tick: HeapTick) => vo
   const timer = setInterval(tick, Math.max(1, intervalMs));
   timer.unref();
   return () => {
+    cover?.stop();
     clearInterval(timer);
     tick();
   };

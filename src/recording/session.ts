@@ -22,6 +22,11 @@ export interface RecordOptions {
   samplingPollMs: number;
   /** Milliseconds between two heap timeline ticks; 0 turns the timeline off. */
   timelineIntervalMs: number;
+  /**
+   * Whether a helper thread takes the main thread's timeline readings while its event loop is
+   * blocked (probes/blocked-loop.ts). It takes a thread id: the program's workers count from 2.
+   */
+  timelineHelper: boolean;
   /** Milliseconds between two recording flushes. */
   flushIntervalMs: number;
   heapSnapshot: HeapSnapshotWhen;
@@ -38,6 +43,7 @@ export const DEFAULT_RECORD_OPTIONS: RecordOptions = {
   samplingMode: 'allocated',
   samplingPollMs: 0,
   timelineIntervalMs: 250,
+  timelineHelper: true,
   flushIntervalMs: 1000,
   heapSnapshot: 'never',
   reports: true,
@@ -54,6 +60,7 @@ export const ENV = {
   samplingMode: 'MEMSCOPE_SAMPLING_MODE',
   samplingPollMs: 'MEMSCOPE_SAMPLING_POLL_MS',
   timelineIntervalMs: 'MEMSCOPE_TIMELINE_INTERVAL',
+  timelineHelper: 'MEMSCOPE_TIMELINE_HELPER',
   flushIntervalMs: 'MEMSCOPE_FLUSH_INTERVAL',
   heapSnapshot: 'MEMSCOPE_HEAP_SNAPSHOT',
   reports: 'MEMSCOPE_REPORTS',
@@ -61,6 +68,8 @@ export const ENV = {
   record: 'MEMSCOPE_RECORD',
   unsafeBufferBytes: 'MEMSCOPE_UNSAFE_BUFFER_BYTES',
 } as const;
+
+const OFF = /^(0|false|no|off)$/i;
 
 function num(raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw.trim() === '') return fallback;
@@ -76,9 +85,10 @@ export function recordOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Reco
     samplingMode: env[ENV.samplingMode] === 'live' ? 'live' : 'allocated',
     samplingPollMs: num(env[ENV.samplingPollMs], d.samplingPollMs),
     timelineIntervalMs: num(env[ENV.timelineIntervalMs], d.timelineIntervalMs),
+    timelineHelper: !OFF.test(env[ENV.timelineHelper] ?? ''),
     flushIntervalMs: Math.max(10, num(env[ENV.flushIntervalMs], d.flushIntervalMs)),
     heapSnapshot: env[ENV.heapSnapshot] === 'at-exit' ? 'at-exit' : 'never',
-    reports: !/^(0|false|no|off)$/i.test(env[ENV.reports] ?? ''),
+    reports: !OFF.test(env[ENV.reports] ?? ''),
     reportMode: mode === 'fast' || mode === 'detailed' ? mode : 'auto',
     unsafeBufferBytes: num(env[ENV.unsafeBufferBytes], d.unsafeBufferBytes),
   };
@@ -91,6 +101,7 @@ export function recordOptionsToEnv(o: RecordOptions): Record<string, string> {
     [ENV.samplingMode]: o.samplingMode,
     [ENV.samplingPollMs]: String(o.samplingPollMs),
     [ENV.timelineIntervalMs]: String(o.timelineIntervalMs),
+    [ENV.timelineHelper]: o.timelineHelper ? '1' : '0',
     [ENV.flushIntervalMs]: String(o.flushIntervalMs),
     [ENV.heapSnapshot]: o.heapSnapshot,
     [ENV.reports]: o.reports ? '1' : '0',

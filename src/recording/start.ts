@@ -57,6 +57,7 @@ export function startRecording(
   recorder.attach(tracker);
   const stops: (() => void)[] = [];
   let timelineTicks = 0;
+  let blockedTicks = 0;
   let timelineNs = 0;
 
   // The heap right after each full GC (gc-heap.ts), written as each one is reported.
@@ -92,21 +93,28 @@ export function startRecording(
     const names = HEAP_METRICS.map((m) => recorder.name(m));
     const fields = SPACE_FIELDS.map((f) => recorder.type(f));
     stops.push(
-      startTimeline(options.timelineIntervalMs, (h) => {
-        const t0 = process.hrtime.bigint();
-        const at = recorder.now();
-        const values = [h.heapUsed, h.heapTotal, h.external, h.arrayBuffers, h.rss];
-        for (let i = 0; i < values.length; i++) recorder.add(K.heap, at, 0, -1, -1, 0, names[i], 0, 0, 0, values[i]);
-        for (const s of h.spaces) {
-          const n = recorder.name(s.name);
-          recorder.add(K.space, at, 0, -1, -1, 0, n, fields[0], 0, 0, s.size);
-          recorder.add(K.space, at, 0, -1, -1, 0, n, fields[1], 0, 0, s.used);
-          recorder.add(K.space, at, 0, -1, -1, 0, n, fields[2], 0, 0, s.available);
-        }
-        timelineTicks++;
-        timelineNs += Number(process.hrtime.bigint() - t0);
-        watchTick(at);
-      }),
+      startTimeline(
+        options.timelineIntervalMs,
+        () => recorder.now(),
+        (h, at, blocked) => {
+          const t0 = process.hrtime.bigint();
+          const values = [h.heapUsed, h.heapTotal, h.external, h.arrayBuffers, h.rss];
+          for (let i = 0; i < values.length; i++) recorder.add(K.heap, at, 0, -1, -1, 0, names[i], 0, 0, 0, values[i]);
+          for (const s of h.spaces) {
+            const n = recorder.name(s.name);
+            recorder.add(K.space, at, 0, -1, -1, 0, n, fields[0], 0, 0, s.size);
+            recorder.add(K.space, at, 0, -1, -1, 0, n, fields[1], 0, 0, s.used);
+            recorder.add(K.space, at, 0, -1, -1, 0, n, fields[2], 0, 0, s.available);
+          }
+          timelineTicks++;
+          timelineNs += Number(process.hrtime.bigint() - t0);
+          // A reading taken while the loop was blocked is passed on later: the leak probes read
+          // the present, so they run on the timer's own ticks only.
+          if (blocked) blockedTicks++;
+          else watchTick(at);
+        },
+        options.timelineHelper,
+      ),
     );
   }
 
@@ -223,6 +231,7 @@ export function startRecording(
         sampling_unseen_samples: sampler?.unseen ?? 0,
         timeline_interval_ms: options.timelineIntervalMs,
         timeline_ticks: timelineTicks,
+        timeline_blocked_ticks: blockedTicks,
         timeline_ns: timelineNs,
         watch_ns: watchNs,
         watched_values: tracker.watch.size,

@@ -416,6 +416,7 @@ export function performanceJson(model: SessionModel, options: SixOptions, export
       interval_ms:
         model.threads.find((t) => t.stats?.timeline_interval_ms !== undefined)?.stats?.timeline_interval_ms ?? null,
       ticks: sum('timeline_ticks'),
+      blocked_ticks: sum('timeline_blocked_ticks'),
       tick_ms: ms(sum('timeline_ns')),
     },
     gc: { events: model.gcs.length, by_kind: gcByKind },

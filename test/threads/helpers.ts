@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after } from 'node:test';
-import { buildModel, type SessionModel } from '../../src/analysis/model.js';
+import { buildModel, type SessionModel, type ThreadModel } from '../../src/analysis/model.js';
 import { loadSession } from '../../src/recording/load.js';
 
 export const root = resolve(import.meta.dirname, '../..');
@@ -57,4 +57,14 @@ export function countByThread(model: SessionModel, name: string): Record<string,
   for (const v of model.values)
     if (v.name === name) out[model.threads[v.thread].label] = (out[model.threads[v.thread].label] ?? 0) + 1;
   return out;
+}
+
+/**
+ * The one worker thread of a session. Its thread id is not assumed: the preload's timeline
+ * helper (probes/blocked-loop.ts) takes one before the program's first worker.
+ */
+export function onlyWorker(model: SessionModel): ThreadModel {
+  const workers = model.threads.filter((t) => t.threadId > 0);
+  assert.equal(workers.length, 1, workers.map((t) => t.label).join(', '));
+  return workers[0];
 }

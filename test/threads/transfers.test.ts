@@ -2,19 +2,21 @@
 // channel and merged into one model.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import type { SessionModel } from '../../src/analysis/model.js';
+import type { SessionModel, ThreadModel } from '../../src/analysis/model.js';
 import { statsByThread } from '../../src/analysis/threads.js';
 import { unsafeFfiJson } from '../../src/report/six-json.js';
-import { record } from './helpers.js';
+import { onlyWorker, record } from './helpers.js';
 
 let model: SessionModel;
 let printed: Record<string, unknown>;
+let worker: ThreadModel;
 
 before(() => {
   const r = record('transfers.mjs', [], 'transfers');
   assert.equal(r.run.status, 0, r.run.stderr);
   model = r.model;
   printed = JSON.parse(r.run.stdout);
+  worker = onlyWorker(model);
 });
 
 const valuesNamed = (name: string) =>
@@ -36,11 +38,11 @@ test('each tracked buffer sent to the worker is recorded on both sides: sender, 
     assert.equal(more.length, 0, name);
     assert.equal(sent.thread, 'main', name);
     assert.equal(sent.v.endedBy, 'transfer', name);
-    assert.equal(got.thread, 'worker 1', name);
+    assert.equal(got.thread, worker.label, name);
     assert.equal(got.v.alive, true, name);
     const out = model.relations.find((r) => r.kind === 'transfer' && !r.inbound && r.from === sent.v.id);
     assert.ok(out, name);
-    assert.equal(out.to, 1);
+    assert.equal(out.to, worker.threadId);
     assert.equal(out.detached, true);
     assert.ok(out.peer !== undefined, name);
     const arrival = model.relations[out.peer];
@@ -62,7 +64,7 @@ test('each tracked buffer sent to the worker is recorded on both sides: sender, 
 test('back over parentPort the target is the parent; over a MessageChannel it is unknown', () => {
   const back = model.relations.find((r) => r.kind === 'transfer' && !r.inbound && r.name === 'back');
   assert.ok(back);
-  assert.equal(model.threads[back.thread].label, 'worker 1');
+  assert.equal(model.threads[back.thread], worker);
   assert.equal(back.to, 0);
   assert.ok(back.peer !== undefined && model.threads[model.relations[back.peer].thread].label === 'main');
   const across = model.relations.find((r) => r.kind === 'transfer' && r.name === 'across');
@@ -81,9 +83,9 @@ test('a SharedArrayBuffer is counted once, where it was first tracked, with ever
   const [shared, ...others] = valuesNamed('shared');
   assert.equal(others.length, 0);
   assert.equal(shared.thread, 'main');
-  assert.deepEqual(shared.v.sharedWith, [1]);
+  assert.deepEqual(shared.v.sharedWith, [worker.index]);
   const [view] = valuesNamed('shared_view');
-  assert.equal(view.thread, 'worker 1');
+  assert.equal(view.thread, worker.label);
   // The view's own bytes only: its buffer is counted at its origin.
   assert.ok(view.v.size < 1024, String(view.v.size));
   const shares = model.relations.filter((r) => r.kind === 'share');
@@ -91,7 +93,7 @@ test('a SharedArrayBuffer is counted once, where it was first tracked, with ever
   for (const r of shares) assert.equal(r.origin, shared.v.id);
   const json = unsafeFfiJson(model, { name: 'transfers' });
   assert.deepEqual(json.shared_memory, [
-    { value_id: shared.v.id, variable_name: 'shared', bytes: 1 << 16, thread: 'main', held_by: ['main', 'worker 1'] },
+    { value_id: shared.v.id, variable_name: 'shared', bytes: 1 << 16, thread: 'main', held_by: ['main', worker.label] },
   ]);
   assert.equal(json.transfers.length, 5);
 });
