@@ -52,13 +52,15 @@ export function coverBlockedLoop(intervalMs: number, read: () => void): BlockedL
   };
   stamp();
   const global = globalThis as unknown as Record<symbol, unknown>;
-  global[HOOK] = () => {
+  const hook = () => {
     try {
       read();
     } catch {
       // A probe must never throw into the program.
     }
   };
+  // Not enumerable: a program listing its global's properties does not see it.
+  Object.defineProperty(global, HOOK, { value: hook, configurable: true, writable: true });
   let worker: wt.Worker;
   try {
     const Base = ((wt.Worker as unknown as Record<symbol, unknown>)[ORIGINAL_WORKER] ?? wt.Worker) as typeof wt.Worker;
