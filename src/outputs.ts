@@ -7,7 +7,7 @@
 export { buildModel } from './analysis/model.js';
 export { computeMetrics, computeStats, memoryByType } from './analysis/stats.js';
 export { createSnapshotParser, HeapSnapshot, heapFactsOf, locateHeld } from './heap/index.js';
-export { applyPeriodic } from './production.js';
+export { applyPeriodic, startMetricsServer } from './production.js';
 export { writeReports } from './report/all.js';
 export { writeSnapshotJson } from './report/snapshot-json.js';
 export { writeLifecycleTimelineSvg, writeMemoryAnalysisSvg } from './report/svg/index.js';
