@@ -21,7 +21,8 @@ const api =
 t[1] = performance.now() - t0;
 const kept = [];
 for (let i = 0; i < values; i++) {
-  const row = { id: i, name: `row ${i}` };
+  // An array, as the stress example's kept rows: a collection the recording watches for growth.
+  const row = [i, i * 2, i * 3];
   api?.trackVar('row', row);
   if (i % 2) kept.push(row);
 }

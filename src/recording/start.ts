@@ -74,9 +74,11 @@ export function startRecording(
   const timers = new TimerProbe();
   let lastTimers = -1;
   let watchNs = 0;
+  /** Whether the last pass left dictionaries for a later one (watch.ts, KEY_BUDGET). */
+  let watchCut = false;
   const watchTick = (at: number) => {
     const t0 = process.hrtime.bigint();
-    tracker.watch.sample({
+    watchCut = !tracker.watch.sample({
       size: (row, size) => recorder.add(K.size, at, row, -1, -1, 0, 0, 0, 0, 0, size),
       detached: (row, bytes) => recorder.add(K.detached, at, row, -1, -1, 0, 0, 0, 0, 0, bytes),
     });
@@ -196,7 +198,9 @@ export function startRecording(
     try {
       clearInterval(flushTimer);
       for (const stop of stops) stop();
-      if (options.timelineIntervalMs > 0) watchTick(recorder.now());
+      // The timeline's stop ran a last tick, with its watch pass (up to 10,000 values): another
+      // pass now would read the same sizes, unless that one left dictionaries for later.
+      if (watchCut) watchTick(recorder.now());
       if (sampler) {
         sampler.poll(true);
         addGcHeap(heapAfterFullGc()); // the sampler's last read forced a full GC just now
