@@ -177,13 +177,16 @@ export function startRecording(
   // full GC's cost estimated from the heap in use (~1 ms per 3 MB, measured). A program that
   // ends sooner is read once, at exit. BENCHMARKS.md, "Recording", has the measurements.
   const pollGap = (costMs: number) => options.samplingPollMs || Math.min(120_000, Math.max(10_000, 1000 * costMs));
+  // Gaps run from one poll's start to the next; a poll is due at the flush tick nearest its
+  // time (the ticks jitter by a few ms: waiting for the first tick after it made a 100 ms gap
+  // 200 ms).
   let nextPoll = performance.now() + pollGap(process.memoryUsage().heapUsed / 3e6);
   const flushTimer = setInterval(() => {
     try {
-      if (sampler && performance.now() >= nextPoll) {
+      if (sampler && performance.now() >= nextPoll - options.flushIntervalMs / 2) {
         const t0 = performance.now();
         sampler.poll();
-        nextPoll = performance.now() + pollGap(performance.now() - t0);
+        nextPoll = t0 + pollGap(performance.now() - t0);
       }
       takeUnsafe();
       recorder.flush();
