@@ -1,19 +1,19 @@
 /**
  * The object getGlobalTracker() returns: statistics and queries over this thread's tracker,
  * and the exports. A facade: the work is done by tracker/, probes/, analysis/ and report/.
+ * The analysis, heap engine and reports are loaded on the first call that needs them
+ * (outputs.ts): a thread that only tracks, or only reads getStats(), never loads them.
  */
 import { join, resolve } from 'node:path';
-import { buildModel, type SessionModel } from './analysis/model.js';
-import { computeMetrics, computeStats, type Metrics, memoryByType, type TypeUsage } from './analysis/stats.js';
-import { createSnapshotParser, HeapSnapshot, heapFactsOf, locateHeld, snapshotHoldingSync } from './heap/index.js';
+import type { SessionModel } from './analysis/model.js';
+import type { Metrics, TypeUsage } from './analysis/stats.js';
+import { snapshotHoldingSync } from './heap/held.js';
+import type * as Outputs from './outputs.js';
 import { collectGarbage } from './probes/force-gc.js';
 import { type HeapFigures, heapFigures } from './probes/memory.js';
 import { type HeapFacts, SCHEMA_VERSION, type SessionData, threadDataFromTracker } from './recording/data.js';
 import { packageRootOf } from './recording/session.js';
-import { writeReports } from './report/all.js';
-import { writeSnapshotJson } from './report/snapshot-json.js';
-import { writeLifecycleTimelineSvg, writeMemoryAnalysisSvg } from './report/svg/index.js';
-import { selfFile } from './self.js';
+import { requireEntry, selfFile } from './self.js';
 import { state, tracker, warnOnce } from './state.js';
 import { boardThreads, COUNTERS } from './tracker/board.js';
 import { type AllocationInfo, statsFromCounters, type TrackerStats } from './tracker/tracker.js';
@@ -53,6 +53,14 @@ export interface SnapshotSummary {
   largest: { name: string; typeName: string; estimatedSize: number; retainedSize: number; retainerPath: string }[];
 }
 
+let loaded: typeof Outputs | undefined;
+
+/** The analysis, heap engine and reports, loaded on first use. */
+export function outputs(): typeof Outputs {
+  loaded ??= requireEntry<typeof Outputs>('outputs');
+  return loaded;
+}
+
 export class MemscopeTracker {
   /** Facts from the last snapshot(), merged into every export from then on. */
   private heapFacts: HeapFacts | undefined;
@@ -80,7 +88,7 @@ export class MemscopeTracker {
 
   /** Memory by type name over the tracked values still alive, largest first. */
   getMemoryByType(): TypeUsage[] {
-    return memoryByType(this.model().values, true);
+    return outputs().memoryByType(this.model().values, true);
   }
 
   /** Tracked values not known to have ended. */
@@ -96,6 +104,7 @@ export class MemscopeTracker {
   /** The original report's eight metrics, computed from the tracked values. */
   getMetrics(): Metrics {
     const model = this.model();
+    const { computeMetrics, computeStats } = outputs();
     return computeMetrics(model, computeStats(model));
   }
 
@@ -146,6 +155,7 @@ export class MemscopeTracker {
     const t = tracker();
     t.keepRefs = true;
     const { rows, objects } = t.liveObjects();
+    const { createSnapshotParser, HeapSnapshot, heapFactsOf, locateHeld } = outputs();
     const parser = createSnapshotParser();
     const takenAtMs = Date.now();
     const holderId = snapshotHoldingSync(objects, (chunk) => parser.write(chunk));
@@ -178,34 +188,34 @@ export class MemscopeTracker {
   }
 
   model(): SessionModel {
-    return buildModel(this.sessionData());
+    return outputs().buildModel(this.sessionData());
   }
 
   /** Writes the original's JSON snapshot (memory_hierarchy, metadata, summary) to `path`. */
   exportToJson(path: string): string {
     const file = resolve(path.endsWith('.json') ? path : `${path}.json`);
-    writeSnapshotJson(file, this.model());
+    outputs().writeSnapshotJson(file, this.model());
     return file;
   }
 
   /** Writes the memory analysis SVG (metrics, heap growth, heatmap, treemap, call stacks...) to `path`. */
   exportMemoryAnalysis(path: string): string {
     const file = resolve(path.endsWith('.svg') ? path : `${path}.svg`);
-    writeMemoryAnalysisSvg(file, this.model());
+    outputs().writeMemoryAnalysisSvg(file, this.model());
     return file;
   }
 
   /** Writes the lifecycle timeline SVG (scope matrices, lifespans, relations, top 3) to `path`. */
   exportLifecycleTimeline(path: string): string {
     const file = resolve(path.endsWith('.svg') ? path : `${path}.svg`);
-    writeLifecycleTimelineSvg(file, this.model());
+    outputs().writeLifecycleTimelineSvg(file, this.model());
     return file;
   }
 
   /** Writes every output that exists so far into `dir` (default `<outDir>/<name>/`); returns the files. */
   exportAll(dir?: string): string[] {
     const { name, outDir } = state().config;
-    return writeReports(this.model(), resolve(dir ?? join(outDir, name)), { name });
+    return outputs().writeReports(this.model(), resolve(dir ?? join(outDir, name)), { name });
   }
 
   /**

@@ -10,14 +10,14 @@
  * and is a near-free no-op when memscope is disabled (MEMSCOPE_DISABLE=1 or enabled: false).
  */
 import { type InitOptions, resolveConfig } from './config.js';
-import { MemscopeTracker } from './global-tracker.js';
-import { applyPeriodic } from './production.js';
+import { MemscopeTracker, outputs } from './global-tracker.js';
+import { periodicWanted } from './production-state.js';
 import { state, tracker, warnOnce } from './state.js';
 import type { ScopeHandle, TrackOptions } from './tracker/tracker.js';
 
 export type { InitOptions, ProfileOptions, PyroscopeOptions } from './config.js';
 export type { MemscopeTracker } from './global-tracker.js';
-export { periodicExports } from './production.js';
+export { periodicExports } from './production-state.js';
 export type { AllocationInfo, ScopeHandle, TrackerStats, TrackOptions } from './tracker/tracker.js';
 
 let facade: MemscopeTracker | undefined;
@@ -38,7 +38,8 @@ export function init(options: InitOptions = {}): MemscopeTracker {
       s.tracker.applyLimits();
       if (s.config.heapSnapshots) s.tracker.keepRefs = true;
     }
-    if (s.active) applyPeriodic(s.config, () => getGlobalTracker().sessionData());
+    // Loads the exports' code only when they are (or were) asked for.
+    if (s.active && periodicWanted(s.config)) outputs().applyPeriodic(s.config, () => getGlobalTracker().sessionData());
     if (s.config.autoExport && !s.exitHooked) {
       s.exitHooked = true;
       process.once('exit', () => getGlobalTracker().exitExport());

@@ -1,8 +1,8 @@
 /**
  * What keeps memscope useful in a program left running: periodic exports (exportEvery/keep),
  * heap profiles for pprof and Pyroscope, and the /metrics endpoint. Started from init()
- * options or from the preload's MEMSCOPE_* variables; one set per thread, kept in the shared
- * state so that init() called again reconfigures instead of starting twice.
+ * options (through outputs.ts, loaded only then) or from the preload's MEMSCOPE_* variables;
+ * one set per thread, kept in the shared state (production-state.ts).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,28 +14,11 @@ import { ProfileWindow } from './probes/profile-window.js';
 import { Sampler } from './probes/sampling.js';
 import type { SessionData } from './recording/data.js';
 import { packageRootOf } from './recording/session.js';
+import { type Production, production, productionMetricsOptions } from './production-state.js';
 import { type MetricsServer, serveMetrics } from './report/metrics-http.js';
 import { type PeriodicExports, startPeriodicExports } from './report/periodic.js';
 import { selfFile } from './self.js';
 import { state, tracker, warnOnce } from './state.js';
-
-interface Production {
-  periodic?: PeriodicExports;
-  /** The settings the periodic exports run with (restart only when they change). */
-  key?: string;
-  /** The profile window and how to detach it from its sampler. */
-  window?: ProfileWindow;
-  detach?: () => void;
-  /** A sampler started here (none when the recording's is shared). */
-  ownSampler?: Sampler;
-  metrics?: MetricsServer;
-}
-
-function production(): Production {
-  const s = state();
-  s.production ??= {};
-  return s.production as Production;
-}
 
 const warn = (message: string) => warnOnce('MEMSCOPE_PRODUCTION', message);
 
@@ -112,31 +95,6 @@ export function startMetricsServer(port: number, options: MetricsOptions = {}): 
     warn(`memscope: cannot serve metrics on 127.0.0.1:${port}: ${String(error)}`);
     return undefined;
   }
-}
-
-/**
- * What the metrics read from the rest of memscope: the recording's dropped events, and the
- * leak suspects the detectors found in the last periodic export (no sample before one); and
- * whether the GC pause histogram is kept: MEMSCOPE_METRICS_GC when set, else on except under the
- * production preset, whose ≤ 1 % budget its observer alone exceeds on a busy server
- * (1.2-2.4 % CPU per request, BENCHMARKS.md "Production").
- */
-export function productionMetricsOptions(): MetricsOptions {
-  return {
-    recordingDropped: () => state().recordingStats?.droppedEvents,
-    leakSuspects: () => periodicExports()?.stats.leakSuspects,
-    gcPauses: gcPausesWanted(process.env.MEMSCOPE_METRICS_GC, state().config.preset),
-  };
-}
-
-function gcPausesWanted(env: string | undefined, preset: string | undefined): boolean {
-  if (env === undefined || env === '') return preset !== 'production';
-  return !/^(0|false|no|off)$/i.test(env);
-}
-
-/** The periodic exports running in this thread, if any (their measured costs are in `stats`). */
-export function periodicExports(): PeriodicExports | undefined {
-  return production().periodic;
 }
 
 let workerFileCache: string | null | undefined;

@@ -12,7 +12,7 @@
  */
 import { register as defaultRegistry, type Registry } from 'prom-client';
 import { collectMetrics, type MetricFamily, type MetricsOptions, prepareMetrics } from './probes/metrics.js';
-import { productionMetricsOptions } from './production.js';
+import { productionMetricsOptions } from './production-state.js';
 import { tracker, warnOnce } from './state.js';
 
 export type { MetricFamily, MetricsOptions } from './probes/metrics.js';

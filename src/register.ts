@@ -23,6 +23,7 @@ import { isMainThread } from 'node:worker_threads';
 import { envDisabled } from './config.js';
 import { snapshotHoldingSync } from './heap/held.js';
 import { ownLink } from './probes/ledger.js';
+import type * as Outputs from './outputs.js';
 import { installMessageProbes } from './probes/messages.js';
 import { listenForNestedWorkers, takeOverLiveWorkers } from './recording/link.js';
 import {
@@ -36,6 +37,7 @@ import {
 } from './recording/session.js';
 import { type SnapshotWriter, startRecording } from './recording/start.js';
 import { recordedWorkerClass } from './recording/workers.js';
+import { requireEntry } from './self.js';
 import { state, tracker, trackerIfActive, warnOnce } from './state.js';
 
 const INSTALLED = Symbol.for('memscope.register.v1');
@@ -184,13 +186,16 @@ function startProduction(): void {
   if (serve) delete env.MEMSCOPE_METRICS_PORT;
   const periodic = state().config.periodic.everyMs > 0;
   if (!serve && !periodic) return;
-  import('./production.js')
-    .then(async (p) => {
-      if (serve) p.startMetricsServer(port);
+  // The exports' code is loaded through its own entry: a dynamic import would be bundled into
+  // the CommonJS build of this file, which every recorded eval worker loads.
+  Promise.resolve()
+    .then(async () => {
+      const o = requireEntry<typeof Outputs>('outputs');
+      if (serve) o.startMetricsServer(port);
       if (periodic) {
         const { MemscopeTracker } = await import('./global-tracker.js');
         const facade = new MemscopeTracker();
-        p.applyPeriodic(state().config, () => facade.sessionData());
+        o.applyPeriodic(state().config, () => facade.sessionData());
       }
     })
     .catch((error) => warnOnce('MEMSCOPE_PRODUCTION', `memscope: ${String(error)}`));

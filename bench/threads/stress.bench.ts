@@ -5,28 +5,34 @@
 //   api       tracking on, nothing recorded (the API without the preload)
 //   recorded  --import memscope/register, reports off (what `memscope run` adds inside the program)
 // Target: recorded / off ≤ 1.10 for the stress example.
+// BENCH_EXAMPLES (comma-separated) picks examples; BENCH_ROOTS (comma-separated copies of this
+// repository, built; default this one) compares builds, alternating them in each round.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROOTS = (process.env.BENCH_ROOTS ?? '.').split(',').map((r) => resolve(r));
 const out = mkdtempSync(join(tmpdir(), 'memscope-bench-stress-'));
 const configs = ['off', 'api', 'recorded'] as const;
-const examples = ['multithreaded_stress_test', 'heavy_workload'] as const;
+const examples = (process.env.BENCH_EXAMPLES ?? 'multithreaded_stress_test,heavy_workload').split(',');
 type Times = Record<(typeof configs)[number], { wall: number[]; cpu: number[] }>;
-const times = Object.fromEntries(
-  examples.map((e) => [
-    e,
-    Object.fromEntries(configs.map((c) => [c, { wall: [] as number[], cpu: [] as number[] }])) as Times,
-  ]),
-) as Record<(typeof examples)[number], Times>;
+/** By root, then example. */
+const times = new Map<string, Times>();
+const cell = (root: string, example: string) => {
+  const key = `${root} ${example}`;
+  if (!times.has(key)) {
+    times.set(key, Object.fromEntries(configs.map((c) => [c, { wall: [] as number[], cpu: [] as number[] }])) as Times);
+  }
+  return times.get(key) as Times;
+};
 const loads: number[] = [];
 
 try {
   for (let r = 0; r < ROUNDS; r++) {
     for (const example of examples) {
-      for (const config of configs) {
+      for (const [root, config] of ROOTS.flatMap((root) => configs.map((c) => [root, c] as const))) {
         loads.push(loadavg()[0]);
         const env: NodeJS.ProcessEnv = { ...process.env, MEMSCOPE_OUT_DIR: out, MEMSCOPE_REPORTS: '0' };
         delete env.NODE_OPTIONS;
@@ -39,11 +45,15 @@ try {
           ...(config === 'recorded' ? ['--import', 'memscope/register'] : []),
         ];
         const t0 = performance.now();
-        const run = spawnSync(process.execPath, [...args, `examples/${example}.ts`], { encoding: 'utf8', env });
+        const run = spawnSync(process.execPath, [...args, `examples/${example}.ts`], {
+          cwd: root,
+          encoding: 'utf8',
+          env,
+        });
         const wall = (performance.now() - t0) / 1000;
         if (run.status !== 0) throw new Error(`${example} ${config}: ${run.stdout}${run.stderr}`);
-        times[example][config].wall.push(wall);
-        times[example][config].cpu.push(Number(/cpu-us (\d+)/.exec(run.stderr)?.[1] ?? Number.NaN) / 1e6);
+        cell(root, example)[config].wall.push(wall);
+        cell(root, example)[config].cpu.push(Number(/cpu-us (\d+)/.exec(run.stderr)?.[1] ?? Number.NaN) / 1e6);
       }
     }
   }
@@ -57,19 +67,19 @@ console.log(
 );
 console.log('| example | off | api | recorded | recorded / off | api / off |');
 console.log('|---|---|---|---|---|---|');
-for (const example of examples) {
+for (const [key, t] of times) {
+  const label = ROOTS.length > 1 ? key : key.slice(key.indexOf(' ') + 1);
   for (const what of ['wall', 'cpu'] as const) {
-    const [off, api, rec] = configs.map((c) => median(times[example][c][what]));
+    const [off, api, rec] = configs.map((c) => median(t[c][what]));
     console.log(
-      `| ${example}, ${what === 'wall' ? 'wall s' : 'CPU s (all threads)'} | ${off.toFixed(2)} | ${api.toFixed(2)} | ${rec.toFixed(2)} | ${(rec / off).toFixed(2)} | ${(api / off).toFixed(2)} |`,
+      `| ${label}, ${what === 'wall' ? 'wall s' : 'CPU s (all threads)'} | ${off.toFixed(2)} | ${api.toFixed(2)} | ${rec.toFixed(2)} | ${(rec / off).toFixed(2)} | ${(api / off).toFixed(2)} |`,
     );
   }
 }
-for (const example of examples) {
+for (const [key, t] of times) {
   for (const c of configs) {
-    const t = times[example][c];
     console.log(
-      `  ${example} ${c}: wall ${t.wall.map((x) => x.toFixed(2)).join(', ')}; cpu ${t.cpu.map((x) => x.toFixed(2)).join(', ')}`,
+      `  ${key} ${c}: wall ${t[c].wall.map((x) => x.toFixed(2)).join(', ')}; cpu ${t[c].cpu.map((x) => x.toFixed(2)).join(', ')}`,
     );
   }
 }

@@ -75,9 +75,11 @@ export function startRecording(
   const timers = new TimerProbe();
   let lastTimers = -1;
   let watchNs = 0;
+  /** Whether the last pass left dictionaries for a later one (watch.ts, KEY_BUDGET). */
+  let watchCut = false;
   const watchTick = (at: number) => {
     const t0 = process.hrtime.bigint();
-    tracker.watch.sample({
+    watchCut = !tracker.watch.sample({
       size: (row, size) => recorder.add(K.size, at, row, -1, -1, 0, 0, 0, 0, 0, size),
       detached: (row, bytes) => recorder.add(K.detached, at, row, -1, -1, 0, 0, 0, 0, 0, bytes),
     });
@@ -183,13 +185,16 @@ export function startRecording(
   // full GC's cost estimated from the heap in use (~1 ms per 3 MB, measured). A program that
   // ends sooner is read once, at exit. BENCHMARKS.md, "Recording", has the measurements.
   const pollGap = (costMs: number) => options.samplingPollMs || Math.min(120_000, Math.max(10_000, 1000 * costMs));
+  // Gaps run from one poll's start to the next; a poll is due at the flush tick nearest its
+  // time (the ticks jitter by a few ms: waiting for the first tick after it made a 100 ms gap
+  // 200 ms).
   let nextPoll = performance.now() + pollGap(process.memoryUsage().heapUsed / 3e6);
   const flushTimer = setInterval(() => {
     try {
-      if (sampler && performance.now() >= nextPoll) {
+      if (sampler && performance.now() >= nextPoll - options.flushIntervalMs / 2) {
         const t0 = performance.now();
         sampler.poll();
-        nextPoll = performance.now() + pollGap(performance.now() - t0);
+        nextPoll = t0 + pollGap(performance.now() - t0);
       }
       takeUnsafe();
       recorder.flush();
@@ -204,7 +209,9 @@ export function startRecording(
     try {
       clearInterval(flushTimer);
       for (const stop of stops) stop();
-      if (options.timelineIntervalMs > 0) watchTick(recorder.now());
+      // The timeline's stop ran a last tick, with its watch pass (up to 10,000 values): another
+      // pass now would read the same sizes, unless that one left dictionaries for later.
+      if (watchCut) watchTick(recorder.now());
       if (sampler) {
         sampler.poll(true);
         addGcHeap(heapAfterFullGc()); // the sampler's last read forced a full GC just now

@@ -156,10 +156,12 @@ export class Watchlist {
    * Reads every watched value once: collections whose size changed and binary values found
    * detached are reported to `sink`. Slots of collected values are freed. Plain-object
    * dictionaries share KEY_BUDGET keys per pass; one that does not fit waits for a later pass.
+   * Returns false when one was left so.
    */
-  sample(sink: WatchSink): void {
+  sample(sink: WatchSink): boolean {
     const n = this.refs.length;
     let keys = KEY_BUDGET;
+    let complete = true;
     const start = this.cursor < n ? this.cursor : 0;
     for (let k = 0; k < n; k++) {
       const i = (start + k) % n;
@@ -183,6 +185,7 @@ export class Watchlist {
       if (how === Watch.Record) {
         if (last > keys) {
           this.cursor = i; // the next pass starts with this one
+          complete = false;
           continue;
         }
         keys -= Math.max(last, 1);
@@ -193,6 +196,7 @@ export class Watchlist {
         sink.size(this.rows[i], size);
       }
     }
+    return complete;
   }
 
   /** Slots of the collections watched now (binary values left out), at most `max`. */

@@ -118,3 +118,53 @@ test('collectGarbage() reports dropped values collected without --expose-gc', ()
   );
   assert.deepEqual(JSON.parse(out), { ok: true, dead: Array(10).fill('dropped'), kept: 1 });
 });
+
+test('a thread that only tracks does not load the analysis and reports; the first export loads them', () => {
+  const dir = join(app, 'lazy');
+  const cjs = run(
+    'lazy.cjs',
+    `const { trackVar, getGlobalTracker } = require('memscope');
+     const loaded = () => Object.keys(require.cache).some((f) => f.endsWith('outputs.cjs'));
+     trackVar('kept', [1, 2, 3]);
+     const before = [getGlobalTracker().getStats().totalAllocations, loaded()];
+     const file = getGlobalTracker().exportToJson(${JSON.stringify(join(dir, 'cjs.json'))});
+     console.log(JSON.stringify({ before, after: loaded(), n: JSON.parse(require('fs').readFileSync(file, 'utf8')).summary.total_allocations }));`,
+  );
+  assert.deepEqual(JSON.parse(cjs), { before: [1, false], after: true, n: 1 });
+  // ESM: a resolve hook lists what `import 'memscope'` loads; the SVG layout's d3-hierarchy
+  // comes only with the reports. The export then loads them synchronously (require of ESM).
+  writeFileSync(
+    join(app, 'hooks.mjs'),
+    `import { appendFileSync } from 'node:fs';
+     export async function resolve(specifier, context, next) {
+       const r = await next(specifier, context);
+       appendFileSync(process.env.RESOLVED_LOG, r.url + '\\n');
+       return r;
+     }`,
+  );
+  writeFileSync(
+    join(app, 'register-hooks.mjs'),
+    `import { register } from 'node:module'; register('./hooks.mjs', import.meta.url);`,
+  );
+  const log = join(app, 'resolved.log');
+  writeFileSync(log, '');
+  writeFileSync(
+    join(app, 'lazy.mjs'),
+    `import { trackVar, getGlobalTracker } from 'memscope';
+     trackVar('kept', new Map([[1, 2]]));
+     const g = getGlobalTracker();
+     const svg = g.exportMemoryAnalysis(${JSON.stringify(join(dir, 'esm.svg'))});
+     console.log(JSON.stringify({ n: g.getStats().totalAllocations, types: g.getMemoryByType().map((t) => t.typeName), svg: svg.endsWith('.svg') }));`,
+  );
+  const r = spawnSync(process.execPath, ['--import', './register-hooks.mjs', 'lazy.mjs'], {
+    cwd: app,
+    encoding: 'utf8',
+    env: { ...process.env, RESOLVED_LOG: log },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { n: 1, types: ['Map<number, number>'], svg: true });
+  const resolved = readFileSync(log, 'utf8');
+  assert.match(resolved, /dist\/esm\/index\.js/);
+  assert.doesNotMatch(resolved, /d3-hierarchy|outputs\.js/);
+  assert.ok(existsSync(join(dir, 'esm.svg')));
+});
