@@ -53,7 +53,7 @@ test('a real Node snapshot parses to exactly what JSON.parse reads, whatever the
         assert.fail(`edge ${e} differs with chunk ${chunk}`);
       }
     }
-    if (chunk === 7 || chunk === Number.POSITIVE_INFINITY) {
+    if (chunk !== 1 && chunk !== 65536) {
       for (let i = 0; i < truth.strings.length; i++) assert.equal(s.strings.get(i), truth.strings[i], `string ${i}`);
     }
   }
