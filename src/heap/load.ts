@@ -1,10 +1,12 @@
 /**
  * Loading a snapshot from a file or from any source of chunks (such as the inspector's
  * HeapProfiler.addHeapSnapshotChunk events), through the streaming parser. A large file has
- * its edges array parsed by a worker thread while this thread parses the nodes and strings.
+ * its edges array parsed by a worker thread while this thread parses the nodes and strings,
+ * then what the worker has not reached yet from the array's end (edges-tail.ts).
  */
 import { type FileHandle, open } from 'node:fs/promises';
-import { startEdgesWorker } from './edges-worker.js';
+import { parseEdgesTail } from './edges-tail.js';
+import { BLOCK_BYTES, startEdgesWorker } from './edges-worker.js';
 import { SnapshotFormatError } from './errors.js';
 import { createSnapshotParser, EdgesMoved, type SnapshotParser } from './parser.js';
 import { HeapSnapshot } from './snapshot.js';
@@ -66,25 +68,43 @@ async function readFile(
       position += bytesRead;
       options.onProgress?.(position, size);
       if (parallel && !edges && parser.layout) {
-        edges = await startEdges(file, path, position, parser, buffer);
+        edges = await startEdges(file, path, size, position, parser, buffer);
         if (!edges) parallel = false;
       }
     }
-    if (edges) {
-      const result = await edges.done.catch((error) => {
-        throw new EdgesMoved(`the edges worker failed: ${error}`);
-      });
-      if (result.error) throw new SnapshotFormatError(result.error.message, result.error.offset);
-      parser.attachEdges({
-        edgeCount: result.edgeCount,
-        edgeType: new Uint8Array(edges.type),
-        edgeName: new Uint32Array(edges.name),
-        edgeTo: new Uint32Array(edges.to),
-        maxTo: result.maxTo,
-        maxStringName: result.maxStringName,
-      });
-    }
+    if (edges) await joinEdges(edges);
     return new HeapSnapshot(parser.end());
+  }
+
+  /** Parses the edges the worker has not reached yet from the array's end, then takes its columns. */
+  async function joinEdges(edges: NonNullable<Awaited<ReturnType<typeof startEdges>>>): Promise<void> {
+    const columns = {
+      edgeType: new Uint8Array(edges.type),
+      edgeName: new Uint32Array(edges.name),
+      edgeTo: new Uint32Array(edges.to),
+    };
+    const end = parser.skippedEdgesEnd;
+    const tail =
+      end < 0
+        ? { count: 0, maxTo: 0, maxStringName: 0 }
+        : parseEdgesTail(
+            { ...edges.job, ...columns, fd: file.fd, start: edges.start, end, claims: edges.claims },
+            buffer,
+          );
+    const result = await edges.done.catch((error) => {
+      throw new EdgesMoved(`the edges worker failed: ${error}`);
+    });
+    if (result.error) throw new SnapshotFormatError(result.error.message, result.error.offset);
+    // The two parts must meet exactly: the worker's rows end where the tail's begin.
+    if (tail.count > 0 && result.edgeCount + tail.count !== edges.job.capacity) {
+      throw new EdgesMoved('the edges do not add up to the declared count');
+    }
+    parser.attachEdges({
+      edgeCount: result.edgeCount + tail.count,
+      ...columns,
+      maxTo: Math.max(result.maxTo, tail.maxTo),
+      maxStringName: Math.max(result.maxStringName, tail.maxStringName),
+    });
   }
 }
 
@@ -106,7 +126,14 @@ function smallestNodesText(count: number, fields: number): number {
  * nodes can take: if a file breaks that rule, the array is not found there and the load runs
  * in one thread, or the parser sees that the edges moved and the load starts again in one.
  */
-async function startEdges(file: FileHandle, path: string, from: number, parser: SnapshotParser, scratch: Buffer) {
+async function startEdges(
+  file: FileHandle,
+  path: string,
+  size: number,
+  from: number,
+  parser: SnapshotParser,
+  scratch: Buffer,
+) {
   const layout = parser.layout!;
   if (layout.declaredEdges === 0) return undefined;
   const capacity = layout.declaredEdges;
@@ -114,7 +141,7 @@ async function startEdges(file: FileHandle, path: string, from: number, parser: 
   const name = new SharedArrayBuffer(capacity * 4);
   const to = new SharedArrayBuffer(capacity * 4);
   const indexedTypes = ['element', 'hidden'].map((t) => layout.edgeTypes.indexOf(t)).filter((t) => t >= 0);
-  const worker = startEdgesWorker({
+  const job = {
     path,
     fieldCount: layout.edgeFieldCount,
     typeAt: layout.edgeTypeAt,
@@ -127,7 +154,9 @@ async function startEdges(file: FileHandle, path: string, from: number, parser: 
     name,
     to,
     capacity,
-  });
+    blockBytes: BLOCK_BYTES,
+  };
+  const worker = startEdgesWorker(job);
   // The meta ended in the last read, so the nodes start after its first byte.
   const nodesFrom = Math.max(0, from - HEAD_BYTES);
   const skip = smallestNodesText(layout.declaredNodes, layout.nodeFieldCount);
@@ -143,8 +172,10 @@ async function startEdges(file: FileHandle, path: string, from: number, parser: 
     return undefined;
   }
   parser.edgesElsewhere(start);
-  worker.begin(start);
-  return { done: worker.done, type, name, to, cancel: worker.cancel };
+  // Who owns each block of the array (edges-worker.ts): the array ends before the file does.
+  const claims = new Int32Array(new SharedArrayBuffer(4 * Math.ceil((size - start) / BLOCK_BYTES + 1)));
+  worker.begin(start, claims.buffer as SharedArrayBuffer);
+  return { done: worker.done, type, name, to, cancel: worker.cancel, job, start, claims };
 }
 
 /** Offset just past the '[' that follows the first `key:` at or after `from`, or -1 (reads into `buffer`). */

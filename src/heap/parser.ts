@@ -59,6 +59,8 @@ export interface SnapshotParser {
    * worker): this parser only skips it, and gets the columns through attachEdges.
    */
   edgesElsewhere(start: number): void;
+  /** Offset of the ']' of the edges array parsed elsewhere, once this parser has skipped it; else -1. */
+  readonly skippedEdgesEnd: number;
   attachEdges(edges: ParsedEdges): void;
   /** Ends the input and returns the parsed snapshot; throws SnapshotFormatError if incomplete. */
   end(): SnapshotData;
@@ -434,6 +436,10 @@ class Parser implements SnapshotParser {
 
   edgesElsewhere(start: number): void {
     this.externalEdgesAt = start;
+  }
+
+  get skippedEdgesEnd(): number {
+    return this.externalEdgesAt >= 0 && this.edgesDone ? this.edgesEnd : -1;
   }
 
   attachEdges(edges: ParsedEdges): void {
