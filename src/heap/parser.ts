@@ -61,6 +61,12 @@ export interface SnapshotParser {
   edgesElsewhere(start: number): void;
   /** Offset of the ']' of the edges array parsed elsewhere, once this parser has skipped it; else -1. */
   readonly skippedEdgesEnd: number;
+  /**
+   * While inside the edges array parsed elsewhere, says that the input resumes at `offset`
+   * (where the loader found the array's ']'): the bytes in between are not written. False,
+   * and nothing changes, when the parser is not inside that array.
+   */
+  jumpInEdges(offset: number): boolean;
   attachEdges(edges: ParsedEdges): void;
   /** Ends the input and returns the parsed snapshot; throws SnapshotFormatError if incomplete. */
   end(): SnapshotData;
@@ -436,6 +442,12 @@ class Parser implements SnapshotParser {
 
   edgesElsewhere(start: number): void {
     this.externalEdgesAt = start;
+  }
+
+  jumpInEdges(offset: number): boolean {
+    if (this.state !== SKIP_NUMS || offset < this.offset) return false;
+    this.offset = offset;
+    return true;
   }
 
   get skippedEdgesEnd(): number {

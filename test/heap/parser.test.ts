@@ -358,6 +358,25 @@ test("the edges from both ends: the worker stops where the main thread's blocks 
   }
 });
 
+test("past the edges found from the file's end, or not found there, a parallel load reads the same", async () => {
+  // Blank space makes the edges longer than a read, so that the loader jumps over them.
+  const text = realBytes.toString('latin1').replace('"edges":[', `"edges":[${' '.repeat(3 << 20)}`);
+  const last = text.lastIndexOf('}');
+  // A later key holding '],"trace_function_infos":' in a nested object: a wrong place to jump to.
+  const decoy = `${text.slice(0, last)},"extra":{"a":[5],"trace_function_infos":[6]}}`;
+  for (const [name, body] of [
+    ['padded', text],
+    ['decoy', decoy],
+  ]) {
+    const file = join(tmp.dir, `${name}.heapsnapshot`);
+    writeFileSync(file, body, 'latin1');
+    const one = await loadSnapshotFile(file, { parallel: false });
+    const two = await loadSnapshotFile(file, { parallel: true });
+    assert.deepEqual([two.edgeType, two.edgeName, two.edgeTo], [one.edgeType, one.edgeName, one.edgeTo], name);
+    assert.equal(two.strings.length, one.strings.length, name);
+  }
+});
+
 test('in a worker, corrupt edges load to the same columns as byte by byte, or fail in both', async () => {
   const start = realBytes.indexOf('"edges"') + 9;
   const length = realBytes.indexOf('"strings"') - start - 2;
