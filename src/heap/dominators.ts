@@ -538,27 +538,31 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   }
   // Dominators, in increasing DFS order: the nearest ancestor of w's parent in the dominator
   // tree numbered at most semi(w). The root is its own dominator. A node of an unreachable
-  // cycle (step 3), with no real retainer numbered below it, gets the root, its parent.
+  // cycle (step 3), with no real retainer numbered below it, gets the root, its parent. The
+  // same pass writes the node-indexed dominators, and each vertex's self size where its forest
+  // entry was (the forest is no longer needed).
+  const sum = new Float64Array(work, 0, size);
+  const dominator = cursor.subarray(0, n); // the DFS's cursors are no longer needed
   dom[r] = r;
+  sum[r] = selfSize[rootNode];
+  dominator[rootNode] = rootNode;
   for (let w = 2; w <= count; w++) {
     const sw = semi[2 * w];
     let d = dom[w];
     while (d > sw) d = dom[d];
     dom[w] = d;
+    const v = vertex[w];
+    sum[w] = selfSize[v];
+    dominator[v] = vertex[d];
   }
 
-  // Retained sizes, summed up the tree in reverse DFS order so each vertex is complete before
-  // its dominator takes it (a dominator has a smaller DFS number), then node-indexed
-  // dominators and retained sizes.
-  const sum = new Float64Array(work, 0, size); // the forest is no longer needed
-  for (let x = 1; x <= count; x++) sum[x] = selfSize[vertex[x]];
-  for (let x = count; x > 1; x--) sum[dom[x]] += sum[x];
-  const dominator = cursor.subarray(0, n); // the DFS's cursors are no longer needed
-  const retained = new Float64Array(info.buffer, 0, n); // nor is info
-  for (let x = 1; x <= count; x++) {
-    const v = vertex[x];
-    dominator[v] = vertex[dom[x]];
-    retained[v] = sum[x];
+  // Retained sizes, summed up the tree in reverse DFS order: a vertex is complete when its turn
+  // comes (what it dominates is numbered after it), and then goes to its dominator.
+  const retained = new Float64Array(info.buffer, 0, n); // the semidominators are no longer needed
+  for (let x = count; x > 1; x--) {
+    retained[vertex[x]] = sum[x];
+    sum[dom[x]] += sum[x];
   }
+  retained[rootNode] = sum[r];
   return { dominator, retained, unreachable: n - reached };
 }
