@@ -268,6 +268,25 @@ export function essentialEdges(
   return essential;
 }
 
+/** A growable stack of uint32 (the page flood's: usually short, at most every node). */
+class Stack {
+  private items = new Uint32Array(1024);
+  size = 0;
+
+  push(x: number): void {
+    if (this.size === this.items.length) {
+      const bigger = new Uint32Array(this.items.length * 2);
+      bigger.set(this.items);
+      this.items = bigger;
+    }
+    this.items[this.size++] = x;
+  }
+
+  pop(): number {
+    return this.items[--this.size];
+  }
+}
+
 /** Flag of a node with at least one essential retainer (set only where step 2 needs it). */
 const RETAINED = 2;
 
@@ -309,9 +328,10 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   // no eval; then x's label. The buffer holds the retained sizes (by DFS number) at the end.
   const work = new ArrayBuffer(8 * size);
   const forest = new Uint32Array(work);
-  // Dominators by DFS number; during the DFS the stack of the page flood.
+  // Dominators by DFS number: first the DFS tree parents, which the DFS writes here as well
+  // (path compression changes the forest's).
   const dom = new Uint32Array(size);
-  let flood = 0;
+  const flood = new Stack(); // page nodes whose edges are left to look at
   let count = 0;
   let inPage = true;
 
@@ -335,6 +355,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     info[2 * start] = first;
     vertex[first] = start;
     forest[2 * first] = from;
+    dom[first] = from;
     forest[2 * first + 1] = low;
     cursor[first] = firstEdge[start];
     if (inPage) flags[start] |= PAGE_OBJECT;
@@ -366,6 +387,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
           info[2 * w] = next;
           vertex[next] = w;
           forest[2 * next] = x;
+          dom[next] = x;
           forest[2 * next + 1] = x;
           cursor[next] = firstEdge[w];
           if (inPage) flags[w] |= PAGE_OBJECT;
@@ -386,7 +408,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     const w = edgeTo[e];
     if (edgeType[e] === weak || flags[w] & PAGE_OBJECT) return;
     flags[w] |= PAGE_OBJECT;
-    dom[flood++] = w;
+    flood.push(w);
   };
 
   const r = 1; // the root's DFS number
@@ -403,7 +425,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
         // A page edge makes its target page-owned, whatever its type.
         if (page && !(flags[w] & PAGE_OBJECT)) {
           flags[w] |= PAGE_OBJECT;
-          dom[flood++] = w;
+          flood.push(w);
         }
         continue;
       }
@@ -413,8 +435,8 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     }
   };
   rootEdges(true);
-  while (flood > 0) {
-    const v = dom[--flood];
+  while (flood.size > 0) {
+    const v = flood.pop();
     for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) pageEdge(e);
   }
   inPage = false;
@@ -454,6 +476,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
         info[2 * v] = ++count;
         vertex[count] = v;
         forest[2 * count] = r;
+        dom[count] = r;
       }
     }
     for (let x = from + 1; x <= count; x++) {
@@ -489,7 +512,6 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   // numbers of nodes are no longer needed. A label here is a semidominator number, the
   // smallest on the path compressed into it, not the vertex holding it.
   const semi = info;
-  for (let x = 1; x <= count; x++) dom[x] = forest[2 * x]; // the parents, before compression
   // eval/link: vertices are linked to their parent in decreasing DFS order, so the linked ones
   // are those numbered `linked` or more, and a linked vertex's ancestor is forest[2x].
   let linked = count + 1;
