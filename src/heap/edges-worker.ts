@@ -15,8 +15,7 @@ import { Worker } from 'node:worker_threads';
 
 /** The edges array is claimed in blocks of this many bytes (the worker reads one at a time). */
 export const BLOCK_BYTES = 1024 * 1024;
-/** Owner of a block in EdgesWorker's `claims` (0: nobody yet). */
-export const WORKER_BLOCK = 1;
+/** Owner of a block in EdgesWorker's `claims`: 0 nobody yet, 1 the worker, MAIN_BLOCK the main thread. */
 export const MAIN_BLOCK = 2;
 
 export interface EdgesJob {
@@ -135,7 +134,7 @@ function edgesWorker(): void {
     const plain = fieldCount === 3 && typeAt === 0 && nameAt === 1 && toAt === 2;
     try {
       outer: for (let block = 0; ; block++) {
-        if (!lastRow && Atomics.compareExchange(claims, block, 0, 1 /* WORKER_BLOCK */) !== 0) {
+        if (!lastRow && Atomics.compareExchange(claims, block, 0, 1 /* the worker's */) !== 0) {
           if (f === 0 && digits === 0) break;
           lastRow = true;
         }

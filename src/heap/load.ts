@@ -67,6 +67,7 @@ async function readFile(
   }
 
   async function parse(): Promise<HeapSnapshot> {
+    let searched = false;
     while (position < size) {
       // Until the meta is known (a parallel load needs it), read small pieces.
       const small = parallel && !edges && !parser.layout;
@@ -80,10 +81,13 @@ async function readFile(
         if (!edges) parallel = false;
       }
       // Inside the edges the worker parses: go on from their end, found from the file's end.
-      if (edges && !jumped && position > edges.start && parser.skippedEdgesEnd < 0) {
-        jumped = true;
+      if (edges && !searched && position > edges.start && parser.skippedEdgesEnd < 0) {
+        searched = true;
         const end = await findEdgesEnd(file, position, size, buffer);
-        if (end >= 0 && parser.jumpInEdges(end)) position = end;
+        if (end >= 0 && parser.jumpInEdges(end)) {
+          position = end;
+          jumped = true;
+        }
       }
     }
     await reader.settle();
