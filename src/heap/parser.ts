@@ -489,8 +489,10 @@ class Parser implements SnapshotParser {
         continue;
       }
       if (c === 34) inString = true;
-      else if (c === 123 || c === 91) depth++;
-      else if (c === 125 || c === 93) {
+      else if (c === 123 || c === 91) {
+        // Into the value's own array or object: jump over what needs no byte loop.
+        if (++depth === 1) i = skipFlat(buf, i + 1, end) - 1;
+      } else if (c === 125 || c === 93) {
         if (depth === 0) {
           done = true; // the closing brace of the top-level object: not ours
           break;
