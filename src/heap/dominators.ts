@@ -268,6 +268,25 @@ export function essentialEdges(
   return essential;
 }
 
+/** A growable stack of uint32 (the page flood's: usually short, at most every node). */
+class Stack {
+  private items = new Uint32Array(1024);
+  size = 0;
+
+  push(x: number): void {
+    if (this.size === this.items.length) {
+      const bigger = new Uint32Array(this.items.length * 2);
+      bigger.set(this.items);
+      this.items = bigger;
+    }
+    this.items[this.size++] = x;
+  }
+
+  pop(): number {
+    return this.items[--this.size];
+  }
+}
+
 /** Flag of a node with at least one essential retainer (set only where step 2 needs it). */
 const RETAINED = 2;
 
@@ -309,9 +328,10 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   // no eval; then x's label. The buffer holds the retained sizes (by DFS number) at the end.
   const work = new ArrayBuffer(8 * size);
   const forest = new Uint32Array(work);
-  // Dominators by DFS number; during the DFS the stack of the page flood.
+  // Dominators by DFS number: first the DFS tree parents, which the DFS writes here as well
+  // (path compression changes the forest's).
   const dom = new Uint32Array(size);
-  let flood = 0;
+  const flood = new Stack(); // page nodes whose edges are left to look at
   let count = 0;
   let inPage = true;
 
@@ -335,6 +355,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     info[2 * start] = first;
     vertex[first] = start;
     forest[2 * first] = from;
+    dom[first] = from;
     forest[2 * first + 1] = low;
     cursor[first] = firstEdge[start];
     if (inPage) flags[start] |= PAGE_OBJECT;
@@ -366,6 +387,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
           info[2 * w] = next;
           vertex[next] = w;
           forest[2 * next] = x;
+          dom[next] = x;
           forest[2 * next + 1] = x;
           cursor[next] = firstEdge[w];
           if (inPage) flags[w] |= PAGE_OBJECT;
@@ -386,7 +408,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     const w = edgeTo[e];
     if (edgeType[e] === weak || flags[w] & PAGE_OBJECT) return;
     flags[w] |= PAGE_OBJECT;
-    dom[flood++] = w;
+    flood.push(w);
   };
 
   const r = 1; // the root's DFS number
@@ -403,7 +425,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
         // A page edge makes its target page-owned, whatever its type.
         if (page && !(flags[w] & PAGE_OBJECT)) {
           flags[w] |= PAGE_OBJECT;
-          dom[flood++] = w;
+          flood.push(w);
         }
         continue;
       }
@@ -413,8 +435,8 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     }
   };
   rootEdges(true);
-  while (flood > 0) {
-    const v = dom[--flood];
+  while (flood.size > 0) {
+    const v = flood.pop();
     for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) pageEdge(e);
   }
   inPage = false;
@@ -454,6 +476,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
         info[2 * v] = ++count;
         vertex[count] = v;
         forest[2 * count] = r;
+        dom[count] = r;
       }
     }
     for (let x = from + 1; x <= count; x++) {
@@ -466,8 +489,48 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     }
   }
 
-  // High retainers of each node, as DFS numbers: turn counts into end offsets, then fill each
-  // node's range from its end. Node v's are retainer[info[2v + 1] .. info[2v + 3] - 1].
+  const retainer = retainerLists(s, info, high);
+  semidominators(count, vertex, info, forest, retainer);
+
+  // Dominators, in increasing DFS order: the nearest ancestor of w's parent in the dominator
+  // tree numbered at most semi(w) (info[2w], see semidominators). The root is its own
+  // dominator. A node of an unreachable cycle (step 3), with no real retainer numbered below it,
+  // gets the root, its parent. The same pass writes the node-indexed dominators, and each
+  // vertex's self size where its forest entry was (the forest is no longer needed).
+  const sum = new Float64Array(work, 0, size);
+  const dominator = cursor.subarray(0, n); // the DFS's cursors are no longer needed
+  dom[r] = r;
+  sum[r] = selfSize[rootNode];
+  dominator[rootNode] = rootNode;
+  for (let w = 2; w <= count; w++) {
+    const sw = info[2 * w];
+    let d = dom[w];
+    while (d > sw) d = dom[d];
+    dom[w] = d;
+    const v = vertex[w];
+    sum[w] = selfSize[v];
+    dominator[v] = vertex[d];
+  }
+
+  // Retained sizes, summed up the tree in reverse DFS order: a vertex is complete when its turn
+  // comes (what it dominates is numbered after it), and then goes to its dominator.
+  const retained = new Float64Array(info.buffer, 0, n); // the semidominators are no longer needed
+  for (let x = count; x > 1; x--) {
+    retained[vertex[x]] = sum[x];
+    sum[dom[x]] += sum[x];
+  }
+  retained[rootNode] = sum[r];
+  return { dominator, retained, unreachable: n - reached };
+}
+
+/**
+ * High retainers of each node, as DFS numbers (info[2v] holds v's, info[2v + 1] how many it has):
+ * turn counts into end offsets, then fill each node's range from its end. Node v's are
+ * retainer[info[2v + 1] .. info[2v + 3] - 1].
+ */
+function retainerLists(s: HeapSnapshot, info: Uint32Array, high: Uint8Array): Uint32Array {
+  const n = s.nodeCount;
+  const { firstEdge, edgeTo } = s;
   let total = 0;
   for (let v = 0; v < n; v++) {
     total += info[2 * v + 1];
@@ -481,15 +544,25 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
       if (high[e >>> 3] & (1 << (e & 7))) retainer[--info[2 * edgeTo[e] + 1]] = x;
     }
   }
+  return retainer;
+}
 
-  // Semidominators, by SEMI-NCA (Georgiadis, Tarjan and Werneck, "Finding dominators in
-  // practice", 2006): Lengauer and Tarjan's semidominator step, then each dominator found
-  // by walking up the tree already built (below) instead of through buckets and a second eval.
-  // The semidominator of vertex x goes where x's DFS number was kept, at info[2x]: the DFS
-  // numbers of nodes are no longer needed. A label here is a semidominator number, the
-  // smallest on the path compressed into it, not the vertex holding it.
-  const semi = info;
-  for (let x = 1; x <= count; x++) dom[x] = forest[2 * x]; // the parents, before compression
+/**
+ * Semidominators, by SEMI-NCA (Georgiadis, Tarjan and Werneck, "Finding dominators in
+ * practice", 2006): Lengauer and Tarjan's semidominator step; each dominator is then found by
+ * walking up the tree already built (computeDominatorTree) instead of through buckets and a
+ * second eval. The semidominator of vertex w goes to info[2w], where a node's DFS number was
+ * kept (no longer needed), and to w's label, forest[2w + 1]. A label here is a semidominator
+ * number, the smallest on the path compressed into it, not the vertex holding it.
+ */
+function semidominators(
+  count: number,
+  vertex: Uint32Array,
+  info: Uint32Array,
+  forest: Uint32Array,
+  retainer: Uint32Array,
+): void {
+  const r = 1; // the root's DFS number
   // eval/link: vertices are linked to their parent in decreasing DFS order, so the linked ones
   // are those numbered `linked` or more, and a linked vertex's ancestor is forest[2x].
   let linked = count + 1;
@@ -518,7 +591,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     return forest[2 * v + 1];
   };
 
-  // Main loop: vertices in decreasing DFS number.
+  // Vertices in decreasing DFS number.
   for (let w = count; w >= 2; w--) {
     const v0 = vertex[w];
     const end = info[2 * v0 + 3];
@@ -532,33 +605,8 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
       const su = evaluate(retainer[k]);
       if (su < sw) sw = su;
     }
-    semi[2 * w] = sw;
+    info[2 * w] = sw;
     forest[2 * w + 1] = sw;
     linked = w; // link(parent[w], w): forest[2w] is already parent[w]
   }
-  // Dominators, in increasing DFS order: the nearest ancestor of w's parent in the dominator
-  // tree numbered at most semi(w). The root is its own dominator. A node of an unreachable
-  // cycle (step 3), with no real retainer numbered below it, gets the root, its parent.
-  dom[r] = r;
-  for (let w = 2; w <= count; w++) {
-    const sw = semi[2 * w];
-    let d = dom[w];
-    while (d > sw) d = dom[d];
-    dom[w] = d;
-  }
-
-  // Retained sizes, summed up the tree in reverse DFS order so each vertex is complete before
-  // its dominator takes it (a dominator has a smaller DFS number), then node-indexed
-  // dominators and retained sizes.
-  const sum = new Float64Array(work, 0, size); // the forest is no longer needed
-  for (let x = 1; x <= count; x++) sum[x] = selfSize[vertex[x]];
-  for (let x = count; x > 1; x--) sum[dom[x]] += sum[x];
-  const dominator = cursor.subarray(0, n); // the DFS's cursors are no longer needed
-  const retained = new Float64Array(info.buffer, 0, n); // nor is info
-  for (let x = 1; x <= count; x++) {
-    const v = vertex[x];
-    dominator[v] = vertex[dom[x]];
-    retained[v] = sum[x];
-  }
-  return { dominator, retained, unreachable: n - reached };
 }

@@ -1,6 +1,10 @@
 /**
  * The edges array of a large snapshot file, parsed in a worker thread while the main thread
- * parses the nodes and strings: the edges are about two thirds of a snapshot's numbers.
+ * parses the nodes and strings: the edges are about two thirds of a snapshot's numbers. The
+ * main thread, once done with the rest, parses the array from its end (edges-tail.ts) until
+ * the two meet: each claims the array's blocks of BLOCK_BYTES before reading them, the worker
+ * from the first up, the main thread from the last down, and a row belongs to whoever owns the
+ * block its first digit is in (the worker finishes a row it started, wherever it ends).
  *
  * The worker runs `edgesWorker`'s source (the Worker is started with `eval`, so the package
  * needs no separate worker file): the function must stay self-contained, reaching Node's
@@ -8,6 +12,11 @@
  * and the tests parse the same files both ways.
  */
 import { Worker } from 'node:worker_threads';
+
+/** The edges array is claimed in blocks of this many bytes (the worker reads one at a time). */
+export const BLOCK_BYTES = 1024 * 1024;
+/** Owner of a block in EdgesWorker's `claims`: 0 nobody yet, 1 the worker, MAIN_BLOCK the main thread. */
+export const MAIN_BLOCK = 2;
 
 export interface EdgesJob {
   path: string;
@@ -24,11 +33,13 @@ export interface EdgesJob {
   name: SharedArrayBuffer;
   to: SharedArrayBuffer;
   capacity: number;
+  blockBytes: number;
 }
 
 export interface EdgesResult {
+  /** Rows parsed by the worker: edges 0 .. edgeCount - 1. */
   edgeCount: number;
-  /** Offset of the closing ']'. */
+  /** Offset of the closing ']', -1 when the main thread parsed the array's end. */
   end: number;
   /** Largest target node and largest string index named by an edge, for the checks that need the nodes and strings. */
   maxTo: number;
@@ -39,8 +50,11 @@ export interface EdgesResult {
 export interface EdgesWorker {
   /** Resolves when the worker has parsed the edges (after begin). */
   done: Promise<EdgesResult>;
-  /** Starts the parse at `start`, the byte offset just past the edges array's '['. */
-  begin(start: number): void;
+  /**
+   * Starts the parse at `start`, the byte offset just past the edges array's '['; `claims`
+   * holds an Int32 per block of the array from there (see BLOCK_BYTES).
+   */
+  begin(start: number, claims: SharedArrayBuffer): void;
   /** Stops the worker, whatever it is doing. */
   cancel(): void;
 }
@@ -65,9 +79,9 @@ export function startEdgesWorker(job: EdgesJob): EdgesWorker {
   done.catch(() => {}); // if the load gives up on the worker, its end is of no interest
   return {
     done,
-    begin(start) {
+    begin(start, claims) {
       worker.ref();
-      worker.postMessage(start);
+      worker.postMessage({ start, claims });
     },
     cancel() {
       void worker.terminate();
@@ -78,8 +92,10 @@ export function startEdgesWorker(job: EdgesJob): EdgesWorker {
 /** The worker's code. Self-contained: no reference to anything outside this function. */
 function edgesWorker(): void {
   const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
-  parentPort!.once('message', (start: number) => parseEdges(start));
-  function parseEdges(start: number): void {
+  parentPort!.once('message', ({ start, claims }: { start: number; claims: SharedArrayBuffer }) =>
+    parseEdges(start, new Int32Array(claims)),
+  );
+  function parseEdges(start: number, claims: Int32Array): void {
     const fs = process.getBuiltinModule('node:fs');
     const job = workerData as EdgesJob;
     const edgeType = new Uint8Array(job.type);
@@ -87,7 +103,7 @@ function edgesWorker(): void {
     const edgeTo = new Uint32Array(job.to);
     const indexed = new Uint8Array(256);
     for (const t of job.indexedTypes) indexed[t] = 1;
-    const { fieldCount, typeAt, nameAt, toAt, typeCount, nodeFieldCount, capacity } = job;
+    const { fieldCount, typeAt, nameAt, toAt, typeCount, nodeFieldCount, capacity, blockBytes } = job;
     const row = new Float64Array(fieldCount);
     const U32_MAX = 0xffffffff;
     const result = {
@@ -101,8 +117,10 @@ function edgesWorker(): void {
       result.error = { message, offset };
     };
     const fd = fs.openSync(job.path, 'r');
-    const buf = Buffer.allocUnsafe(1024 * 1024);
+    const buf = Buffer.allocUnsafe(blockBytes);
     let base = start;
+    // Set once the main thread owns the next block: only the row in progress is finished.
+    let lastRow = false;
     let v = 0;
     let digits = 0;
     let owesComma = false;
@@ -115,7 +133,11 @@ function edgesWorker(): void {
     let fastOk = true;
     const plain = fieldCount === 3 && typeAt === 0 && nameAt === 1 && toAt === 2;
     try {
-      outer: for (;;) {
+      outer: for (let block = 0; ; block++) {
+        if (!lastRow && Atomics.compareExchange(claims, block, 0, 1 /* the worker's */) !== 0) {
+          if (f === 0 && digits === 0) break;
+          lastRow = true;
+        }
         const end = fs.readSync(fd, buf, 0, buf.length, base);
         if (end === 0) {
           fail('the file ends inside "edges" (truncated?)', base);
@@ -125,7 +147,7 @@ function edgesWorker(): void {
         // Whole rows far enough from the chunk's end go through a fast loop (parser.ts's
         // fastEdges): it gives back any row it cannot take whole and valid to the loop below,
         // which reads it (fastOk false until then) and reports what is wrong with it.
-        const safe = end - 256;
+        const safe = lastRow ? 0 : end - 256;
         while (i < end) {
           let c = buf[i];
           if (fastOk && f === 0 && digits === 0 && !owesComma && i < safe && c >= 48 && c <= 57) {
@@ -285,6 +307,7 @@ function edgesWorker(): void {
               if (to > maxTo) maxTo = to;
               if (!indexed[type] && name > maxStringName) maxStringName = name;
               e++;
+              if (lastRow) break outer;
             }
             values++;
             v = 0;

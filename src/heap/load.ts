@@ -1,10 +1,12 @@
 /**
  * Loading a snapshot from a file or from any source of chunks (such as the inspector's
  * HeapProfiler.addHeapSnapshotChunk events), through the streaming parser. A large file has
- * its edges array parsed by a worker thread while this thread parses the nodes and strings.
+ * its edges array parsed by a worker thread while this thread parses the nodes and strings,
+ * then what the worker has not reached yet from the array's end (edges-tail.ts).
  */
 import { type FileHandle, open } from 'node:fs/promises';
-import { startEdgesWorker } from './edges-worker.js';
+import { parseEdgesTail } from './edges-tail.js';
+import { BLOCK_BYTES, startEdgesWorker } from './edges-worker.js';
 import { SnapshotFormatError } from './errors.js';
 import { createSnapshotParser, EdgesMoved, type SnapshotParser } from './parser.js';
 import { HeapSnapshot } from './snapshot.js';
@@ -17,6 +19,7 @@ export interface LoadOptions {
 }
 
 const CHUNK_BYTES = 2 * 1024 * 1024;
+const SCRATCH_BYTES = 1024 * 1024;
 const HEAD_BYTES = 1024;
 const PARALLEL_MIN_BYTES = 48 * 1024 * 1024;
 
@@ -46,45 +49,81 @@ async function readFile(
   parallel: boolean,
 ): Promise<HeapSnapshot> {
   const parser = createSnapshotParser({ totalBytes: size });
-  const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, 1)));
+  const reader = new ReadAhead(file, Math.min(CHUNK_BYTES, Math.max(size, 1)));
+  // For the searches and the edges' tail (parallel loads only).
+  const buffer = Buffer.allocUnsafe(parallel ? Math.min(SCRATCH_BYTES, size) : 0);
   let position = 0;
   let edges: Awaited<ReturnType<typeof startEdges>>;
+  let jumped = false;
   try {
     return await parse();
   } catch (error) {
     edges?.cancel();
+    // Past a jump, the file may not be laid out as the jump assumed: one thread tells.
+    if (jumped && error instanceof SnapshotFormatError) throw new EdgesMoved(error.message);
     throw error;
+  } finally {
+    await reader.settle();
   }
 
   async function parse(): Promise<HeapSnapshot> {
+    let searched = false;
     while (position < size) {
       // Until the meta is known (a parallel load needs it), read small pieces.
-      const want = parallel && !edges && !parser.layout ? HEAD_BYTES : buffer.length;
-      const { bytesRead } = await file.read(buffer, 0, Math.min(want, buffer.length), position);
-      if (bytesRead === 0) break; // the file shrank while being read: the parser reports where
-      parser.write(buffer.subarray(0, bytesRead));
-      position += bytesRead;
+      const small = parallel && !edges && !parser.layout;
+      const chunk = await reader.read(position, small ? HEAD_BYTES : CHUNK_BYTES, size);
+      if (chunk.length === 0) break; // the file shrank while being read: the parser reports where
+      parser.write(chunk);
+      position += chunk.length;
       options.onProgress?.(position, size);
       if (parallel && !edges && parser.layout) {
-        edges = await startEdges(file, path, position, parser, buffer);
+        edges = await startEdges(file, path, size, position, parser, buffer);
         if (!edges) parallel = false;
       }
+      // Inside the edges the worker parses: go on from their end, found from the file's end.
+      if (edges && !searched && position > edges.start && parser.skippedEdgesEnd < 0) {
+        searched = true;
+        const end = await findEdgesEnd(file, position, size, buffer);
+        if (end >= 0 && parser.jumpInEdges(end)) {
+          position = end;
+          jumped = true;
+        }
+      }
     }
-    if (edges) {
-      const result = await edges.done.catch((error) => {
-        throw new EdgesMoved(`the edges worker failed: ${error}`);
-      });
-      if (result.error) throw new SnapshotFormatError(result.error.message, result.error.offset);
-      parser.attachEdges({
-        edgeCount: result.edgeCount,
-        edgeType: new Uint8Array(edges.type),
-        edgeName: new Uint32Array(edges.name),
-        edgeTo: new Uint32Array(edges.to),
-        maxTo: result.maxTo,
-        maxStringName: result.maxStringName,
-      });
-    }
+    await reader.settle();
+    if (edges) await joinEdges(edges);
     return new HeapSnapshot(parser.end());
+  }
+
+  /** Parses the edges the worker has not reached yet from the array's end, then takes its columns. */
+  async function joinEdges(edges: NonNullable<Awaited<ReturnType<typeof startEdges>>>): Promise<void> {
+    const columns = {
+      edgeType: new Uint8Array(edges.type),
+      edgeName: new Uint32Array(edges.name),
+      edgeTo: new Uint32Array(edges.to),
+    };
+    const end = parser.skippedEdgesEnd;
+    const tail =
+      end < 0
+        ? { count: 0, maxTo: 0, maxStringName: 0 }
+        : parseEdgesTail(
+            { ...edges.job, ...columns, fd: file.fd, start: edges.start, end, claims: edges.claims },
+            buffer,
+          );
+    const result = await edges.done.catch((error) => {
+      throw new EdgesMoved(`the edges worker failed: ${error}`);
+    });
+    if (result.error) throw new SnapshotFormatError(result.error.message, result.error.offset);
+    // The two parts must meet exactly: the worker's rows end where the tail's begin.
+    if (tail.count > 0 && result.edgeCount + tail.count !== edges.job.capacity) {
+      throw new EdgesMoved('the edges do not add up to the declared count');
+    }
+    parser.attachEdges({
+      edgeCount: result.edgeCount + tail.count,
+      ...columns,
+      maxTo: Math.max(result.maxTo, tail.maxTo),
+      maxStringName: Math.max(result.maxStringName, tail.maxStringName),
+    });
   }
 }
 
@@ -106,7 +145,14 @@ function smallestNodesText(count: number, fields: number): number {
  * nodes can take: if a file breaks that rule, the array is not found there and the load runs
  * in one thread, or the parser sees that the edges moved and the load starts again in one.
  */
-async function startEdges(file: FileHandle, path: string, from: number, parser: SnapshotParser, scratch: Buffer) {
+async function startEdges(
+  file: FileHandle,
+  path: string,
+  size: number,
+  from: number,
+  parser: SnapshotParser,
+  scratch: Buffer,
+) {
   const layout = parser.layout!;
   if (layout.declaredEdges === 0) return undefined;
   const capacity = layout.declaredEdges;
@@ -114,7 +160,7 @@ async function startEdges(file: FileHandle, path: string, from: number, parser: 
   const name = new SharedArrayBuffer(capacity * 4);
   const to = new SharedArrayBuffer(capacity * 4);
   const indexedTypes = ['element', 'hidden'].map((t) => layout.edgeTypes.indexOf(t)).filter((t) => t >= 0);
-  const worker = startEdgesWorker({
+  const job = {
     path,
     fieldCount: layout.edgeFieldCount,
     typeAt: layout.edgeTypeAt,
@@ -127,7 +173,9 @@ async function startEdges(file: FileHandle, path: string, from: number, parser: 
     name,
     to,
     capacity,
-  });
+    blockBytes: BLOCK_BYTES,
+  };
+  const worker = startEdgesWorker(job);
   // The meta ended in the last read, so the nodes start after its first byte.
   const nodesFrom = Math.max(0, from - HEAD_BYTES);
   const skip = smallestNodesText(layout.declaredNodes, layout.nodeFieldCount);
@@ -143,8 +191,10 @@ async function startEdges(file: FileHandle, path: string, from: number, parser: 
     return undefined;
   }
   parser.edgesElsewhere(start);
-  worker.begin(start);
-  return { done: worker.done, type, name, to, cancel: worker.cancel };
+  // Who owns each block of the array (edges-worker.ts): the array ends before the file does.
+  const claims = new Int32Array(new SharedArrayBuffer(4 * Math.ceil((size - start) / BLOCK_BYTES + 1)));
+  worker.begin(start, claims.buffer as SharedArrayBuffer);
+  return { done: worker.done, type, name, to, cancel: worker.cancel, job, start, claims };
 }
 
 /** Offset just past the '[' that follows the first `key:` at or after `from`, or -1 (reads into `buffer`). */
@@ -166,6 +216,75 @@ async function findArray(file: FileHandle, from: number, key: string, buffer: Bu
     }
     position += bytesRead - needle.length; // the key may straddle two reads
   }
+}
+
+/**
+ * Reads a file in chunks, the next one while the caller parses this one: a read is a trip
+ * through libuv's thread pool, and the parse need not wait for it. Two buffers take turns.
+ */
+class ReadAhead {
+  private buffers: [Buffer, Buffer];
+  private ahead: { position: number; read: Promise<{ bytesRead: number }> } | null = null;
+
+  constructor(
+    private readonly file: FileHandle,
+    bytes: number,
+  ) {
+    this.buffers = [Buffer.allocUnsafe(bytes), Buffer.allocUnsafe(bytes)];
+  }
+
+  /** The bytes at `position`, at most `want` (fewer at the end of the file); valid until the next call. */
+  async read(position: number, want: number, size: number): Promise<Buffer> {
+    const [current, next] = this.buffers;
+    let bytesRead: number;
+    if (this.ahead?.position === position && want >= current.length) {
+      ({ bytesRead } = await this.ahead.read);
+      this.ahead = null;
+    } else {
+      await this.settle();
+      ({ bytesRead } = await this.file.read(current, 0, Math.min(want, current.length), position));
+    }
+    const end = position + bytesRead;
+    if (bytesRead === current.length && end < size) {
+      this.ahead = { position: end, read: this.file.read(next, 0, next.length, end) };
+      this.buffers = [next, current];
+    }
+    return current.subarray(0, bytesRead);
+  }
+
+  /** Waits for the read ahead, if any, and drops it. */
+  async settle(): Promise<void> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    await ahead?.read.catch(() => {});
+  }
+}
+
+const NEXT_KEY = Buffer.from('"trace_function_infos":');
+
+/**
+ * The offset of the edges array's ']', found from the file's end down to `from` by the key
+ * V8 and Chrome write after it (the colon makes it a key: it cannot be inside a string), or -1.
+ * Whatever lies between is the worker's and edges-tail's to read and check.
+ */
+async function findEdgesEnd(file: FileHandle, from: number, size: number, buffer: Buffer): Promise<number> {
+  for (let end = size; end - from >= NEXT_KEY.length;) {
+    const start = Math.max(from, end - buffer.length);
+    const { bytesRead } = await file.read(buffer, 0, end - start, start);
+    if (bytesRead !== end - start) return -1;
+    const at = buffer.subarray(0, bytesRead).lastIndexOf(NEXT_KEY);
+    if (at >= 0) {
+      // Back over ',' and whitespace to the ']', within what was read (else give up).
+      let i = at - 1;
+      while (i >= 0 && (buffer[i] === 32 || buffer[i] === 10 || buffer[i] === 13 || buffer[i] === 9)) i--;
+      if (i < 0 || buffer[i--] !== 44) return -1;
+      while (i >= 0 && (buffer[i] === 32 || buffer[i] === 10 || buffer[i] === 13 || buffer[i] === 9)) i--;
+      return i >= 0 && buffer[i] === 93 ? start + i : -1;
+    }
+    end = start + NEXT_KEY.length - 1; // the key may straddle two reads
+    if (start === from) break;
+  }
+  return -1;
 }
 
 /**

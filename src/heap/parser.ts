@@ -59,6 +59,14 @@ export interface SnapshotParser {
    * worker): this parser only skips it, and gets the columns through attachEdges.
    */
   edgesElsewhere(start: number): void;
+  /** Offset of the ']' of the edges array parsed elsewhere, once this parser has skipped it; else -1. */
+  readonly skippedEdgesEnd: number;
+  /**
+   * While inside the edges array parsed elsewhere, says that the input resumes at `offset`
+   * (where the loader found the array's ']'): the bytes in between are not written. False,
+   * and nothing changes, when the parser is not inside that array.
+   */
+  jumpInEdges(offset: number): boolean;
   attachEdges(edges: ParsedEdges): void;
   /** Ends the input and returns the parsed snapshot; throws SnapshotFormatError if incomplete. */
   end(): SnapshotData;
@@ -436,6 +444,16 @@ class Parser implements SnapshotParser {
     this.externalEdgesAt = start;
   }
 
+  jumpInEdges(offset: number): boolean {
+    if (this.state !== SKIP_NUMS || offset < this.offset) return false;
+    this.offset = offset;
+    return true;
+  }
+
+  get skippedEdgesEnd(): number {
+    return this.externalEdgesAt >= 0 && this.edgesDone ? this.edgesEnd : -1;
+  }
+
   attachEdges(edges: ParsedEdges): void {
     this.external = edges;
     this.edgeType = edges.edgeType;
@@ -471,8 +489,10 @@ class Parser implements SnapshotParser {
         continue;
       }
       if (c === 34) inString = true;
-      else if (c === 123 || c === 91) depth++;
-      else if (c === 125 || c === 93) {
+      else if (c === 123 || c === 91) {
+        // Into the value's own array or object: jump over what needs no byte loop.
+        if (++depth === 1) i = skipFlat(buf, i + 1, end) - 1;
+      } else if (c === 125 || c === 93) {
         if (depth === 0) {
           done = true; // the closing brace of the top-level object: not ours
           break;
@@ -1023,6 +1043,7 @@ class Parser implements SnapshotParser {
   }
 
   private betweenStrings(buf: Buffer, i: number, end: number): number {
+    i = this.fastStrings(buf, i, end);
     for (; i < end; i++) {
       const c = buf[i];
       if (isSpace(c)) continue;
@@ -1046,6 +1067,52 @@ class Parser implements SnapshotParser {
       }
       this.fail(`unexpected ${describe(c)} in "strings"`, this.offset + i);
     }
+    return i;
+  }
+
+  /**
+   * The fast loop for strings: V8's `"text",\n"text"` over and over, each string with no
+   * escape and no control character, whole in the chunk, stored in one go with no state
+   * between strings. It stops at anything else (a string with an escape, the array's end, a
+   * string cut by the chunk's end), where betweenStrings and stringBody take over.
+   */
+  private fastStrings(buf: Buffer, i: number, end: number): number {
+    if (!(this.strEnds instanceof Uint32Array) || this.strLength + (end - i) > U32_MAX) return i;
+    this.reserveStringBytes(end - i);
+    const out = this.strBytes;
+    const ends = this.strEnds;
+    const escaped = this.strEscaped;
+    let length = this.strLength;
+    let k = this.stringCount;
+    let owesComma = this.owesComma;
+    while (i < end && k < ends.length) {
+      let c = buf[i];
+      if (owesComma) {
+        if (c !== 44) break;
+        c = buf[++i];
+        if (c === 10) c = buf[++i];
+        owesComma = false;
+      }
+      if (c !== 34) break;
+      let j = i + 1;
+      let at = length;
+      for (; j < end; j++) {
+        c = buf[j];
+        if (c === 34 || c === 92 || c < 32) break;
+        out[at++] = c;
+      }
+      // An escape, a control character, the chunk's end, or too long: the general loop's.
+      if (c !== 34 || j === end || at - length > STRING_MAX_BYTES) break;
+      length = at;
+      ends[k] = length;
+      escaped[k] = 0;
+      k++;
+      owesComma = true;
+      i = j + 1;
+    }
+    this.strLength = length;
+    this.stringCount = k;
+    this.owesComma = owesComma;
     return i;
   }
 

@@ -28,7 +28,11 @@ export class StringTable {
     return this.escaped[i] ? JSON.parse(`"${text}"`) : text;
   }
 
-  /** Index of the first string equal to `text`, or -1. Compares bytes; decodes nothing. */
+  /**
+   * Index of a string equal to `text` (the first written as is, else the first written with
+   * escapes), or -1. Searches the bytes for the text (a memchr-speed scan), and decodes only
+   * escaped strings long enough to hold it.
+   */
   indexOf(text: string): number {
     if (/["\\\u0000-\u001f]/.test(text)) {
       for (let i = 0; i < this.length; i++) if (this.get(i) === text) return i;
@@ -36,16 +40,32 @@ export class StringTable {
     }
     const needle = Buffer.from(text, 'utf8');
     const { bytes, ends, escaped } = this;
-    let start = 0;
-    for (let i = 0; i < this.length; i++) {
-      const end = ends[i];
-      if (end - start === needle.length && !escaped[i] && bytes.compare(needle, 0, needle.length, start, end) === 0) {
-        return i;
-      }
-      start = end;
+    if (needle.length === 0) {
+      for (let i = 0; i < this.length; i++) if (this.byteLength(i) === 0) return i;
+      return -1;
     }
-    for (let i = 0; i < this.length; i++) if (escaped[i] && this.get(i) === text) return i;
+    // Strings lie in index order: the first whole-string hit is the first string.
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) {
+      const i = this.containing(at);
+      if (ends[i] - at === needle.length && (i === 0 ? 0 : ends[i - 1]) === at && !escaped[i]) return i;
+    }
+    // An escape is longer than what it stands for: a shorter string cannot hold the text.
+    for (let i = 0; i < this.length; i++) {
+      if (escaped[i] && this.byteLength(i) >= needle.length && this.get(i) === text) return i;
+    }
     return -1;
+  }
+
+  /** The string whose bytes hold byte `at` (the first i with ends[i] > at). */
+  private containing(at: number): number {
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ends[mid] > at) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /**
