@@ -2,6 +2,7 @@
 # Where the sampling profiler's cost on tsc goes (BENCHMARKS.md, "Recording"): tsc plain, under
 # the preload with sampling (default), without sampling, without sampling plus one full GC at
 # exit (the forced GC of V8's inspector on the exit profile read), and node --heap-prof (peer).
+# no-helper: the default without the timeline's helper thread (MEMSCOPE_TIMELINE_HELPER=0).
 # live: the sampler with V8's default flags, like --heap-prof (samples of collected objects dropped).
 # Prints wall and CPU seconds (user + system, every thread) per run; ROUNDS rounds (default 5);
 # CONFIGS picks configurations (default: all).
@@ -19,11 +20,12 @@ run() {
   t1=$(date +%s.%N)
   echo "$name wall $(echo "$t1 - $t0" | bc) cpu $(awk '{print $1 + $2}' "$out/time")"
 }
-want() { [[ " ${CONFIGS:-plain default live no-sampling no-sampling+exit-gc heap-prof} " == *" $1 "* ]]; }
+want() { [[ " ${CONFIGS:-plain default no-helper live no-sampling no-sampling+exit-gc heap-prof} " == *" $1 "* ]]; }
 rec=(MEMSCOPE_OUT_DIR="$out/rec" MEMSCOPE_REPORTS=0)
 for _ in $(seq "${ROUNDS:-5}"); do
   want plain && run plain NODE_OPTIONS=
   want default && run default NODE_OPTIONS='--import memscope/register' "${rec[@]}"
+  want no-helper && run no-helper NODE_OPTIONS='--import memscope/register' "${rec[@]}" MEMSCOPE_TIMELINE_HELPER=0
   want live && run live NODE_OPTIONS='--import memscope/register' "${rec[@]}" MEMSCOPE_SAMPLING_MODE=live
   want no-sampling && run no-sampling NODE_OPTIONS='--import memscope/register' "${rec[@]}" MEMSCOPE_SAMPLING_INTERVAL=0
   want no-sampling+exit-gc && run no-sampling+exit-gc NODE_OPTIONS="--expose-gc --require $PWD/bench/recording/exit-gc.cjs --import memscope/register" "${rec[@]}" MEMSCOPE_SAMPLING_INTERVAL=0

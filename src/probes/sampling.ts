@@ -153,7 +153,7 @@ export class Sampler {
       } else {
         profile = this.post<{ profile: Profile }>('HeapProfiler.getSamplingProfile')?.profile;
       }
-      if (profile) this.take(profile);
+      if (profile) this.take(profile, final);
     } catch {
       this.running = false;
     } finally {
@@ -169,10 +169,17 @@ export class Sampler {
     }
   }
 
-  private take(profile: Profile): void {
+  private take(profile: Profile, final: boolean): void {
     const ids = new Map<number, number>();
+    // The only read of a run (a program that ends before the first poll): no later read can
+    // meet these frames again, so they need no key (~1.3 µs a node: 45 ms for tsc's 37,000).
+    let once = final && this.frames.size === 0 ? 0 : -1;
+    const frameOf = (f: CallFrame, parent: number) => {
+      if (once < 0) return this.frameId(f, parent);
+      return once < MAX_FRAMES ? this.newFrame(once++, f, parent) : Math.max(parent, 0);
+    };
     const walk = (node: ProfileNode, parent: number) => {
-      const id = this.frameId(node.callFrame, parent);
+      const id = frameOf(node.callFrame, parent);
       ids.set(node.id, id);
       for (const child of node.children) walk(child, id);
     };
@@ -218,6 +225,10 @@ export class Sampler {
     if (this.frames.size >= MAX_FRAMES) return Math.max(parent, 0);
     id = this.frames.size;
     this.frames.set(key, id);
+    return this.newFrame(id, f, parent);
+  }
+
+  private newFrame(id: number, f: CallFrame, parent: number): number {
     this.sink.frame(id, parent, f.functionName, f.url, f.lineNumber + 1, f.columnNumber + 1);
     for (const t of this.tees) t.frame(id, parent, f.functionName, f.url, f.lineNumber + 1, f.columnNumber + 1);
     return id;
