@@ -7,10 +7,13 @@
 //               `memscope run` writes them after the program)
 //   32KiB       the same with a 32 KiB sampling interval
 //   no-sampling the preload with the sampling profiler off (tracker, timeline, GC, probes)
+//   no-helper   the default without the timeline's helper thread (MEMSCOPE_TIMELINE_HELPER=0)
 //   heap-prof   no memscope, Node's own `--heap-prof` at 512 KiB: the peer, V8's same profiler
 // Figures: tsc wall time and CPU time (every thread, bench/prod/cpu-meter.mjs); HTTP
 // throughput and CPU time per request. Per-round ratios to plain and their median are kept.
 // Run: npm run build && BENCH_ROUNDS=7 node bench/recording/overhead.bench.mjs
+// BENCH_CONFIGS=plain,default,... picks configurations (plain is always run); BENCH_WORKLOADS=tsc
+// or =http runs one workload.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +29,7 @@ const configs = {
   default: { env: preload, args: [] },
   '32KiB': { env: { ...preload, MEMSCOPE_SAMPLING_INTERVAL: String(32 * 1024) }, args: [] },
   'no-sampling': { env: { ...preload, MEMSCOPE_SAMPLING_INTERVAL: '0' }, args: [] },
+  'no-helper': { env: { ...preload, MEMSCOPE_TIMELINE_HELPER: '0' }, args: [] },
   'heap-prof': { env: {}, args: ['--heap-prof', `--heap-prof-dir=${out}`, '--heap-prof-interval=524288'] },
 };
 
@@ -47,19 +51,25 @@ const http = (config, name) =>
 
 const round4 = (x) => Number(x.toFixed(4));
 
-const names = Object.keys(configs);
+const wanted = process.env.BENCH_CONFIGS?.split(',') ?? ['plain', 'default', '32KiB', 'no-sampling', 'heap-prof'];
+const names = Object.keys(configs).filter((n) => n === 'plain' || wanted.includes(n));
+const workloads = process.env.BENCH_WORKLOADS?.split(',') ?? ['tsc', 'http'];
 const figures = { tscSeconds: {}, tscCpuSeconds: {}, httpRps: {}, httpCpuMicrosPerRequest: {} };
 for (const f of Object.values(figures)) for (const n of names) f[n] = [];
 const loadBefore = loadavg();
 for (let round = 0; round < ROUNDS; round++) {
   const order = rotated(names, round);
   for (const name of order) {
-    const t = await tsc(configs[name], `tsc-${name}`);
-    figures.tscSeconds[name].push(t.seconds);
-    figures.tscCpuSeconds[name].push(t.cpuSeconds);
-    const h = await http(configs[name], `http-${name}`);
-    figures.httpRps[name].push(h.rps);
-    figures.httpCpuMicrosPerRequest[name].push(h.cpuMicrosPerRequest);
+    if (workloads.includes('tsc')) {
+      const t = await tsc(configs[name], `tsc-${name}`);
+      figures.tscSeconds[name].push(t.seconds);
+      figures.tscCpuSeconds[name].push(t.cpuSeconds);
+    }
+    if (workloads.includes('http')) {
+      const h = await http(configs[name], `http-${name}`);
+      figures.httpRps[name].push(h.rps);
+      figures.httpCpuMicrosPerRequest[name].push(h.cpuMicrosPerRequest);
+    }
   }
   process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
 }
