@@ -9,23 +9,16 @@
  * the problem with its offset.
  */
 import { readSync } from 'node:fs';
-import { MAIN_BLOCK } from './edges-worker.js';
+import { type EdgeLayout, MAIN_BLOCK } from './edges-worker.js';
 import { EdgesMoved } from './parser.js';
 
-export interface EdgesTailJob {
+export interface EdgesTailJob extends EdgeLayout {
   fd: number;
   /** Offset just past the array's '[', and of its ']'. */
   start: number;
   end: number;
   claims: Int32Array;
   blockBytes: number;
-  fieldCount: number;
-  typeAt: number;
-  nameAt: number;
-  toAt: number;
-  typeCount: number;
-  indexedTypes: number[];
-  nodeFieldCount: number;
   edgeType: Uint8Array;
   edgeName: Uint32Array;
   edgeTo: Uint32Array;

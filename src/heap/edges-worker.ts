@@ -18,8 +18,8 @@ export const BLOCK_BYTES = 1024 * 1024;
 /** Owner of a block in EdgesWorker's `claims`: 0 nobody yet, 1 the worker, MAIN_BLOCK the main thread. */
 export const MAIN_BLOCK = 2;
 
-export interface EdgesJob {
-  path: string;
+/** How the file's meta lays out an edge row, for the parsers of the edges array. */
+export interface EdgeLayout {
   fieldCount: number;
   typeAt: number;
   nameAt: number;
@@ -28,6 +28,10 @@ export interface EdgesJob {
   typeCount: number;
   indexedTypes: number[];
   nodeFieldCount: number;
+}
+
+export interface EdgesJob extends EdgeLayout {
+  path: string;
   /** Shared buffers for the edge columns, sized for the declared edge count. */
   type: SharedArrayBuffer;
   name: SharedArrayBuffer;
