@@ -25,7 +25,8 @@ const interval = workerData.intervalMs;
 const session = new Session();
 session.connectToMainThread();
 let waiting = false;
-const expression = 'globalThis[Symbol.for(' + JSON.stringify(workerData.hook) + ')]?.()';
+// Named, so that a debugger attached to the program shows whose script this is.
+const expression = 'globalThis[Symbol.for(' + JSON.stringify(workerData.hook) + ')]?.()\\n//# sourceURL=memscope-timeline-reading';
 setInterval(() => {
   if (waiting || performance.timeOrigin + performance.now() - beat[0] < 1.5 * interval) return;
   waiting = true;
