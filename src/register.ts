@@ -231,7 +231,7 @@ function session(name: string, startedAtMs: number, options: RecordOptions) {
 function writeReports(dir: string, mode: string): void {
   const cli = join(packageRootOf(selfFile()) ?? resolve(dirname(selfFile()), '..', '..'), 'dist', 'esm', 'cli.js');
   // Loaded here, by the first process only: a worker's preload need not load child_process (and net, streams...).
-  const { spawnSync } = createRequire(selfFile())('node:child_process') as typeof import('node:child_process');
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const r = spawnSync(process.execPath, [cli, 'report', dir, '--mode', mode, '--quiet'], {
     env: { ...process.env, NODE_OPTIONS: withoutRegister(process.env.NODE_OPTIONS), [ENV.record]: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -91,42 +91,11 @@ export function dominatorOrder(s: HeapSnapshot, rules: DominatorRules = 'devtool
 }
 
 /**
- * Nodes owned by the page (in Node: reachable from the global object), by DevTools'
- * markPageOwnedNodes: start from the root's shortcut edges (they lead to the global objects,
- * "user roots") and from its element edges to '(Document DOM trees)', then follow every
- * non-weak edge.
+ * Whether root edge e starts the page. The nodes the page owns (in Node: reachable from the
+ * global object) are DevTools' markPageOwnedNodes: from the root's shortcut edges (they lead to
+ * the global objects, "user roots") and its element edges to '(Document DOM trees)', every node
+ * reached over non-weak edges. computeDominatorTree's DFS flags them as it walks.
  */
-export function pageOwnedFlags(
-  s: HeapSnapshot,
-  rules: DominatorRules,
-  scratch: Uint32Array = new Uint32Array(s.nodeCount),
-): Uint8Array {
-  const { firstEdge, edgeTo, edgeType, rootIndex } = s;
-  const { weak } = s.edgeKinds;
-  const seed = pageSeed(s, rules);
-  const flags = new Uint8Array(s.nodeCount);
-  const stack = scratch; // at least n entries
-  let top = 0;
-  for (let e = firstEdge[rootIndex]; e < firstEdge[rootIndex + 1]; e++) {
-    const to = edgeTo[e];
-    if (seed(e) && !(flags[to] & PAGE_OBJECT)) {
-      flags[to] |= PAGE_OBJECT;
-      stack[top++] = to;
-    }
-  }
-  while (top > 0) {
-    const v = stack[--top];
-    for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
-      const w = edgeTo[e];
-      if (flags[w] & PAGE_OBJECT || edgeType[e] === weak) continue;
-      flags[w] |= PAGE_OBJECT;
-      stack[top++] = w;
-    }
-  }
-  return flags;
-}
-
-/** Whether root edge e starts the page (see pageOwnedFlags). */
 function pageSeed(s: HeapSnapshot, rules: DominatorRules): (e: number) => boolean {
   const { edgeTo, edgeType, nodeType, nodeName, strings } = s;
   const { element, shortcut } = s.edgeKinds;
@@ -154,7 +123,8 @@ function pageSeed(s: HeapSnapshot, rules: DominatorRules): (e: number) => boolea
  *   debugger or the engine also reference keep the dominators the page gives them;
  * - a WeakMap value is retained by its key and its table together, and either alone could
  *   release it; DevTools keeps the edge from the key and drops the one from the table.
- * Returns the test for edge e of node v (the one place these rules are written).
+ * Returns the test for edge e of node v. computeDominatorTree's DFS has the same test inlined
+ * for speed (a call per edge): change both together.
  */
 function essentialRule(
   s: HeapSnapshot,
@@ -248,26 +218,6 @@ class IdSet {
   }
 }
 
-/** The essential edges (see essentialRule), one bit per edge: bit e & 7 of byte e >>> 3. */
-export function essentialEdges(
-  s: HeapSnapshot,
-  rules: DominatorRules,
-  flags: Uint8Array,
-  retainerCount?: Uint32Array,
-): Uint8Array {
-  const { firstEdge, edgeTo } = s;
-  const keep = essentialRule(s, rules, flags);
-  const essential = new Uint8Array((s.edgeCount + 7) >>> 3);
-  for (let v = 0; v < s.nodeCount; v++) {
-    for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
-      if (!keep(v, e)) continue;
-      essential[e >>> 3] |= 1 << (e & 7);
-      if (retainerCount) retainerCount[edgeTo[e]]++;
-    }
-  }
-  return essential;
-}
-
 /** A growable stack of uint32 (the page flood's: usually short, at most every node). */
 class Stack {
   private items = new Uint32Array(1024);
@@ -302,7 +252,7 @@ const RETAINED = 2;
  * the page does not own, so it changes nothing while the DFS is inside the page; the nodes the
  * page owns only through edges the DFS does not follow (shortcuts, WeakMap tables) are flagged
  * by a flood from those edges before the DFS leaves the page. The dominator tree does not
- * depend on the order of the DFS. Unlike pageOwnedFlags, this never flags the root: that would
+ * depend on the order of the DFS. Unlike DevTools' marking, this never flags the root: that would
  * only drop edges into the root, whose retainers are never read.
  */
 function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): DominatorTree {
@@ -403,7 +353,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     }
   };
   // A page node's edge that the DFS does not follow: its target is page-owned all the same
-  // unless the edge is weak (pageOwnedFlags).
+  // unless the edge is weak (pageSeed).
   const pageEdge = (e: number): void => {
     const w = edgeTo[e];
     if (edgeType[e] === weak || flags[w] & PAGE_OBJECT) return;

@@ -10,7 +10,7 @@
  */
 import { readSync } from 'node:fs';
 import { type EdgeLayout, MAIN_BLOCK } from './edges-worker.js';
-import { EdgesMoved } from './parser.js';
+import { EdgesMoved, isSpace } from './parser.js';
 
 export interface EdgesTailJob extends EdgeLayout {
   fd: number;
@@ -206,7 +206,7 @@ class Tail {
   /** The first position at or below p that is not whitespace (below `start` if none). */
   private skipSpace(p: number): number {
     const { bytes } = this;
-    for (let c = bytes.at(p); c === 32 || c === 10 || c === 13 || c === 9; c = bytes.at(--p));
+    for (let c = bytes.at(p); c !== undefined && isSpace(c); c = bytes.at(--p));
     return p;
   }
 }

@@ -20,8 +20,6 @@ export {
   dominatedNodes,
   dominatorOrder,
   dominatorTree,
-  essentialEdges,
-  pageOwnedFlags,
 } from './dominators.js';
 export { SnapshotFormatError } from './errors.js';
 export { type ArrayBufferSummary, arrayBuffers, externalSizes } from './external.js';

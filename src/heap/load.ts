@@ -8,7 +8,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { parseEdgesTail } from './edges-tail.js';
 import { BLOCK_BYTES, startEdgesWorker } from './edges-worker.js';
 import { SnapshotFormatError } from './errors.js';
-import { createSnapshotParser, EdgesMoved, type SnapshotParser } from './parser.js';
+import { createSnapshotParser, EdgesMoved, isSpace, type SnapshotParser } from './parser.js';
 import { HeapSnapshot } from './snapshot.js';
 
 export interface LoadOptions {
@@ -209,9 +209,9 @@ async function findArray(file: FileHandle, from: number, key: string, buffer: Bu
     if (at >= 0) {
       let i = at + needle.length;
       // `:` and `[` with optional whitespace, within what was read (else give up).
-      while (i < bytesRead && (chunk[i] === 32 || chunk[i] === 10 || chunk[i] === 13 || chunk[i] === 9)) i++;
+      while (i < bytesRead && isSpace(chunk[i])) i++;
       if (chunk[i++] !== 58) return -1;
-      while (i < bytesRead && (chunk[i] === 32 || chunk[i] === 10 || chunk[i] === 13 || chunk[i] === 9)) i++;
+      while (i < bytesRead && isSpace(chunk[i])) i++;
       return chunk[i] === 91 ? position + i + 1 : -1;
     }
     position += bytesRead - needle.length; // the key may straddle two reads
@@ -276,9 +276,9 @@ async function findEdgesEnd(file: FileHandle, from: number, size: number, buffer
     if (at >= 0) {
       // Back over ',' and whitespace to the ']', within what was read (else give up).
       let i = at - 1;
-      while (i >= 0 && (buffer[i] === 32 || buffer[i] === 10 || buffer[i] === 13 || buffer[i] === 9)) i--;
+      while (i >= 0 && isSpace(buffer[i])) i--;
       if (i < 0 || buffer[i--] !== 44) return -1;
-      while (i >= 0 && (buffer[i] === 32 || buffer[i] === 10 || buffer[i] === 13 || buffer[i] === 9)) i--;
+      while (i >= 0 && isSpace(buffer[i])) i--;
       return i >= 0 && buffer[i] === 93 ? start + i : -1;
     }
     end = start + NEXT_KEY.length - 1; // the key may straddle two reads

@@ -138,7 +138,8 @@ function grow<T extends Uint8Array | Uint32Array | Float64Array>(a: T, size: num
   return b;
 }
 
-function isSpace(c: number): boolean {
+/** JSON's whitespace. */
+export function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 

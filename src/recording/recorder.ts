@@ -204,7 +204,6 @@ export class Recorder {
       const col = v.chunkOf(r);
       const i = r & CHUNK_MASK;
       const at = col.trackedAt[i];
-      const size = col.size[i];
       this.add(
         K.track,
         at,
@@ -216,7 +215,7 @@ export class Recorder {
         this.typeOf(t, col.type[i]),
         col.kind[i],
         col.flags[i] & ~ENDED,
-        size,
+        col.size[i],
       );
       const external = t.external.get(r);
       if (external) this.add(K.external, at, r, -1, -1, 0, 0, 0, 0, 0, external);
