@@ -4,6 +4,7 @@
  */
 import { basename, extname } from 'node:path';
 import type { TrackerLimits } from './tracker/tracker.js';
+import { ENV_ON } from './recording/session.js';
 import { DEFAULT_LIMITS } from './tracker/tracker.js';
 
 export interface InitOptions {
@@ -138,10 +139,8 @@ export function parseTags(raw: string | undefined): Record<string, string> {
   return tags;
 }
 
-const TRUE = /^(1|true|yes|on)$/i;
-
 export function envDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return TRUE.test(env.MEMSCOPE_DISABLE ?? '') || TRUE.test(env.TRACE_TOOLS_DISABLED ?? '');
+  return ENV_ON.test(env.MEMSCOPE_DISABLE ?? '') || ENV_ON.test(env.TRACE_TOOLS_DISABLED ?? '');
 }
 
 export function defaultName(argv: string[] = process.argv): string {
@@ -174,13 +173,13 @@ export function resolveConfig(options: InitOptions = {}, previous?: Config): Con
     name,
     outDir: options.outDir ?? previous?.outDir ?? env.MEMSCOPE_OUT_DIR ?? 'MemoryAnalysis',
     enabled: options.enabled ?? previous?.enabled ?? !envDisabled(env),
-    autoExport: options.autoExport ?? previous?.autoExport ?? TRUE.test(env.MEMSCOPE_AUTO_EXPORT ?? ''),
+    autoExport: options.autoExport ?? previous?.autoExport ?? ENV_ON.test(env.MEMSCOPE_AUTO_EXPORT ?? ''),
     strict: options.strict ?? previous?.strict ?? false,
     heapSnapshots: options.heapSnapshots ?? previous?.heapSnapshots ?? env.MEMSCOPE_HEAP_SNAPSHOT === 'at-exit',
     preset,
     periodic: resolvePeriodic(options, previous?.periodic, name, preset),
     limits: {
-      bounded: options.bounded ?? (TRUE.test(env.MEMSCOPE_BOUNDED ?? '') || limits.bounded === true),
+      bounded: options.bounded ?? (ENV_ON.test(env.MEMSCOPE_BOUNDED ?? '') || limits.bounded === true),
       maxStrings: positive(options.maxStrings, limits.maxStrings ?? 100_000),
       maxValues: positive(options.maxValues ?? envNumber('MEMSCOPE_MAX_VALUES'), limits.maxValues),
       maxScopes: positive(options.maxScopes, limits.maxScopes),
@@ -216,7 +215,7 @@ function resolvePeriodic(
       tags: push.tags ?? parseTags(env.MEMSCOPE_PYROSCOPE_TAGS),
     };
   }
-  const wanted = options.profile ?? (TRUE.test(env.MEMSCOPE_PROFILE ?? '') || undefined);
+  const wanted = options.profile ?? (ENV_ON.test(env.MEMSCOPE_PROFILE ?? '') || undefined);
   let profile = previous?.profile;
   if (wanted === false) profile = undefined;
   else if (wanted !== undefined || (pyroscope && !profile)) {

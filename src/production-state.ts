@@ -7,6 +7,7 @@
 import type { Config } from './config.js';
 import type { MetricsOptions } from './probes/metrics.js';
 import type { ProfileWindow } from './probes/profile-window.js';
+import { ENV_OFF } from './recording/session.js';
 import type { Sampler } from './probes/sampling.js';
 import type { MetricsServer } from './report/metrics-http.js';
 import type { PeriodicExports } from './report/periodic.js';
@@ -60,5 +61,5 @@ export function productionMetricsOptions(): MetricsOptions {
 
 function gcPausesWanted(env: string | undefined, preset: string | undefined): boolean {
   if (env === undefined || env === '') return preset !== 'production';
-  return !/^(0|false|no|off)$/i.test(env);
+  return !ENV_OFF.test(env);
 }

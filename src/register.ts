@@ -28,6 +28,8 @@ import { installMessageProbes } from './probes/messages.js';
 import { listenForNestedWorkers, takeOverLiveWorkers } from './recording/link.js';
 import {
   ENV,
+  ENV_OFF,
+  ENV_ON,
   packageRootOf,
   prepareSessionDir,
   type RecordOptions,
@@ -95,7 +97,7 @@ function install(): void {
   const record = process.env[ENV.record] ?? '';
   // The production preset keeps nothing on disk but its periodic exports, unless asked to record.
   const production = process.env.MEMSCOPE_PRESET === 'production';
-  if (!/^(0|false|no|off)$/i.test(record) && (!production || /^(1|true|yes|on)$/i.test(record))) installRecording();
+  if (!ENV_OFF.test(record) && (!production || ENV_ON.test(record))) installRecording();
   startProduction();
 }
 

@@ -69,7 +69,9 @@ export const ENV = {
   unsafeBufferBytes: 'MEMSCOPE_UNSAFE_BUFFER_BYTES',
 } as const;
 
-const OFF = /^(0|false|no|off)$/i;
+/** How a MEMSCOPE_* switch is turned off, and on. */
+export const ENV_OFF = /^(0|false|no|off)$/i;
+export const ENV_ON = /^(1|true|yes|on)$/i;
 
 function num(raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw.trim() === '') return fallback;
@@ -85,10 +87,10 @@ export function recordOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Reco
     samplingMode: env[ENV.samplingMode] === 'live' ? 'live' : 'allocated',
     samplingPollMs: num(env[ENV.samplingPollMs], d.samplingPollMs),
     timelineIntervalMs: num(env[ENV.timelineIntervalMs], d.timelineIntervalMs),
-    timelineHelper: !OFF.test(env[ENV.timelineHelper] ?? ''),
+    timelineHelper: !ENV_OFF.test(env[ENV.timelineHelper] ?? ''),
     flushIntervalMs: Math.max(10, num(env[ENV.flushIntervalMs], d.flushIntervalMs)),
     heapSnapshot: env[ENV.heapSnapshot] === 'at-exit' ? 'at-exit' : 'never',
-    reports: !OFF.test(env[ENV.reports] ?? ''),
+    reports: !ENV_OFF.test(env[ENV.reports] ?? ''),
     reportMode: mode === 'fast' || mode === 'detailed' ? mode : 'auto',
     unsafeBufferBytes: num(env[ENV.unsafeBufferBytes], d.unsafeBufferBytes),
   };
