@@ -5,9 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { median, root } from '../prod/metered-run.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
 const out = mkdtempSync(join(tmpdir(), 'memscope-helper-'));
 const rounds = Number(process.env.ROUNDS ?? 15);
 const programs = { empty: '0', idle: 'setTimeout(() => {}, 1000)' };
@@ -31,7 +31,6 @@ function run(program, helper) {
   return { cpuMs: (user + sys) * 1000, rssMb: maxKb / 1024 };
 }
 
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 for (const [name, program] of Object.entries(programs)) {
   const got = { on: [], off: [] };
   for (let i = 0; i < rounds; i++) {

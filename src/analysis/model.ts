@@ -205,6 +205,7 @@ export interface LeakEvidence {
 const NO_ALIASES: readonly AliasModel[] = Object.freeze([]);
 // Read per value row: local copies (an imported binding is a getter call once compiled to CommonJS).
 const { Primitive, Partial, Collected, ScopeEnded, Transferred, Clone } = ValueFlag;
+// Kinds are one byte: every kind has its entry.
 const CATEGORIES = Array.from({ length: 256 }, (_, kind) => categoryOf(kind));
 const SUBCATEGORIES = Array.from({ length: 256 }, (_, kind) => subcategoryOf(kind));
 const RELATION_NAMES: Record<number, RelationModel['kind']> = {
@@ -293,8 +294,8 @@ export function buildModel(data: SessionData): SessionModel {
         row: r,
         name: s[v.name[r]] ?? '',
         typeName: s[v.type[r]] ?? '',
-        category: CATEGORIES[kind] ?? categoryOf(kind),
-        subcategory: SUBCATEGORIES[kind] ?? subcategoryOf(kind),
+        category: CATEGORIES[kind],
+        subcategory: SUBCATEGORIES[kind],
         size: v.size[r],
         external: v.external[r] ?? 0,
         sizePartial: (flags & Partial) !== 0,

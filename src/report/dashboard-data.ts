@@ -331,7 +331,7 @@ export interface EmbedLimits {
   findings?: number;
 }
 
-export const DEFAULT_EMBED_LIMITS: EmbedLimits = {
+export const DEFAULT_EMBED_LIMITS: Required<EmbedLimits> = {
   values: 100_000,
   scopes: 50_000,
   relations: 100_000,
@@ -645,7 +645,7 @@ export class DashboardSession {
       format: DASHBOARD_FORMAT,
       summary: this.summary(),
       types: this.types(),
-      findings: this.findings(0, limits.findings ?? (DEFAULT_EMBED_LIMITS.findings as number)),
+      findings: this.findings(0, limits.findings ?? DEFAULT_EMBED_LIMITS.findings),
       timeline: this.timeline(limits.timelineWidth, 0, m.durationNs, limits.gcs),
       values: valueTable(m, chosen),
       scopes: scopeTable(m, scopeIds),
