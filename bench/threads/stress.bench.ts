@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadRange, median } from './summary.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROOTS = (process.env.BENCH_ROOTS ?? '.').split(',').map((r) => resolve(r));
@@ -61,10 +62,7 @@ try {
   rmSync(out, { recursive: true, force: true });
 }
 
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
-console.log(
-  `${ROUNDS} rounds; load average at each start: ${Math.min(...loads).toFixed(1)} – ${Math.max(...loads).toFixed(1)}`,
-);
+console.log(`${ROUNDS} rounds; load average at each start: ${loadRange(loads)}`);
 console.log('| example | off | api | recorded | recorded / off | api / off |');
 console.log('|---|---|---|---|---|---|');
 for (const [key, t] of times) {

@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadRange, median } from './summary.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 16);
@@ -27,7 +28,6 @@ const out = mkdtempSync(join(tmpdir(), 'memscope-bench-worker-'));
 type Times = Record<'startMs' | 'loadMs' | 'exitMs' | 'lifeMs', number[]>;
 const runs: Record<string, Times & { cpuMs: number[] }> = {};
 const loads: number[] = [];
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 try {
   for (let r = 0; r < ROUNDS; r++) {
@@ -65,7 +65,7 @@ try {
 }
 
 console.log(
-  `${ROUNDS} rounds × ${WORKERS} workers × ${VALUES} values; load average at each start: ${Math.min(...loads).toFixed(1)} – ${Math.max(...loads).toFixed(1)}`,
+  `${ROUNDS} rounds × ${WORKERS} workers × ${VALUES} values; load average at each start: ${loadRange(loads)}`,
 );
 console.log(
   '| build | configuration | start ms | load ms | exit ms | life ms | CPU ms per worker | CPU ms over none |',

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadRange, median } from './summary.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const SIZES = [20_000, 320_000];
@@ -46,10 +47,7 @@ try {
   rmSync(out, { recursive: true, force: true });
 }
 
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
-console.log(
-  `${ROUNDS} rounds; load average at each start: ${Math.min(...loads).toFixed(1)} – ${Math.max(...loads).toFixed(1)}`,
-);
+console.log(`${ROUNDS} rounds; load average at each start: ${loadRange(loads)}`);
 console.log('| values | CPU µs per value | off | api | recorded |');
 console.log('|---|---|---|---|---|');
 for (const values of SIZES) {
