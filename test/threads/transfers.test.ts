@@ -3,8 +3,11 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import type { SessionModel, ThreadModel } from '../../src/analysis/model.js';
+import { computeStats } from '../../src/analysis/stats.js';
 import { statsByThread } from '../../src/analysis/threads.js';
 import { unsafeFfiJson } from '../../src/report/six-json.js';
+import { renderLifecycleTimeline } from '../../src/report/svg/index.js';
+import { summaryLines } from '../../src/report/svg/memory/summary.js';
 import { onlyWorker, record } from './helpers.js';
 
 let model: SessionModel;
@@ -107,4 +110,23 @@ test('per-thread statistics add up to the session, with the moved bytes counted 
     per.reduce((n, s) => n + s.transfers, 0),
     5,
   );
+});
+
+test('the SVG reports say a transferred buffer was transferred, and their count of ends adds up', () => {
+  // The program tracks 12 values (the 8 it names, and the 4 buffers that arrive) and sends 5 away.
+  const line = summaryLines(model, computeStats(model))[0][1];
+  const m = line.match(
+    /^(\d+): (\d+) alive, (\d+) collected, (\d+) ended with their scope, (\d+) transferred to another thread$/,
+  );
+  assert.ok(m, line);
+  const [total, alive, collected, scoped, transferred] = m.slice(1).map(Number);
+  assert.equal(total, 12);
+  assert.equal(transferred, 5);
+  assert.equal(alive + collected + scoped + transferred, total);
+  // The lanes of the sent buffers end by transfer, not by a scope they never had.
+  const svg = renderLifecycleTimeline(model);
+  for (const name of ['initial', 'big', 'plain', 'back', 'across']) {
+    assert.match(svg, new RegExp(`<title>${name}: [^<]*transferred to another thread at `), name);
+  }
+  assert.doesNotMatch(svg, /scope ended at/);
 });

@@ -12,7 +12,7 @@ import { formatBytes, formatCount, formatDuration, formatValueSize } from '../fo
 import { type Box, noData, num, type SvgWriter } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, typeColorOf } from '../theme.js';
-import { endMark, LIVE_W, liveBadge, transferMark, typeFill } from './marks.js';
+import { endMark, endWords, LIVE_W, liveBadge, transferMark, typeFill } from './marks.js';
 
 export const LANE = 20;
 const SUB_LANE = 16;
@@ -52,7 +52,7 @@ function valueTip(model: SessionModel, v: ValueModel): string {
   const scope = v.scope >= 0 ? model.scopes[v.scope]?.name : undefined;
   const end =
     v.endedAt !== null
-      ? `${v.endedBy === 'gc' ? 'collected' : 'scope ended'} at ${formatDuration(v.endedAt)} (lived ${formatDuration(v.endedAt - v.trackedAt)})`
+      ? `${endWords(v.endedBy)} at ${formatDuration(v.endedAt)} (lived ${formatDuration(v.endedAt - v.trackedAt)})`
       : v.lifetimeUnknown
         ? 'end cannot be observed (a primitive outside any scope)'
         : 'alive at export';

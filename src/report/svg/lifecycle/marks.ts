@@ -26,6 +26,11 @@ export function liveBadge(w: SvgWriter, x: number, cy: number): void {
   w.close('g');
 }
 
+/** How a value ended, in words (a transferred buffer's scope had not ended). */
+export function endWords(by: 'gc' | 'scope' | 'transfer' | null): string {
+  return by === 'gc' ? 'collected' : by === 'transfer' ? 'transferred to another thread' : 'scope ended';
+}
+
 /**
  * The end of a lane, just after x: a cross for a garbage-collected value, a bar for a scope
  * end; a transferred value's lane ends at its transfer arrow.

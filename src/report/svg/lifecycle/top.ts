@@ -5,11 +5,11 @@ import { formatCount, formatDuration, formatValueSize } from '../format.js';
 import { type Box, card, noData, type SvgWriter } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, typeColorOf } from '../theme.js';
-import { typeFill } from './marks.js';
+import { endWords, typeFill } from './marks.js';
 
 export function fateText(v: ValueModel): string {
   if (v.endedAt !== null) {
-    return `${v.endedBy === 'gc' ? 'collected' : 'scope ended'} after ${formatDuration(v.endedAt - v.trackedAt)}`;
+    return `${endWords(v.endedBy)} after ${formatDuration(v.endedAt - v.trackedAt)}`;
   }
   return v.lifetimeUnknown ? 'end unknown' : 'alive at export';
 }

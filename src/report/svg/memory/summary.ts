@@ -11,15 +11,17 @@ export function summaryLines(model: SessionModel, stats: Stats, unknownSizes = 0
   const n = stats.totalAllocations;
   let collected = 0;
   let scopeEnded = 0;
+  let transferred = 0;
   for (const v of model.values) {
     if (v.endedBy === 'gc') collected++;
     else if (v.endedBy === 'scope') scopeEnded++;
+    else if (v.endedBy === 'transfer') transferred++;
   }
   lines.push([
     'Tracked values',
     n === 0
       ? 'none'
-      : `${formatCount(n)}: ${formatCount(stats.activeAllocations)} alive, ${formatCount(collected)} collected, ${formatCount(scopeEnded)} ended with their scope`,
+      : `${formatCount(n)}: ${formatCount(stats.activeAllocations)} alive, ${formatCount(collected)} collected, ${formatCount(scopeEnded)} ended with their scope${transferred > 0 ? `, ${formatCount(transferred)} transferred to another thread` : ''}`,
   ]);
   if (stats.unknownLifetimes > 0) {
     lines.push([
