@@ -222,6 +222,8 @@ export interface ValueDetail {
 /** The sampling profile's call tree, columnar; strings index `strings`. */
 export interface SitesResponse {
   interval: number | null;
+  /** Whether the samples' liveness was observed (sampling mode `live`); when false, `live` and `selfLiveBytes` are not figures. */
+  liveKnown: boolean;
   totalBytes: number;
   totalSamples: number;
   /** Nodes kept (those holding at least 1/5000 of the bytes) and nodes in the profile. */
@@ -915,6 +917,7 @@ function sitesOf(m: SessionModel): SitesResponse {
   const top = (list: HotSpot[]) => list.slice(0, 100);
   return {
     interval: m.samplingInterval,
+    liveKnown: m.samplingLiveKnown === true,
     totalBytes,
     totalSamples: m.samples.length,
     shown: kept.length,

@@ -285,6 +285,24 @@ test('findings come a page at a time; a static page says which ones it left out'
   assert.deepEqual(problems, []);
 });
 
+test('the hot spots show sampled liveness only when it was recorded, never as 0 B', async () => {
+  const liveFile = join(dir, 'live_dashboard.html');
+  const live = fixtureModel({ values: 50 });
+  live.samplingLiveKnown = true;
+  writeDashboardHtml(liveFile, live);
+  const { page, problems } = await open(offline);
+  const headers = () => page.locator('main table th').allTextContents();
+  // The fixture's profile, like a recording in the default mode, did not observe liveness.
+  assert.equal(model.samplingLiveKnown, false);
+  await show(page, pathToFileURL(staticFile).href, 'sites');
+  assert.deepEqual(await headers(), ['Function', 'Self', 'Total', 'Samples']);
+  assert.match((await page.locator('main').textContent()) ?? '', /still live was not recorded/);
+  await show(page, pathToFileURL(liveFile).href, 'sites');
+  assert.deepEqual(await headers(), ['Function', 'Self', 'Total', 'Self still live', 'Samples']);
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
 test('a phone-sized screen shows every view without horizontal scrolling', async () => {
   const phone = await browser.newContext({
     offline: true,

@@ -12,6 +12,7 @@ import { Profile } from 'pprof-format';
 import { buildModel } from '../../src/analysis/model.js';
 import { hotSpots } from '../../src/analysis/sites.js';
 import { loadSession } from '../../src/recording/load.js';
+import { DashboardSession } from '../../src/report/dashboard-data.js';
 import { SIX_FILES } from '../../src/report/six-json.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -69,6 +70,21 @@ describe('memscope run on a program with a worker and a child process', () => {
     assert.ok(byPackage.some((h) => h.key === '(your code)'));
     assert.ok(model.timelines.length >= 3);
     assert.ok(model.values.some((v) => v.name === 'rows'));
+  });
+
+  test('sampled liveness is unknown in the default mode: no output shows it as a figure', () => {
+    const model = buildModel(loadSession(dir));
+    assert.equal(model.samplingLiveKnown, false);
+    const analysis = JSON.parse(readFileSync(join(dir, 'alloc_memory_analysis.json'), 'utf8'));
+    assert.equal(analysis.allocation_sites.sampled_live_bytes, null);
+    assert.ok(
+      analysis.allocation_sites.by_function.every((h: { self_live_bytes: unknown }) => h.self_live_bytes === null),
+    );
+    // The dashboard's data says so, so the view leaves its live column out instead of 0 B.
+    assert.equal(new DashboardSession(model).sites().liveKnown, false);
+    const svg = readFileSync(join(dir, 'alloc_memory_analysis.svg'), 'utf8');
+    assert.ok(svg.includes('with callees'));
+    assert.doesNotMatch(svg, /still live/);
   });
 
   test('writes the six JSON files, each valid against its schema', () => {

@@ -239,7 +239,7 @@ export async function sitesView(ctx: ViewContext): Promise<void> {
       h('div', { class: 'tip-title' }, n.id === -1 ? 'all sampled allocations' : n.name),
       n.file ? h('div', { class: 'mono' }, n.file) : null,
       h('div', null, `total ${bytes(n.total)} (${percent(root.total > 0 ? (n.total / root.total) * 100 : null)})`),
-      h('div', null, `self ${bytes(n.self)} · still live ${bytes(n.live)}`),
+      h('div', null, `self ${bytes(n.self)}${data.liveKnown ? ` · still live ${bytes(n.live)}` : ''}`),
     );
     tipEl.hidden = false;
     const r = wrap.getBoundingClientRect();
@@ -291,17 +291,17 @@ export async function sitesView(ctx: ViewContext): Promise<void> {
           key === 'function' ? 'Function' : key === 'file' ? 'File' : 'Package',
           'Self',
           'Total',
-          'Self still live',
+          ...(data.liveKnown ? ['Self still live'] : []),
           'Samples',
         ],
         list.map((x) => [
           h('span', { class: 'mono' }, x.key),
           bytes(x.selfBytes),
           bytes(x.totalBytes),
-          bytes(x.selfLiveBytes),
+          ...(data.liveKnown ? [bytes(x.selfLiveBytes)] : []),
           count(x.samples),
         ]),
-        { numeric: [1, 2, 3, 4] },
+        { numeric: data.liveKnown ? [1, 2, 3, 4] : [1, 2, 3] },
       ),
     );
   };
@@ -309,7 +309,11 @@ export async function sitesView(ctx: ViewContext): Promise<void> {
   ctx.main.append(
     section(
       'Hot spots',
-      h('p', { class: 'note' }, 'Self: allocated in the frame itself. Total: in it and everything it called.'),
+      h(
+        'p',
+        { class: 'note' },
+        `Self: allocated in the frame itself. Total: in it and everything it called.${data.liveKnown ? '' : ' Whether sampled allocations are still live was not recorded (sampling mode allocated; MEMSCOPE_SAMPLING_MODE=live records it).'}`,
+      ),
       tabBar,
       tabPanel,
     ),

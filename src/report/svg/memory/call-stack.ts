@@ -94,7 +94,7 @@ export function drawCallStack(w: SvgWriter, box: Box, model: SessionModel, view:
     const r = 2.5 + 6.5 * Math.sqrt(n.totalBytes / max);
     w.open('g', { 'data-site': String(n.site) });
     w.title(
-      `${siteFunction(s)} ${siteLocation(s)}\n${formatBytes(n.totalBytes)} with callees, ${formatBytes(n.selfBytes)} self (${formatBytes(n.selfLiveBytes)} still live)${n.folded ? `\n${n.folded} frames folded above` : ''}`,
+      `${siteFunction(s)} ${siteLocation(s)}\n${formatBytes(n.totalBytes)} with callees, ${formatBytes(n.selfBytes)} self${model.samplingLiveKnown ? ` (${formatBytes(n.selfLiveBytes)} still live)` : ''}${n.folded ? `\n${n.folded} frames folded above` : ''}`,
     );
     w.circle(cx, cy, r, {
       fill: ORIGIN_COLORS[origin],
