@@ -81,6 +81,8 @@ const CASES: [string, () => SessionModel][] = [
   ['1,000 values', () => syntheticModel({ values: 1000, name: 'thousand' })],
   ['100,000 values', () => syntheticModel({ values: 100_000, name: 'large' })],
   ['3 threads over 2 hours', () => syntheticModel({ values: 300, workers: 2, durationMs: 7_200_000, name: 'threads' })],
+  // As many threads as examples/multithreaded_stress_test.ts: the growth legend cannot list them all.
+  ['17 threads', () => syntheticModel({ values: 300, workers: 16, name: 'seventeen' })],
   ['hostile names', () => hostileModel(80, HOSTILE[12])],
 ];
 

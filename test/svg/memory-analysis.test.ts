@@ -184,6 +184,22 @@ test('sizes the estimator could not measure are unknown, never 0 B', () => {
   assert.ok(scopeBytes.every((e) => textOf(e) === 'unknown'));
 });
 
+test("memory growth: every other thread's heap line drawn has its legend entry, the rest are counted", () => {
+  for (const workers of [1, 2, 16]) {
+    const { model, root } = render(300, { values: 300, workers });
+    const growth = byId(root, 'growth');
+    const labels = texts(growth);
+    const shown = model.threads.slice(1).filter((t) => labels.includes(t.label)).length;
+    const lines = findAll(
+      growth,
+      (e) => e.name === 'path' && ['#1E88E5', '#00897B', '#C2185B'].includes(e.attrs.stroke),
+    );
+    assert.equal(lines.length, shown, `${workers} workers`);
+    const more = labels.find((t) => t.startsWith('and '));
+    assert.equal(more, shown === workers ? undefined : `and ${workers - shown} more threads`, `${workers} workers`);
+  }
+});
+
 test('the same model renders the same file', () => {
   const model = syntheticModel({ values: 500, seed: 3 });
   assert.equal(renderMemoryAnalysis(model), renderMemoryAnalysis(model));

@@ -183,5 +183,10 @@ export function noSizes(w: SvgWriter, box: Box, count: number, unknown: number):
 export function swatch(w: SvgWriter, x: number, y: number, color: string, label: string, size = 11): number {
   w.rect(x, y - size + 1, size, size, { rx: 2, fill: color });
   w.text(x + size + 5, y, label, { size, fill: C.ink2 });
+  return swatchWidth(label, size);
+}
+
+/** The room a swatch and its label take, with the gap before the next one. */
+export function swatchWidth(label: string, size = 11): number {
   return size + 5 + textWidth(label, size) + 14;
 }

@@ -8,7 +8,7 @@ import type { SessionModel, TimelineModel } from '../../../analysis/model.js';
 import { peakIndex } from '../../../analysis/series.js';
 import { byteTicks, drawTimeAxis, drawValueGrid, linePath } from '../axes.js';
 import { formatBytes, formatCount, formatDuration } from '../format.js';
-import { type Box, card, noData, num, type SvgWriter, swatch } from '../svg.js';
+import { type Box, card, noData, num, type SvgWriter, swatch, swatchWidth } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C } from '../theme.js';
 
@@ -27,7 +27,8 @@ export function drawGrowth(w: SvgWriter, box: Box, model: SessionModel): void {
     return;
   }
   const main = timelines[0];
-  const workers = timelines.slice(1, 1 + WORKER_COLORS.length);
+  const legend = legendEntries(model, timelines, inner.w - 70);
+  const workers = timelines.slice(1, 1 + legend.workers);
   const end = Math.max(model.durationNs, main.at[main.at.length - 1], 1);
   const legendY = inner.y + 8;
   const plot: Box = { x: inner.x + 62, y: inner.y + 24, w: inner.w - 70, h: inner.h - 24 - 34 };
@@ -99,26 +100,38 @@ export function drawGrowth(w: SvgWriter, box: Box, model: SessionModel): void {
 
   // Legend above the plot.
   let lx2 = plot.x;
+  for (const [color, text] of legend.entries) lx2 += swatch(w, lx2, legendY, color, text);
+  if (legend.more > 0) {
+    w.text(plot.x + plot.w, legendY, moreThreads(legend.more), { size: 11, fill: C.muted, anchor: 'end' });
+  }
+}
+
+const moreThreads = (n: number) => `and ${formatCount(n)} more ${n === 1 ? 'thread' : 'threads'}`;
+
+/**
+ * The legend's entries that fit on one line of `width`, the other threads' heap lines first
+ * to go: a thread is drawn only when its entry is shown, and the rest are counted at the
+ * right end, whose room is kept.
+ */
+function legendEntries(model: SessionModel, timelines: TimelineModel[], width: number) {
+  const [main, ...others] = timelines;
+  const candidates = others.slice(0, WORKER_COLORS.length);
   const entries: [string, string][] = [
-    [C.heapUsed, model.timelines.length > 1 ? `heap used (${threadLabel(model, main)})` : 'heap used'],
+    [C.heapUsed, timelines.length > 1 ? `heap used (${threadLabel(model, main)})` : 'heap used'],
     [C.heapTotal, 'heap total'],
     [C.rss, 'RSS'],
     [C.external, 'external'],
-    // Other threads' heap used, labelled by thread only to keep the legend on one line.
-    ...workers.map((t, i): [string, string] => [WORKER_COLORS[i], threadLabel(model, t)]),
   ];
-  for (const [color, text] of entries) {
-    if (lx2 + textWidth(text, 11) + 20 > plot.x + plot.w) break;
-    lx2 += swatch(w, lx2, legendY, color, text);
+  const widthOf = (list: [string, string][]) => list.reduce((x, [, text]) => x + swatchWidth(text), 0);
+  let workers = 0;
+  for (let i = 0; i < candidates.length; i++) {
+    const next: [string, string][] = [...entries, [WORKER_COLORS[i], threadLabel(model, candidates[i])]];
+    const rest = others.length - (i + 1);
+    if (widthOf(next) + (rest > 0 ? textWidth(moreThreads(rest), 11) : 0) > width) break;
+    entries.push(next[next.length - 1]);
+    workers++;
   }
-  const more = timelines.length - 1 - workers.length;
-  if (more > 0) {
-    w.text(plot.x + plot.w, legendY, `and ${formatCount(more)} more threads`, {
-      size: 11,
-      fill: C.muted,
-      anchor: 'end',
-    });
-  }
+  return { entries, workers, more: others.length - workers };
 }
 
 function threadLabel(model: SessionModel, t: TimelineModel): string {
