@@ -303,6 +303,16 @@ test('the hot spots show sampled liveness only when it was recorded, never as 0 
   assert.deepEqual(problems, []);
 });
 
+test("the overview's counters name what they count: the profile's samples are allocation samples", async () => {
+  const { page, problems } = await open(offline);
+  await show(page, pathToFileURL(staticFile).href, 'overview');
+  const pills = (await page.locator('main .pills').textContent()) ?? '';
+  assert.ok(pills.includes(`allocation samples ${model.samples.length.toLocaleString('en-US')}`), pills);
+  assert.ok(!pills.includes('heap samples'), pills);
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
 test('a phone-sized screen shows every view without horizontal scrolling', async () => {
   const phone = await browser.newContext({
     offline: true,

@@ -77,7 +77,7 @@ export async function outsideView(ctx: ViewContext): Promise<void> {
         h(
           'p',
           { class: 'note' },
-          'Measured by process.memoryUsage(): external includes arrayBuffers. rss (the whole process in RAM) is off by default: turn it on in the legend.',
+          'Measured by process.memoryUsage(): external includes ArrayBuffers and Buffers, but not SharedArrayBuffers, which count in arrayBuffers only (so arrayBuffers can exceed external). rss (the whole process in RAM) is off by default: turn it on in the legend.',
         ),
         ...holders,
       ),

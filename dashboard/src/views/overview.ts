@@ -40,7 +40,7 @@ export async function overviewView(ctx: ViewContext): Promise<void> {
       card('Active memory', bytes(m.activeMemory), 'tracked values still alive'),
       card('Peak memory', bytes(m.peakMemory), 'most tracked bytes alive at once'),
       card('Active values', count(m.activeAllocations), `of ${count(st.totalAllocations)} tracked`),
-      card('Reclamation rate', percent(m.reclamationRate), 'tracked bytes collected'),
+      card('Reclamation rate', percent(m.reclamationRate), 'tracked bytes ended (collected, scope, transfer)'),
       card('Efficiency', percent(m.efficiency), 'active / peak'),
       card('Median size', bytes(m.medianAllocationSize), 'per tracked value'),
       card('P95 size', bytes(m.p95AllocationSize), '95 % of values are smaller'),
@@ -127,7 +127,8 @@ export async function overviewView(ctx: ViewContext): Promise<void> {
         pill('unknown lifetimes', count(st.unknownLifetimes)),
         pill('scopes', count(s.counts.scopes)),
         pill('GC events', count(s.counts.gcs)),
-        pill('heap samples', count(s.counts.samples)),
+        // The sampling profiler's samples; the heap timeline's readings are another count.
+        pill('allocation samples', count(s.counts.samples)),
       ),
       h(
         'p',
