@@ -217,7 +217,10 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
     `memscope: ${model.name}: ${model.threads.length} thread(s) in ${new Set(model.threads.map((t) => t.pid)).size} process(es)`,
   ];
   const heap = heapSummary(model);
-  out.push(`  peak heap used ${fmt(heap?.peak_used)}, peak rss ${fmt(heap?.peak_rss)}`);
+  // Each thread has its own V8 heap: with several, the peak is the largest thread's, not a sum.
+  const heaps = model.timelines.length;
+  const whose = heaps > 1 ? ` (the largest of ${heaps} threads' heaps)` : '';
+  out.push(`  peak heap used ${fmt(heap?.peak_used)}${whose}, peak rss ${fmt(heap?.peak_rss)}`);
   const sites = hotSpots(model, 'function', { includeNodeInternals: false })
     .filter((s) => s.selfBytes > 0)
     .slice(0, 5);

@@ -87,7 +87,10 @@ function maxOf(list: readonly number[]): number | null {
   return m;
 }
 
-/** Heap figures from the timelines, per process (rss and external are process-wide). */
+/**
+ * Heap figures from the timelines: each the largest reading of any thread (a thread's heap
+ * figures are its own isolate's, rss is its process's), not sums over threads.
+ */
 export function heapSummary(model: SessionModel) {
   if (model.timelines.length === 0) return null;
   const last = <T>(a: readonly T[]) => (a.length ? a[a.length - 1] : null);

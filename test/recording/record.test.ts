@@ -62,6 +62,17 @@ describe('memscope run on a program with a worker and a child process', () => {
     assert.ok(data.threads.some((t) => t.threadId > 0));
   });
 
+  test("the summary's peak heap is the largest thread's, and says so (each of the 3 threads has its own heap)", () => {
+    const model = buildModel(loadSession(dir));
+    assert.equal(model.timelines.length, 3);
+    const peaks = model.timelines.map((t) => Math.max(...t.heapUsed));
+    const m = r.stderr.match(/peak heap used ([\d.]+) MiB \(the largest of 3 threads' heaps\)/);
+    assert.ok(m, r.stderr);
+    assert.equal(Number(m[1]), Number((Math.max(...peaks) / 2 ** 20).toFixed(1)));
+    // Not their sum, which is what `memscope diff` compares (and says).
+    assert.ok(peaks.reduce((a, b) => a + b, 0) > 1.5 * Math.max(...peaks));
+  });
+
   test('finds the function that allocates most as the top site', () => {
     const model = buildModel(loadSession(dir));
     const top = hotSpots(model, 'function', { includeNodeInternals: false })[0];

@@ -61,7 +61,11 @@ export function memoryHeaderFigures(model: SessionModel, stats: Stats, sizesKnow
       label: 'tracked bytes (est.)',
       value: sizesKnown || stats.totalAllocations === 0 ? formatBytes(stats.totalAllocated) : '—',
     },
-    { label: 'V8 heap peak', value: heapPeak === null ? '—' : formatBytes(heapPeak) },
+    // Each thread has its own V8 heap: with several, the peak is the largest thread's.
+    {
+      label: model.timelines.length > 1 ? 'largest thread heap' : 'V8 heap peak',
+      value: heapPeak === null ? '—' : formatBytes(heapPeak),
+    },
   ];
 }
 

@@ -58,7 +58,7 @@ export function summaryLines(model: SessionModel, stats: Stats, unknownSizes = 0
     'V8 heap',
     samples === 0
       ? '— (no heap timeline)'
-      : `used peak ${formatBytes(heapPeak ?? 0)}, RSS peak ${formatBytes(rssPeak ?? 0)}, ${plural(samples, 'sample')}`,
+      : `used peak ${formatBytes(heapPeak ?? 0)}${model.timelines.length > 1 ? ` (the largest of ${model.timelines.length} threads' heaps)` : ''}, RSS peak ${formatBytes(rssPeak ?? 0)}, ${plural(samples, 'sample')}`,
   ]);
   const major = model.gcs.filter((g) => g.kind === 'major').length;
   const gcTime = model.gcs.reduce((a, g) => a + g.durationNs, 0);
