@@ -15,11 +15,16 @@ import { type HeapFacts, SCHEMA_VERSION, type SessionData, threadDataFromTracker
 import { packageRootOf } from './recording/session.js';
 import { requireEntry, selfFile } from './self.js';
 import { state, tracker, warnOnce } from './state.js';
-import { boardThreads, COUNTERS } from './tracker/board.js';
+import { boardThreads, COUNTERS, threadEnded } from './tracker/board.js';
 import { type AllocationInfo, statsFromCounters, type TrackerStats } from './tracker/tracker.js';
 
 export interface ThreadStats extends Omit<TrackerStats, 'trackerBytes'> {
   threadId: number;
+  /**
+   * The thread ended (a worker whose 'exit' event its parent saw): the values it still held
+   * went away with it, so they count as deallocated and none as active.
+   */
+  ended: boolean;
 }
 
 export interface MemscopeStats extends TrackerStats {
@@ -80,8 +85,8 @@ export class MemscopeTracker {
     if (options.byThread) {
       stats.threads =
         threads.length > 0
-          ? threads.map((t) => ({ threadId: t.threadId, ...statsFromCounters(t.counters) }))
-          : [{ threadId: own.threadId, ...statsFromCounters(own.counters) }];
+          ? threads.map((t) => ({ threadId: t.threadId, ...statsFromCounters(t.counters), ended: threadEnded(t) }))
+          : [{ threadId: own.threadId, ...statsFromCounters(own.counters), ended: false }];
     }
     return stats;
   }

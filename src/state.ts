@@ -6,6 +6,7 @@ import { type Config, resolveConfig } from './config.js';
 import { ownLink } from './probes/ledger.js';
 import { installMessageProbes } from './probes/messages.js';
 import type { Sampler } from './probes/sampling.js';
+import { installWorkerExitProbe } from './probes/worker-exits.js';
 import { processBoard } from './tracker/board.js';
 import { Tracker } from './tracker/tracker.js';
 
@@ -37,6 +38,7 @@ export function state(): State {
     if (config.enabled) {
       processBoard();
       installMessageProbes(trackerIfActive, ownLink());
+      installWorkerExitProbe();
     }
   }
   return s;

@@ -95,7 +95,15 @@ export class StaticSource implements Source {
       trackedAt: t.trackedAt[k],
       endedAt: t.endedAt[k] >= 0 ? t.endedAt[k] : null,
       endedBy:
-        f & BITS.endedByGc ? 'gc' : f & BITS.endedByScope ? 'scope' : f & BITS.endedByTransfer ? 'transfer' : null,
+        f & BITS.endedByGc
+          ? 'gc'
+          : f & BITS.endedByScope
+            ? 'scope'
+            : f & BITS.endedByTransfer
+              ? 'transfer'
+              : f & BITS.endedByThread
+                ? 'thread'
+                : null,
       alive: (f & BITS.alive) !== 0,
       lifetimeUnknown: (f & BITS.lifetimeUnknown) !== 0,
       isClone: (f & BITS.clone) !== 0,

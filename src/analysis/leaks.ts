@@ -2,12 +2,17 @@
  * Leak suspects, each with the evidence that makes it one. Nothing is suspected without an
  * observation; the thresholds are in LEAK_THRESHOLDS and README.md ("Finding leaks").
  *
- * - outlived-scope: a tracked object still alive at the end although its scope ended and a
- *   settled full GC ran after that (see settledGcAfter). A value moved out of its scope
- *   (tracked again under another name after it ended) belongs to its new owner's scope.
- * - collection-growth: a tracked Array, Map, Set or dictionary object, alive at the end,
- *   whose size sampled on the timeline ticks rises steadily (Mann–Kendall over the whole run
- *   and over its second half, several separate rises, a minimum net growth).
+ * - outlived-scope: a tracked object still alive at the end (of the session, or of its
+ *   thread when that ended first) although its scope ended and a settled full GC ran after
+ *   that (see settledGcAfter). A value moved out of its scope (tracked again under another
+ *   name after it ended) belongs to its new owner's scope.
+ * - collection-growth: a tracked Array, Map, Set or dictionary object, alive at the end (of
+ *   the session, or of its thread), whose size sampled on the timeline ticks rises steadily
+ *   (Mann–Kendall over the whole run and over its second half, several separate rises, a
+ *   minimum net growth).
+ *
+ * A value ended with its thread (endedBy 'thread') was never collected while the thread ran:
+ * it is judged like a value alive at the end, and the evidence says its thread's end.
  * - heap-growth: the heap right after full GCs (the old generation and external memory, read as each major GC is reported)
  *   rising over the last N levels up to the end of the run, with the sampled sites that
  *   allocated during the rise.
@@ -17,7 +22,7 @@
  * - listener-leak: Node's MaxListenersExceededWarning, with the emitter, event and call site.
  */
 import { median, rises, stepAt, type Trend, trend } from './leaks-trend.js';
-import type { RetainerStep, SessionModel, ValueModel } from './model.js';
+import { heldToEnd, type RetainerStep, type SessionModel, type ValueModel } from './model.js';
 import { originOf } from './sites.js';
 
 export const LEAK_THRESHOLDS = {
@@ -217,6 +222,12 @@ function bySize(model: SessionModel, ids: number[]): number[] {
   return ids.sort((a, b) => model.values[b].size - model.values[a].size || a - b);
 }
 
+/** Where a value's life was last seen, in words: the session's end, or its thread's. */
+function endOfLife(model: SessionModel, v: ValueModel): string {
+  if (v.endedBy !== 'thread' || v.endedAt === null) return 'the end of the run';
+  return `the end of its thread (${model.threads[v.thread]?.label ?? v.thread}, at ${seconds(v.endedAt)})`;
+}
+
 /** Values alive at the end although their scope ended and a settled full GC ran after that, by name and scope. */
 export function outlivedScope(model: SessionModel, facts = new GcFacts(model)): LeakSuspect[] {
   type Group = { thread: number; name: string; scope: string; ids: number[]; gc: SettledGc };
@@ -225,7 +236,7 @@ export function outlivedScope(model: SessionModel, facts = new GcFacts(model)): 
   const all: Group[] = [];
   const gcOf = new Map<number, SettledGc | null>();
   for (const v of model.values) {
-    if (!v.alive || v.primitive) continue;
+    if (!heldToEnd(v) || v.primitive) continue;
     const owner = ownerScope(v);
     if (owner < 0) continue;
     const scope = model.scopes[owner];
@@ -260,7 +271,7 @@ export function outlivedScope(model: SessionModel, facts = new GcFacts(model)): 
       evidence: [
         `${g.ids.length} value(s) named '${g.name}' tracked in scope '${g.scope}', ${formatBytes(bytes)} estimated at track time`,
         `the scope ended (first at ${seconds(exit)}) and a settled full GC ran after: ${g.gc.how}`,
-        'none of them was reported collected by the end of the run',
+        `none of them was reported collected by ${endOfLife(model, first)}`,
         ...holderEvidence(path),
       ],
       values: ids.slice(0, MAX_LISTED),
@@ -376,7 +387,7 @@ export function collectionGrowth(model: SessionModel): LeakSuspect[] {
   const out: LeakSuspect[] = [];
   for (const s of model.leaks?.sizes ?? []) {
     const v = model.values[s.value];
-    if (!v?.alive) continue;
+    if (!v || !heldToEnd(v)) continue;
     const t = ticks.get(v.thread);
     if (!t) continue;
     const g = steadyGrowth(s.at, s.size, t, v.trackedAt, Number.POSITIVE_INFINITY);
@@ -386,7 +397,7 @@ export function collectionGrowth(model: SessionModel): LeakSuspect[] {
       kind: 'collection-growth',
       thread: v.thread,
       title: `'${v.name}' (${v.typeName}) keeps growing: ${g.first} → ${g.last} entries`,
-      evidence: [...growthEvidence(g, 'entries'), 'still alive at the end of the run', ...holderEvidence(path)],
+      evidence: [...growthEvidence(g, 'entries'), `still alive at ${endOfLife(model, v)}`, ...holderEvidence(path)],
       values: [v.id],
       count: 1,
       bytes: null,
@@ -572,8 +583,8 @@ export function detachedBuffers(model: SessionModel, facts = new GcFacts(model))
   const groups = new Map<string, { thread: number; ids: number[]; bytes: number; first: number; gc: SettledGc }>();
   for (const d of model.leaks?.detached ?? []) {
     const v = model.values[d.value];
-    // Alive, or ended by its transfer while its empty shell was never collected.
-    if (!v || v.collected || !(v.alive || v.endedBy === 'transfer')) continue;
+    // Alive (or until its thread ended), or ended by its transfer while its empty shell was never collected.
+    if (!v || v.collected || !(heldToEnd(v) || v.endedBy === 'transfer')) continue;
     const gc = facts.settledGcAfter(v.thread, d.at);
     if (!gc) continue;
     const key = `${v.thread}\u0000${v.name}\u0000${v.typeName}`;

@@ -23,6 +23,16 @@ export interface ThreadModel {
   dropped: { values: number; scopes: number; relations: number };
   /** Measured costs of recording this thread, when it was recorded (see ThreadData.stats). */
   stats?: Record<string, number>;
+  /** When the thread ended: the time of its recording's `thread_end` stat; null when the recording was not finalised. */
+  endedAt: number | null;
+  /**
+   * The thread ended before the session did, and the values it still held ended with it
+   * (endedBy 'thread'): a worker that exited, was terminated or stopped, or a thread of a
+   * child process that ended before the root process. False for the root process's main
+   * thread and its workers still running at its exit (they end with the session), and when
+   * the thread's end is unknown.
+   */
+  endedBeforeSession: boolean;
 }
 
 export interface AliasModel {
@@ -51,8 +61,13 @@ export interface ValueModel {
   primitive: boolean;
   trackedAt: number;
   endedAt: number | null;
-  /** gc: collected; scope: a primitive's scope ended; transfer: its buffer was transferred to another thread. */
-  endedBy: 'gc' | 'scope' | 'transfer' | null;
+  /**
+   * gc: collected; scope: a primitive's scope ended; transfer: its buffer was transferred to
+   * another thread; thread: still held when its thread ended before the session (its isolate,
+   * or its process, went away: ThreadModel.endedBeforeSession).
+   */
+  endedBy: EndedBy | null;
+  /** Alive at the end of the session. */
   alive: boolean;
   /**
    * The collector reported the object gone. Usually the same as ended by 'gc'; for a
@@ -76,6 +91,14 @@ export interface ValueModel {
    * unreachable (garbage not yet collected); absent when no heap snapshot was taken.
    */
   retainerPath?: RetainerStep[];
+}
+
+/** How a value ended (see ValueModel.endedBy). */
+export type EndedBy = 'gc' | 'scope' | 'transfer' | 'thread';
+
+/** Not collected while its thread ran: alive at the end of the session, or until its thread ended. */
+export function heldToEnd(v: ValueModel): boolean {
+  return v.alive || v.endedBy === 'thread';
 }
 
 export interface ScopeModel {
@@ -243,9 +266,10 @@ export function buildModel(data: SessionData): SessionModel {
   const valueBases: number[] = [];
   data.threads.forEach((t, index) => {
     const shift = (t.originMs - origin) * 1e6;
+    let threadLast = 0;
     const at = (ns: number) => {
       const v = ns + shift;
-      if (v > last) last = v;
+      if (v > threadLast) threadLast = v;
       return v;
     };
     const s = t.strings;
@@ -260,6 +284,8 @@ export function buildModel(data: SessionData): SessionModel {
       valueCount: t.values.name.length,
       dropped: t.dropped,
       stats: t.stats,
+      endedAt: null,
+      endedBeforeSession: false,
     });
 
     const sc = t.scopes;
@@ -385,10 +411,48 @@ export function buildModel(data: SessionData): SessionModel {
         value.retainerPath = f.retainerPath[i] ?? [];
       }
     }
+    // Never before the last thing the thread recorded.
+    if (t.endedAt !== undefined) model.threads[index].endedAt = Math.max(at(t.endedAt), threadLast);
+    if (threadLast > last) last = threadLast;
   });
   model.durationNs = last;
   linkThreads(model, valueBases);
+  endWithThreads(model);
   return model;
+}
+
+/**
+ * Values still held by a thread that ended before the session end with it: its isolate (or
+ * its process) and so their memory went away. The session ends with the root process's main
+ * thread (the process that started it: SessionMeta.pid); that thread and the root's workers
+ * still running at its exit (`thread_end` 4) end with the session, so their values stay alive.
+ * A worker that exited, was terminated or stopped (`thread_end` 1–3) ended before; so did a
+ * child process (its threads) that ended before the root. A thread whose recording was not
+ * finalised has no known end and is left as it is.
+ */
+function endWithThreads(model: SessionModel): void {
+  const pids = new Set(model.threads.map((t) => t.pid));
+  const rootPid = pids.has(model.meta.pid) ? model.meta.pid : model.threads[0]?.pid;
+  const rootMain = model.threads.find((t) => t.pid === rootPid && t.threadId === 0);
+  const sessionEnd = rootMain?.endedAt ?? model.durationNs;
+  const ending: (number | null)[] = model.threads.map((t) => {
+    if (t.endedAt === null) return null;
+    const end = t.stats?.thread_end;
+    const workerEnded = t.threadId !== 0 && (end === 1 || end === 2 || end === 3);
+    const early = workerEnded || (t.pid !== rootPid && t.endedAt < sessionEnd);
+    t.endedBeforeSession = early;
+    return early ? t.endedAt : null;
+  });
+  if (!ending.some((e) => e !== null)) return;
+  for (const v of model.values) {
+    const end = ending[v.thread];
+    if (end === null || !v.alive) continue;
+    v.endedAt = Math.max(end, v.trackedAt);
+    v.endedBy = 'thread';
+    v.alive = false;
+    // A primitive outside any scope: its end is now bounded by the thread's.
+    v.lifetimeUnknown = false;
+  }
 }
 
 function addLeaks(

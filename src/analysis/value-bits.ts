@@ -11,4 +11,5 @@ export const VALUE_BITS = {
   endedByGc: 32,
   endedByScope: 64,
   endedByTransfer: 128,
+  endedByThread: 256,
 } as const;

@@ -220,7 +220,10 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
   // Each thread has its own V8 heap: with several, the peak is the largest thread's, not a sum.
   const heaps = model.timelines.length;
   const whose = heaps > 1 ? ` (the largest of ${heaps} threads' heaps)` : '';
-  out.push(`  peak heap used ${fmt(heap?.peak_used)}${whose}, peak rss ${fmt(heap?.peak_rss)}`);
+  // rss is process-wide: with several processes, the peak is the largest process's.
+  const processes = new Set(model.timelines.map((t) => model.threads[t.thread]?.pid)).size;
+  const rssOf = processes > 1 ? ` (the largest of ${processes} processes)` : '';
+  out.push(`  peak heap used ${fmt(heap?.peak_used)}${whose}, peak rss ${fmt(heap?.peak_rss)}${rssOf}`);
   const sites = hotSpots(model, 'function', { includeNodeInternals: false })
     .filter((s) => s.selfBytes > 0)
     .slice(0, 5);
@@ -230,11 +233,28 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
   } else if (model.samplingInterval !== null) {
     out.push('  no sampled allocation in your code or packages (all in Node, V8 or memscope itself)');
   }
+  if (model.values.length) {
+    let alive = 0;
+    let aliveBytes = 0;
+    let withThread = 0;
+    for (const v of model.values) {
+      if (v.alive) {
+        alive++;
+        aliveBytes += v.size;
+      } else if (v.endedBy === 'thread') withThread++;
+    }
+    const ended = withThread > 0 ? `; ${withThread.toLocaleString('en-US')} ended with their thread` : '';
+    out.push(
+      `  tracked values: ${model.values.length.toLocaleString('en-US')}, ${alive.toLocaleString('en-US')} alive at the end (${fmt(aliveBytes)} est.)${ended}`,
+    );
+  }
   const values = [...model.values].sort((a, b) => b.size - a.size).slice(0, 5);
   if (values.length) {
     out.push('  top tracked values:');
-    for (const v of values)
-      out.push(`    ${fmt(v.size).padStart(10)}  ${v.name}: ${v.typeName}${v.alive ? '' : ' (ended)'}`);
+    for (const v of values) {
+      const end = v.alive ? '' : v.endedBy === 'thread' ? ' (ended with its thread)' : ' (ended)';
+      out.push(`    ${fmt(v.size).padStart(10)}  ${v.name}: ${v.typeName}${end}`);
+    }
   }
   const findings = buildFindings(model);
   out.push(

@@ -43,6 +43,11 @@ export interface ThreadData {
   profile?: ProfileData;
   /** Measured costs of the recording in this thread (recording_write_ns, sampling_poll_ns, ...). */
   stats?: Record<string, number>;
+  /**
+   * When the thread ended, in its own clock: the time of its `thread_end` stat, written by the
+   * thread at its exit or by the thread that took its recording over. Absent when not finalised.
+   */
+  endedAt?: number;
   /** Leak evidence recorded in this thread (see LeakData); absent in older recordings. */
   leaks?: LeakData;
 }

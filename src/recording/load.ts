@@ -274,6 +274,8 @@ function buildThread(
   };
   const dropped = { values: 0, scopes: 0, relations: 0 };
   const stats: Record<string, number> = {};
+  /** When the thread ended: the time of its `thread_end` stat (absent: not finalised). */
+  let endedAt: number | undefined;
   const heap: HeapRows = { row: new Map(), at: [], metrics: HEAP_METRICS.map(() => []) };
   const spaces = new Map<string, Map<number, Record<string, number>>>();
   const gc = { at: [] as number[], kind: [] as number[], durationNs: [] as number[] };
@@ -370,9 +372,12 @@ function buildThread(
       case K['sample-gone']:
         gone.add(b.aux[i]);
         break;
-      case K.stat:
-        stats[names[nb + b.name[i]]] = b.size[i];
+      case K.stat: {
+        const key = names[nb + b.name[i]];
+        stats[key] = b.size[i];
+        if (key === 'thread_end') endedAt = at;
         break;
+      }
       case K.dropped: {
         const what = names[nb + b.name[i]] as keyof typeof dropped;
         if (what in dropped) dropped[what] = b.size[i];
@@ -520,6 +525,7 @@ function buildThread(
     dropped,
     stats,
   };
+  if (endedAt !== undefined) thread.endedAt = endedAt;
   if (heap.at.length > 0) thread.timeline = timelineOf(heap, spaces);
   if (leakRows > 0) {
     for (const ordinal of [...gcHeapAt.keys()].sort((a, b) => a - b)) {

@@ -43,6 +43,8 @@ const slotInt = (slot: number) => 8 + slot * SLOT_INTS;
 const slotFileBytes = (slot: number) => 12 + slot;
 /** The owner's own measured costs, mirrored at each flush: flushes, flush ns, bytes, events, dropped events. */
 const F_STATS = 14;
+/** Epoch ms of the owner's time 0 (its recording's origin), so that a taker can write a time in the owner's clock. */
+const F_ORIGIN = 19;
 export const STAT_NAMES = [
   'recording_flushes',
   'recording_write_ns',
@@ -140,8 +142,9 @@ export class Pending {
     ];
   }
 
-  /** Records the file this thread writes and its size so far (before anything is pending). */
-  start(file: string, fileBytes: number): void {
+  /** Records the file this thread writes, its size so far (before anything is pending) and its clock's origin. */
+  start(file: string, fileBytes: number, originMs: number): void {
+    this.floats[F_ORIGIN] = originMs;
     const path = encoder.encode(file);
     if (path.length <= PATH_BYTES) {
       new Uint8Array(this.buffer, PATH_OFFSET, PATH_BYTES).set(path);
@@ -263,6 +266,8 @@ export interface PendingSnapshot {
   rows: number;
   /** The owner's measured costs as of its last flush (STAT_NAMES). */
   stats: number[];
+  /** Epoch ms of the owner's time 0 (0 when unknown): its `at` of now is (Date.now() − originMs) × 1e6. */
+  originMs: number;
 }
 
 /**
@@ -327,6 +332,7 @@ function snapshot(buffer: SharedArrayBuffer): PendingSnapshot | undefined {
     columns,
     rows,
     stats: STAT_NAMES.map((_, i) => floats[F_STATS + i]),
+    originMs: floats[F_ORIGIN],
   };
 }
 

@@ -113,7 +113,7 @@ export class Recorder {
         [META.argv]: JSON.stringify(meta.argv),
       }),
     ]);
-    this.pending.start(file, this.fileBytes);
+    this.pending.start(file, this.fileBytes, meta.originMs);
   }
 
   get active(): boolean {

@@ -21,7 +21,9 @@ export function writeRecovered(
     names.push(name);
     return s.dictCounts[DICT_NAME] + names.length - 1;
   };
-  let last = 0;
+  // The stat rows are stamped with the takeover's time in the owner's clock (the thread ended
+  // by then): the model ends the values the thread still held at it. Never before its last row.
+  let last = s.originMs > 0 ? (performance.timeOrigin + performance.now() - s.originMs) * 1e6 : 0;
   const at = s.columns[1] as Float64Array;
   for (let i = 0; i < s.rows; i++) if (at[i] > last) last = at[i];
   const all: Record<string, number> = {

@@ -11,10 +11,21 @@ import { downsampleIndices, lowerBound, pick, thinEvents, trackedSeries, upperBo
 import { buildFindings, type Finding as CoreFinding, type FindingKind } from '../analysis/findings.js';
 import { interner } from '../analysis/interner.js';
 import { GcFacts, ownerScope } from '../analysis/leaks.js';
-import type { AliasModel, RetainerStep, ScopeModel, SessionModel, ThreadModel, ValueModel } from '../analysis/model.js';
+import {
+  type AliasModel,
+  type EndedBy,
+  heldToEnd,
+  type RetainerStep,
+  type ScopeModel,
+  type SessionModel,
+  type ThreadModel,
+  type ValueModel,
+} from '../analysis/model.js';
 import { type HotSpot, hotSpots, siteTotals } from '../analysis/sites.js';
 import { computeMetrics, computeStats, type Metrics, type Stats } from '../analysis/stats.js';
+import { threadEnd } from '../analysis/threads.js';
 import { VALUE_BITS } from '../analysis/value-bits.js';
+import type { ThreadEndName } from '../recording/events.js';
 import { lifetimeOf, NO_SCOPE, VALUE_SORTS, ValueIndex, type ValueQuery } from '../analysis/value-query.js';
 
 export type { RetainerStep } from '../analysis/model.js';
@@ -37,7 +48,8 @@ export interface SessionEntry {
 }
 
 /** A thread as the model has it (its recording costs left out). */
-export type ThreadInfo = Omit<ThreadModel, 'stats'>;
+/** A thread as the dashboard shows it; `end`: how its recording ended (`thread_end`), null when not finalised. */
+export type ThreadInfo = Omit<ThreadModel, 'stats'> & { end: ThreadEndName | null };
 
 export interface HierarchySummary {
   size: number;
@@ -161,7 +173,7 @@ export interface ValueRow {
   sizePartial: boolean;
   trackedAt: number;
   endedAt: number | null;
-  endedBy: 'gc' | 'scope' | 'transfer' | null;
+  endedBy: EndedBy | null;
   alive: boolean;
   lifetimeUnknown: boolean;
   isClone: boolean;
@@ -402,7 +414,12 @@ export class DashboardSession {
       durationNs: m.durationNs,
       stats,
       metrics: computeMetrics(m, stats),
-      threads: m.threads.map((t) => ({ ...t, dropped: { ...t.dropped } })),
+      threads: m.threads.map((t) => ({
+        ...t,
+        dropped: { ...t.dropped },
+        endedAt: t.endedAt === null ? null : ns(t.endedAt),
+        end: threadEnd(t),
+      })),
       counts: {
         values: m.values.length,
         scopes: m.scopes.length,
@@ -830,7 +847,8 @@ function valueTable(m: SessionModel, ids: readonly number[]): ValueTable {
       (v.primitive ? VALUE_BITS.primitive : 0) |
       (v.endedBy === 'gc' ? VALUE_BITS.endedByGc : 0) |
       (v.endedBy === 'scope' ? VALUE_BITS.endedByScope : 0) |
-      (v.endedBy === 'transfer' ? VALUE_BITS.endedByTransfer : 0);
+      (v.endedBy === 'transfer' ? VALUE_BITS.endedByTransfer : 0) |
+      (v.endedBy === 'thread' ? VALUE_BITS.endedByThread : 0);
     t.aliases[k] = v.aliases.length;
   }
   return t;
@@ -962,7 +980,7 @@ function notes(m: SessionModel, stats: Stats): Finding[] {
   const outlived = m.values.filter((v) => {
     // A value moved out of its scope belongs to its new owner's scope.
     const owner = ownerScope(v);
-    if (!v.alive || v.primitive || owner < 0) return false;
+    if (!heldToEnd(v) || v.primitive || owner < 0) return false;
     const exited = m.scopes[owner].exitedAt;
     // Confirmed ones are leak suspects above.
     return exited !== null && facts.settledGcAfter(v.thread, exited) === null;
@@ -974,7 +992,7 @@ function notes(m: SessionModel, stats: Stats): Finding[] {
       severity: 'info',
       title: 'Values still alive after their scope ended, not confirmed as leaks',
       detail:
-        `${outlived.length} value(s) tracked inside a scope were not collected by the end of the session although the scope had ended, ` +
+        `${outlived.length} value(s) tracked inside a scope were not collected by the end of the session (or of their thread, when it ended first) although the scope had ended, ` +
         'but no settled full GC ran after that in their thread (two major GCs and finalizers, or collectGarbage()), so they may simply not have been collected yet.',
       count: outlived.length,
       bytes,

@@ -6,7 +6,7 @@
  */
 import { buildFindings, checksRun, type Finding, type FindingKind } from '../analysis/findings.js';
 import { buildHierarchy } from '../analysis/hierarchy.js';
-import type { SessionModel, ValueModel } from '../analysis/model.js';
+import { type EndedBy, heldToEnd, type SessionModel, type ValueModel } from '../analysis/model.js';
 import { sampledByScope } from '../analysis/scope-sites.js';
 import { type HotSpot, type HotSpotGrouping, hotSpots, originOf } from '../analysis/sites.js';
 import { computeMetrics, computeStats, memoryByType, type Stats } from '../analysis/stats.js';
@@ -202,6 +202,8 @@ export function threadsJson(model: SessionModel) {
     tracked_values: t.valueCount,
     dropped: t.dropped,
     ended_by: threadEnd(t),
+    ended_at: t.endedAt === null ? null : epochMs(model, t.endedAt),
+    ended_before_session: t.endedBeforeSession,
     recovered_events: t.stats?.recording_recovered_events ?? 0,
     stats: statsJson(byThread[t.index]),
   }));
@@ -245,6 +247,14 @@ export function memoryAnalysisJson(model: SessionModel, options: SixOptions, sta
   };
 }
 
+/** The lifecycle event of each way a value ends. */
+const END_EVENTS: Record<EndedBy, string> = {
+  gc: 'collected',
+  scope: 'scope_ended',
+  transfer: 'transferred',
+  thread: 'thread_ended',
+};
+
 export function lifetimeJson(model: SessionModel, options: SixOptions) {
   const mode = resolveMode(model, options.mode);
   const lifetimes = model.values
@@ -276,7 +286,8 @@ export function lifetimeJson(model: SessionModel, options: SixOptions) {
     if (!v.primitive && s.exitedAt !== null && (v.endedAt === null || v.endedAt > s.exitedAt)) {
       e.outlived++;
       e.outlivedBytes += v.size;
-      if (v.alive && suspects.length < 1000) suspects.push(valueJson(model, v));
+      // Never collected: alive at the end, or held until its thread ended.
+      if (heldToEnd(v) && suspects.length < 1000) suspects.push(valueJson(model, v));
     }
   }
   const events: unknown[] = [];
@@ -299,7 +310,7 @@ export function lifetimeJson(model: SessionModel, options: SixOptions) {
         ev.push({
           t: v.endedAt,
           e: {
-            event: v.endedBy === 'gc' ? 'collected' : v.endedBy === 'transfer' ? 'transferred' : 'scope_ended',
+            event: END_EVENTS[v.endedBy ?? 'scope'],
             value_id: v.id,
             variable_name: v.name,
             thread: label(v.thread),
@@ -340,6 +351,7 @@ export function lifetimeJson(model: SessionModel, options: SixOptions) {
       ended_by_gc: model.values.filter((v) => v.endedBy === 'gc').length,
       ended_by_scope: model.values.filter((v) => v.endedBy === 'scope').length,
       ended_by_transfer: model.values.filter((v) => v.endedBy === 'transfer').length,
+      ended_by_thread: model.values.filter((v) => v.endedBy === 'thread').length,
       alive: model.values.filter((v) => v.alive && !v.lifetimeUnknown).length,
       lifetime_unknown: model.values.filter((v) => v.lifetimeUnknown).length,
       median_lifetime_ms: q(0.5),
@@ -422,7 +434,8 @@ export function performanceJson(model: SessionModel, options: SixOptions, export
       blocked_ticks: sum('timeline_blocked_ticks'),
       tick_ms: ms(sum('timeline_ns')),
     },
-    gc: { events: model.gcs.length, by_kind: gcByKind },
+    // total_ms is summed over threads (they collect in parallel: it can exceed the wall time).
+    gc: { events: model.gcs.length, threads: new Set(model.gcs.map((g) => g.thread)).size, by_kind: gcByKind },
     export: { ms_by_file: exportMs },
   };
 }

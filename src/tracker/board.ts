@@ -37,6 +37,8 @@ export const C = Object.fromEntries(COUNTERS.map((name, i) => [name, i])) as Rec
 const KEY = 'memscope.board.v1';
 const SLOTS = 1024;
 const FIELDS = 16;
+/** The slot's field after the counters: 1 once its thread ended (see endThreadCounters). */
+const ENDED = COUNTERS.length;
 /** Header: Int32 [next free slot]; then per slot Int32 [threadId + 1] (0 = unclaimed). */
 const HEADER_INTS = 1 + SLOTS;
 const COUNTERS_OFFSET = Math.ceil((HEADER_INTS * 4) / 8) * 8;
@@ -88,6 +90,8 @@ export function claimCounters(): { counters: Float64Array; shared: boolean } {
 export interface ThreadCounters {
   threadId: number;
   counters: Float64Array;
+  /** Slot index on the board. */
+  slot: number;
 }
 
 const seen: ThreadCounters[] = [];
@@ -105,8 +109,38 @@ export function boardThreads(): ThreadCounters[] {
     seen.push({
       threadId: id,
       counters: b.counters.subarray(seenSlots * FIELDS, seenSlots * FIELDS + COUNTERS.length),
+      slot: seenSlots,
     });
     seenSlots++;
   }
   return seen;
+}
+
+/** Whether the thread of these counters ended (its values moved to deallocated by endThreadCounters). */
+export function threadEnded(t: ThreadCounters): boolean {
+  return board !== undefined && board.counters[t.slot * FIELDS + ENDED] === 1;
+}
+
+/**
+ * The thread `id` of this process ended (its 'exit' event, in the thread that started it):
+ * the values it still counted as active went away with its isolate, so they move to the
+ * deallocated counters, as the analysis model ends them with the thread. Once per thread;
+ * the thread no longer writes its slot. Called by the thread that started it only.
+ */
+export function endThreadCounters(id: number): void {
+  const b = processBoard();
+  if (!b || id < 0) return;
+  const used = Math.min(Atomics.load(b.ints, 0), SLOTS);
+  for (let slot = 0; slot < used; slot++) {
+    if (Atomics.load(b.ints, 1 + slot) - 1 !== id) continue;
+    const c = b.counters.subarray(slot * FIELDS, (slot + 1) * FIELDS);
+    if (c[ENDED] === 1) continue;
+    c[C.totalDeallocations] += c[C.activeAllocations];
+    c[C.totalDeallocated] += c[C.activeMemory];
+    c[C.activeAllocations] = 0;
+    c[C.activeMemory] = 0;
+    // A primitive outside any scope ended with its thread too: its end is no longer unknown.
+    c[C.unknownLifetimes] = 0;
+    c[ENDED] = 1;
+  }
 }

@@ -33,7 +33,16 @@ function session(): SessionModel {
     originMs: 0,
     durationNs: 20 * s,
     threads: [
-      { index: 0, pid: 1, threadId: 0, label: 'main', valueCount: 0, dropped: { values: 0, scopes: 0, relations: 0 } },
+      {
+        index: 0,
+        pid: 1,
+        threadId: 0,
+        label: 'main',
+        valueCount: 0,
+        dropped: { values: 0, scopes: 0, relations: 0 },
+        endedAt: null,
+        endedBeforeSession: false,
+      },
       {
         index: 1,
         pid: 1,
@@ -41,6 +50,8 @@ function session(): SessionModel {
         label: 'worker 1',
         valueCount: 0,
         dropped: { values: 0, scopes: 0, relations: 0 },
+        endedAt: null,
+        endedBeforeSession: false,
       },
     ],
     values: [],

@@ -59,8 +59,26 @@ test('memory_analysis.json: the threads and the processes add up to the totals',
     [3, 2],
   );
   for (const t of doc.threads) assert.equal(t.ended_by, 'exit', t.label);
-  // Half of each thread's values were dropped and collected.
-  assert.equal(doc.stats.active_allocations, 400);
+  // Half of each thread's values were dropped and collected. The other half were kept: alive
+  // at the end in the parent's main thread (150), ended with their thread in the workers and
+  // in the child process, which ended before the parent (50 + 50 + 100 + 50).
+  assert.equal(doc.stats.active_allocations, 150);
+  assert.equal(doc.stats.total_deallocations, 650);
+  const main = doc.threads.find((t: { label: string }) => t.label === 'main');
+  assert.equal(main.ended_before_session, false);
+  assert.equal(main.stats.active_allocations, 150);
+  for (const t of doc.threads) {
+    if (t.label === 'main') continue;
+    assert.equal(t.ended_before_session, true, t.label);
+    assert.equal(typeof t.ended_at, 'number', t.label);
+    assert.equal(t.stats.active_allocations, 0, t.label);
+    assert.equal(t.stats.active_memory, 0, t.label);
+    assert.equal(t.stats.total_deallocations, t.stats.total_allocations, t.label);
+  }
+  assert.deepEqual(
+    doc.processes.map((p: { stats: { active_allocations: number } }) => p.stats.active_allocations),
+    [150, 0],
+  );
   for (const a of doc.allocations) {
     assert.equal(typeof a.pid, 'number');
     assert.equal(typeof a.thread_id, 'number');
@@ -86,4 +104,68 @@ test('every other file carries the thread of what it lists', () => {
   assert.equal(performance.recording.files, 5);
   const heap = json('memory_analysis').heap;
   assert.equal(new Set(heap.per_thread.map((t: { pid: number }) => t.pid)).size, 2);
+});
+
+test('every value ends once: alive + collected + scope + transfer + thread = tracked, overall, per thread and per process', () => {
+  const ends = (values: typeof model.values) => {
+    const n = { alive: 0, gc: 0, scope: 0, transfer: 0, thread: 0 };
+    for (const v of values) n[v.alive ? 'alive' : (v.endedBy as keyof typeof n)]++;
+    return n;
+  };
+  assert.deepEqual(ends(model.values), { alive: 150, gc: 400, scope: 0, transfer: 0, thread: 250 });
+  const doc = json('memory_analysis');
+  const parts = [
+    ...doc.threads.map((t: { label: string; stats: Record<string, number> }) => ({
+      values: model.values.filter((v) => model.threads[v.thread].label === t.label),
+      stats: t.stats,
+    })),
+    ...doc.processes.map((p: { pid: number; stats: Record<string, number> }) => ({
+      values: model.values.filter((v) => model.threads[v.thread].pid === p.pid),
+      stats: p.stats,
+    })),
+  ];
+  for (const { values, stats } of parts) {
+    const n = ends(values);
+    assert.equal(n.alive + n.gc + n.scope + n.transfer + n.thread, stats.total_allocations);
+    assert.equal(n.alive, stats.active_allocations);
+    assert.equal(n.gc + n.scope + n.transfer + n.thread, stats.total_deallocations);
+  }
+  // Each worker's and the child's kept values end at their thread's end; none outlives it.
+  for (const t of model.threads) {
+    if (!t.endedBeforeSession) continue;
+    const kept = model.values.filter((v) => v.thread === t.index && v.endedBy === 'thread');
+    assert.equal(kept.length, t.threadId === 0 ? 100 : 50, t.label);
+    for (const v of kept) assert.equal(v.endedAt, t.endedAt);
+  }
+
+  const lifetime = json('lifetime').summary;
+  assert.equal(lifetime.ended_by_thread, 250);
+  assert.equal(
+    lifetime.ended_by_gc +
+      lifetime.ended_by_scope +
+      lifetime.ended_by_transfer +
+      lifetime.ended_by_thread +
+      lifetime.alive +
+      lifetime.lifetime_unknown,
+    lifetime.tracked_values,
+  );
+
+  // The SVG summary's ends add up to the values tracked.
+  const svg = readFileSync(join(dir, 'family_memory_analysis.svg'), 'utf8');
+  const line = /class="summary-value"[^>]*>([\d,]+): ([^<]*)</.exec(svg);
+  assert.ok(line, 'the tracked values line');
+  const counts = [
+    ...line[2].matchAll(/([\d,]+) (alive|collected|ended with their scope|transferred[^,]*|ended with their thread)/g),
+  ];
+  const num = (s: string) => Number(s.replaceAll(',', ''));
+  assert.deepEqual(Object.fromEntries(counts.map((m) => [m[2], num(m[1])])), {
+    alive: 150,
+    collected: 400,
+    'ended with their scope': 0,
+    'ended with their thread': 250,
+  });
+  assert.equal(
+    counts.reduce((a, m) => a + num(m[1]), 0),
+    num(line[1]),
+  );
 });

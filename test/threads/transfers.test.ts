@@ -42,7 +42,9 @@ test('each tracked buffer sent to the worker is recorded on both sides: sender, 
     assert.equal(sent.thread, 'main', name);
     assert.equal(sent.v.endedBy, 'transfer', name);
     assert.equal(got.thread, worker.label, name);
-    assert.equal(got.v.alive, true, name);
+    // The worker held it until it exited, before the session ended: it ended with its thread.
+    assert.equal(got.v.endedBy, 'thread', name);
+    assert.equal(got.v.endedAt, worker.endedAt, name);
     const out = model.relations.find((r) => r.kind === 'transfer' && !r.inbound && r.from === sent.v.id);
     assert.ok(out, name);
     assert.equal(out.to, worker.threadId);
@@ -116,13 +118,15 @@ test('the SVG reports say a transferred buffer was transferred, and their count 
   // The program tracks 12 values (the 8 it names, and the 4 buffers that arrive) and sends 5 away.
   const line = summaryLines(model, computeStats(model))[0][1];
   const m = line.match(
-    /^(\d+): (\d+) alive, (\d+) collected, (\d+) ended with their scope, (\d+) transferred to another thread$/,
+    /^(\d+): (\d+) alive, (\d+) collected, (\d+) ended with their scope, (\d+) transferred to another thread, (\d+) ended with their thread$/,
   );
   assert.ok(m, line);
-  const [total, alive, collected, scoped, transferred] = m.slice(1).map(Number);
+  const [total, alive, collected, scoped, transferred, withThread] = m.slice(1).map(Number);
   assert.equal(total, 12);
   assert.equal(transferred, 5);
-  assert.equal(alive + collected + scoped + transferred, total);
+  assert.equal(withThread, model.values.filter((v) => v.endedBy === 'thread').length);
+  assert.ok(withThread >= 4, line);
+  assert.equal(alive + collected + scoped + transferred + withThread, total);
   // The lanes of the sent buffers end by transfer, not by a scope they never had.
   const svg = renderLifecycleTimeline(model);
   for (const name of ['initial', 'big', 'plain', 'back', 'across']) {

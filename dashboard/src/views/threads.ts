@@ -1,11 +1,27 @@
 /** Threads and processes: what each thread tracked, and each thread's own heap timeline. */
 import { h, table } from '../dom.js';
-import { count } from '../format.js';
+import { count, duration } from '../format.js';
 import { href } from '../router.js';
+import type { ThreadInfo } from '../source.js';
 import { empty, pageTitle, section, type ViewContext } from '../view.js';
 import { heapTimeline } from './timeline-chart.js';
 
 const MAX_CHARTS = 16;
+
+/** When and how a thread ended, and whether the values it still held ended with it. */
+function endText(t: ThreadInfo): HTMLElement | string {
+  if (t.endedAt === null) return 'unknown (its recording was not finalised)';
+  const how = t.end === 'process-exit' ? 'still running at its process exit' : (t.end ?? 'exit');
+  return h(
+    'span',
+    {
+      title: t.endedBeforeSession
+        ? 'It ended before the session: the values it still held ended with it (its isolate, or its process, went away).'
+        : 'It ran to the end of the session: the values it still held are alive at the end.',
+    },
+    `+${duration(t.endedAt)} (${how})${t.endedBeforeSession ? ', values ended with it' : ', with the session'}`,
+  );
+}
 
 export async function threadsView(ctx: ViewContext): Promise<void> {
   const s = ctx.summary;
@@ -20,12 +36,13 @@ export async function threadsView(ctx: ViewContext): Promise<void> {
       s.threads.length === 0
         ? empty('No thread recorded anything.')
         : table(
-            ['Thread', 'Process', 'Thread id', 'Tracked values', 'Not recorded (caps)'],
+            ['Thread', 'Process', 'Thread id', 'Tracked values', 'Ended', 'Not recorded (caps)'],
             s.threads.map((t) => [
               h('a', { href: href('values', [], { thread: t.index }) }, t.label),
               h('a', { href: href('values', [], { pid: t.pid }) }, `pid ${t.pid}`),
               String(t.threadId),
               count(t.valueCount),
+              endText(t),
               t.dropped.values + t.dropped.scopes + t.dropped.relations === 0
                 ? 'none'
                 : `${count(t.dropped.values)} values, ${count(t.dropped.scopes)} scopes, ${count(t.dropped.relations)} relations`,

@@ -12,6 +12,14 @@ import type { ValueDetail, ValueRow } from '../source.js';
 import { empty, pageTitle, section, type ViewContext } from '../view.js';
 import { lifetimeText, stateBadge } from './values.js';
 
+/** How a value ended, in words. */
+const ENDS: Record<NonNullable<ValueRow['endedBy']>, string> = {
+  gc: 'garbage collected',
+  scope: 'its scope ended',
+  transfer: 'its buffer was transferred to another thread',
+  thread: 'its thread ended: its isolate (or process) and its memory went away',
+};
+
 function facts(pairs: [string, Node | string | null][]): HTMLElement {
   const dl = h('dl', { class: 'facts' });
   for (const [k, v] of pairs) if (v !== null) dl.append(h('dt', null, k), h('dd', null, v));
@@ -102,7 +110,7 @@ export async function valueView(ctx: ViewContext): Promise<void> {
     ? 'unknown: a primitive outside any scope, whose end JavaScript cannot observe'
     : v.endedAt === null
       ? 'not ended by the end of the session'
-      : `+${duration(v.endedAt)} (${v.endedBy === 'gc' ? 'garbage collected' : v.endedBy === 'transfer' ? 'its buffer was transferred to another thread' : 'its scope ended'})`;
+      : `+${duration(v.endedAt)} (${ENDS[v.endedBy ?? 'scope']})`;
   ctx.main.append(
     pageTitle(
       v.name,

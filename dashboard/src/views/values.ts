@@ -42,8 +42,16 @@ export function stateBadge(v: ValueRow): HTMLElement {
   if (v.alive) return h('span', { class: 'state alive' }, 'alive');
   return h(
     'span',
-    { class: 'state' },
-    v.endedBy === 'gc' ? 'collected' : v.endedBy === 'transfer' ? 'transferred' : 'scope ended',
+    v.endedBy === 'thread'
+      ? { class: 'state', title: 'Still held when its thread ended before the session: it went away with the thread' }
+      : { class: 'state' },
+    v.endedBy === 'gc'
+      ? 'collected'
+      : v.endedBy === 'transfer'
+        ? 'transferred'
+        : v.endedBy === 'thread'
+          ? 'thread ended'
+          : 'scope ended',
   );
 }
 

@@ -10,7 +10,7 @@ import { formatCount } from '../format.js';
 import { drawHeader, HEADER_GRADIENT, sessionContext, sessionNote } from '../memory/header.js';
 import { type Box, card, SvgWriter, svgDocument } from '../svg.js';
 import { drawLifespans, lifespansHeight } from './lifespans.js';
-import { drawLifecycleLegend, TYPE_GRADIENTS } from './marks.js';
+import { drawLifecycleLegend, LIFECYCLE_LEGEND_H, TYPE_GRADIENTS } from './marks.js';
 import { drawScopeMatrices, scopeMatricesHeight } from './scopes.js';
 import { drawRelations, drawTop3, relationCounts } from './top.js';
 
@@ -46,8 +46,8 @@ export function renderLifecycleTimeline(model: SessionModel): string {
     ]),
   );
   y += 104 + GAP;
-  section('legend', { x: PAD, y, w: full, h: 96 }, (b) => drawLifecycleLegend(w, b));
-  y += 96 + GAP;
+  section('legend', { x: PAD, y, w: full, h: LIFECYCLE_LEGEND_H }, (b) => drawLifecycleLegend(w, b));
+  y += LIFECYCLE_LEGEND_H + GAP;
 
   const matricesH = scopeMatricesHeight(groups, total, COLUMNS);
   section('scopes', { x: PAD, y, w: full, h: matricesH + 56 + 14 }, (b) => {

@@ -1,7 +1,8 @@
 /**
  * Lifespans on one time axis: a strip with the bytes of every tracked value alive over time,
  * then one lane per chosen value from tracking to its end (a cross when collected, a bar when
- * its scope ended, LIVE when alive at export, a fade when its end cannot be observed), with
+ * its scope ended, a square when its thread ended, LIVE when alive at export, a fade when its
+ * end cannot be observed), with
  * sub-lanes for its aliases and lines for clones and transfers.
  */
 import type { Lane } from '../../../analysis/lifecycle.js';

@@ -1,4 +1,5 @@
 /** The lifecycle report's shared marks: type gradients, the LIVE badge, end marks, the legend band. */
+import type { EndedBy } from '../../../analysis/model.js';
 import { type Box, card, type SvgWriter } from '../svg.js';
 import { textWidth } from '../text.js';
 import { C, TYPE_COLORS, type TypeColor } from '../theme.js';
@@ -27,21 +28,33 @@ export function liveBadge(w: SvgWriter, x: number, cy: number): void {
 }
 
 /** How a value ended, in words (a transferred buffer's scope had not ended). */
-export function endWords(by: 'gc' | 'scope' | 'transfer' | null): string {
-  return by === 'gc' ? 'collected' : by === 'transfer' ? 'transferred to another thread' : 'scope ended';
+export function endWords(by: EndedBy | null): string {
+  return by === 'gc'
+    ? 'collected'
+    : by === 'transfer'
+      ? 'transferred to another thread'
+      : by === 'thread'
+        ? 'ended with its thread'
+        : 'scope ended';
 }
 
 /**
  * The end of a lane, just after x: a cross for a garbage-collected value, a bar for a scope
- * end; a transferred value's lane ends at its transfer arrow.
+ * end, a square (stop) for a value whose thread ended; a transferred value's lane ends at its
+ * transfer arrow.
  */
-export function endMark(w: SvgWriter, x: number, cy: number, by: 'gc' | 'scope' | 'transfer' | null): void {
+export function endMark(w: SvgWriter, x: number, cy: number, by: EndedBy | null): void {
   if (by === 'gc') {
     w.path(`M${x + 2} ${cy - 3}l6 6M${x + 2} ${cy + 3}l6 -6`, { stroke: C.ink2, 'stroke-width': 1.6 });
   } else if (by === 'scope') {
     w.line(x + 2, cy - 6, x + 2, cy + 6, { stroke: C.ink2, 'stroke-width': 2 });
+  } else if (by === 'thread') {
+    w.rect(x + 2, cy - 4, 8, 8, { fill: C.ink2 });
   }
 }
+
+/** The legend's height: type colours, how values end, relations. */
+export const LIFECYCLE_LEGEND_H = 118;
 
 /** The band under the header: type colours, and the marks and lines of the timeline. */
 export function drawLifecycleLegend(w: SvgWriter, box: Box): void {
@@ -53,7 +66,8 @@ export function drawLifecycleLegend(w: SvgWriter, box: Box): void {
     w.text(x + 28, y, c.label, { size: 11, fill: C.ink2 });
     x += 28 + textWidth(c.label, 11) + 18;
   }
-  const y2 = y + 24;
+  // A row of how values end, then a row of the relations between them.
+  let y2 = y + 24;
   x = inner.x;
   const item = (draw: (x: number) => number, label: string) => {
     const used = draw(x);
@@ -73,9 +87,15 @@ export function drawLifecycleLegend(w: SvgWriter, box: Box): void {
     return 6;
   }, 'scope ended');
   item((x0) => {
+    endMark(w, x0 - 2, y2 - 4, 'thread');
+    return 8;
+  }, 'ended with its thread');
+  item((x0) => {
     w.rect(x0, y2 - 9, 28, 10, { rx: 5, fill: typeFill('other', true) });
     return 28;
   }, 'end unknown');
+  y2 += 22;
+  x = inner.x;
   item((x0) => {
     w.line(x0, y2 - 4, x0 + 22, y2 - 4, { stroke: C.ink2, 'stroke-dasharray': '3 2', 'stroke-width': 1.4 });
     return 22;

@@ -12,16 +12,18 @@ export function summaryLines(model: SessionModel, stats: Stats, unknownSizes = 0
   let collected = 0;
   let scopeEnded = 0;
   let transferred = 0;
+  let threadEnded = 0;
   for (const v of model.values) {
     if (v.endedBy === 'gc') collected++;
     else if (v.endedBy === 'scope') scopeEnded++;
     else if (v.endedBy === 'transfer') transferred++;
+    else if (v.endedBy === 'thread') threadEnded++;
   }
   lines.push([
     'Tracked values',
     n === 0
       ? 'none'
-      : `${formatCount(n)}: ${formatCount(stats.activeAllocations)} alive, ${formatCount(collected)} collected, ${formatCount(scopeEnded)} ended with their scope${transferred > 0 ? `, ${formatCount(transferred)} transferred to another thread` : ''}`,
+      : `${formatCount(n)}: ${formatCount(stats.activeAllocations)} alive, ${formatCount(collected)} collected, ${formatCount(scopeEnded)} ended with their scope${transferred > 0 ? `, ${formatCount(transferred)} transferred to another thread` : ''}${threadEnded > 0 ? `, ${formatCount(threadEnded)} ended with their thread` : ''}`,
   ]);
   if (stats.unknownLifetimes > 0) {
     lines.push([
@@ -47,7 +49,9 @@ export function summaryLines(model: SessionModel, stats: Stats, unknownSizes = 0
     `${formatCount(stats.aliases)} aliases and moves, ${formatCount(stats.clones)} clones, ${formatCount(stats.transfers)} transfers`,
   ]);
   let heapPeak: number | null = null;
+  // rss is process-wide: the peak is the largest process's, not a sum over processes.
   let rssPeak: number | null = null;
+  const processes = new Set(model.timelines.map((t) => model.threads[t.thread]?.pid)).size;
   let samples = 0;
   for (const t of model.timelines) {
     samples += t.at.length;
@@ -58,15 +62,17 @@ export function summaryLines(model: SessionModel, stats: Stats, unknownSizes = 0
     'V8 heap',
     samples === 0
       ? '— (no heap timeline)'
-      : `used peak ${formatBytes(heapPeak ?? 0)}${model.timelines.length > 1 ? ` (the largest of ${model.timelines.length} threads' heaps)` : ''}, RSS peak ${formatBytes(rssPeak ?? 0)}, ${plural(samples, 'sample')}`,
+      : `used peak ${formatBytes(heapPeak ?? 0)}${model.timelines.length > 1 ? ` (the largest of ${model.timelines.length} threads' heaps)` : ''}, RSS peak ${formatBytes(rssPeak ?? 0)}${processes > 1 ? ` (the largest of ${processes} processes)` : ''}, ${plural(samples, 'sample')}`,
   ]);
   const major = model.gcs.filter((g) => g.kind === 'major').length;
   const gcTime = model.gcs.reduce((a, g) => a + g.durationNs, 0);
+  // Threads collect in parallel: their summed pauses can exceed the run's wall time.
+  const gcThreads = new Set(model.gcs.map((g) => g.thread)).size;
   lines.push([
     'Garbage collections',
     model.gcs.length === 0 && samples === 0
       ? '— (not observed)'
-      : `${formatCount(model.gcs.length)} (${formatCount(major)} major), ${formatDuration(gcTime)} in total`,
+      : `${formatCount(model.gcs.length)} (${formatCount(major)} major), ${formatDuration(gcTime)} ${gcThreads > 1 ? `summed over ${gcThreads} threads` : 'in total'}`,
   ]);
   const sampled = model.samples.reduce((a, s) => a + s.size, 0);
   lines.push([
