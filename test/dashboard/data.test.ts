@@ -16,6 +16,7 @@ import {
   type StaticPayload,
 } from '../../src/report/dashboard-data.js';
 import { loadDashboardTemplate, renderStaticHtml, scriptSafeJson, writeDashboardHtml } from '../../src/report/html.js';
+import { StaticSource } from '../../dashboard/src/static-source.js';
 import { fixtureModel, SCRIPT_NAME, XSS_NAME } from './fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memscope-dash-data-'));
@@ -258,4 +259,44 @@ test('the dashboard template is the built app with both marks, and the app type-
     { encoding: 'utf8' },
   );
   assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test('values held when their thread ended before the session: ended with it, in the server and the static page alike', async () => {
+  const model = fixtureModel({ threadEnds: true });
+  const s = new DashboardSession(model);
+  const summary = s.staticPayload().summary;
+  const byLabel = (label: string) => summary.threads.find((t) => t.label === label);
+  assert.deepEqual(
+    summary.threads.map((t) => [t.label, t.end, t.endedBeforeSession]),
+    [
+      ['main', 'exit', false],
+      ['worker 1', 'exit', true],
+      ['process 2000', 'exit', true],
+    ],
+  );
+  assert.equal(byLabel('worker 1')?.endedAt, 5e9);
+  assert.equal(byLabel('process 2000')?.endedAt, 5e9);
+  assert.equal(byLabel('main')?.endedAt, 5.1e9);
+  const ended = model.values.filter((v) => v.endedBy === 'thread');
+  // The worker's frame (alive in it) and the child's two values; the main thread's stay alive.
+  assert.deepEqual(ended.map((v) => [v.name, model.threads[v.thread].label]).sort(), [
+    ['childState', 'process 2000'],
+    ['frame', 'worker 1'],
+    ['shared', 'process 2000'],
+  ]);
+  for (const v of ended) assert.equal(v.endedAt, model.threads[v.thread].endedAt);
+  assert.equal(model.values.find((v) => v.name === 'config')?.alive, true);
+  const stats = computeStats(model);
+  assert.equal(summary.stats.activeAllocations, stats.activeAllocations);
+  assert.equal(stats.activeAllocations, model.values.filter((v) => v.alive).length);
+
+  // The embedded table carries how each value ended: the static page's rows equal the server's.
+  const page = { limit: 100_000, sort: 'id' as const, dir: 'asc' as const };
+  const fromServer = s.valuePage(page).rows;
+  const fromPage = (await new StaticSource(s.staticPayload()).values(page)).rows;
+  assert.deepEqual(
+    fromPage.map((r) => [r.id, r.endedBy, r.alive, r.endedAt]),
+    fromServer.map((r) => [r.id, r.endedBy, r.alive, r.endedAt]),
+  );
+  assert.equal(fromPage.filter((r) => r.endedBy === 'thread').length, 3);
 });

@@ -326,6 +326,11 @@ export interface FixtureOptions {
   scopes?: number;
   samples?: number;
   seed?: number;
+  /**
+   * The threads' recordings say when they ended (`thread_end` 1), each at its last timeline
+   * reading but the main thread, which ends the session 0.1 s after its own.
+   */
+  threadEnds?: boolean;
 }
 
 export function fixtureData(options: FixtureOptions = {}): SessionData {
@@ -447,6 +452,15 @@ export function fixtureData(options: FixtureOptions = {}): SessionData {
   });
   const child = fromBuilder(c, 2000, 0, originMs + 100);
   child.timeline = timeline(durationNs - 1e8, Math.floor((options.timelinePoints ?? 500) / 2), rnd, 12e6);
+  if (options.threadEnds) {
+    // Each end in its own thread's clock (origins 0, 20 and 100 ms after the main thread's).
+    main.stats = { thread_end: 1 };
+    main.endedAt = durationNs + 1e8;
+    worker.stats = { thread_end: 1 };
+    worker.endedAt = durationNs - 2e7;
+    child.stats = { thread_end: 1 };
+    child.endedAt = durationNs - 1e8;
+  }
 
   return {
     meta: {
