@@ -72,7 +72,7 @@ export function collectMetrics(tracker: Tracker, options: MetricsOptions = {}): 
     : [{ threadId: tracker.threadId, counters: tracker.counters }];
   const perThread: [MetricFamily, number][] = [
     [
-      fam('live_values', 'gauge', 'Tracked values alive (not reported collected, scope not ended).'),
+      fam('live_values', 'gauge', 'Tracked values alive (not reported collected, scope not ended, thread running).'),
       C.activeAllocations,
     ],
     [fam('live_bytes', 'gauge', 'Estimated bytes of the tracked values alive.'), C.activeMemory],
@@ -82,7 +82,7 @@ export function collectMetrics(tracker: Tracker, options: MetricsOptions = {}): 
       fam(
         'collected_total',
         'counter',
-        'Tracked values that ended: objects reported garbage collected, primitives whose scope ended.',
+        'Tracked values that ended: objects reported garbage collected, primitives whose scope ended, values of a worker thread that exited.',
       ),
       C.totalDeallocations,
     ],
