@@ -424,22 +424,25 @@ export function buildModel(data: SessionData): SessionModel {
 /**
  * Values still held by a thread that ended before the session end with it: its isolate (or
  * its process) and so their memory went away. The session ends with the root process's main
- * thread (the process that started it: SessionMeta.pid); that thread and the root's workers
- * still running at its exit (`thread_end` 4) end with the session, so their values stay alive.
- * A worker that exited, was terminated or stopped (`thread_end` 1–3) ended before; so did a
- * child process (its threads) that ended before the root. A thread whose recording was not
- * finalised has no known end and is left as it is.
+ * thread (the process that started it: SessionMeta.pid; when that one was not recorded, the
+ * session's last observed time); that thread and the root's workers still running at its
+ * exit (`thread_end` 4) end with the session, so their values stay alive. A worker that
+ * exited, was terminated or stopped (`thread_end` 1–3) ended before; so did every thread of
+ * another process whose main thread ended before the session. A thread whose recording was
+ * not finalised has no known end and is left as it is.
  */
 function endWithThreads(model: SessionModel): void {
-  const pids = new Set(model.threads.map((t) => t.pid));
-  const rootPid = pids.has(model.meta.pid) ? model.meta.pid : model.threads[0]?.pid;
-  const rootMain = model.threads.find((t) => t.pid === rootPid && t.threadId === 0);
+  const mains = new Map<number, ThreadModel>();
+  for (const t of model.threads) if (t.threadId === 0) mains.set(t.pid, t);
+  const rootMain = mains.get(model.meta.pid);
   const sessionEnd = rootMain?.endedAt ?? model.durationNs;
   const ending: (number | null)[] = model.threads.map((t) => {
     if (t.endedAt === null) return null;
     const end = t.stats?.thread_end;
     const workerEnded = t.threadId !== 0 && (end === 1 || end === 2 || end === 3);
-    const early = workerEnded || (t.pid !== rootPid && t.endedAt < sessionEnd);
+    // Otherwise it ended with its process: before the session when that process did.
+    const processEnd = mains.get(t.pid)?.endedAt ?? t.endedAt;
+    const early = workerEnded || (mains.get(t.pid) !== rootMain && processEnd < sessionEnd);
     t.endedBeforeSession = early;
     return early ? t.endedAt : null;
   });

@@ -266,7 +266,7 @@ export interface PendingSnapshot {
   rows: number;
   /** The owner's measured costs as of its last flush (STAT_NAMES). */
   stats: number[];
-  /** Epoch ms of the owner's time 0 (0 when unknown): its `at` of now is (Date.now() − originMs) × 1e6. */
+  /** Epoch ms of the owner's time 0 (0 when unknown): its `at` of now is (performance.timeOrigin + performance.now() − originMs) × 1e6. */
   originMs: number;
 }
 
