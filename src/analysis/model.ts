@@ -26,13 +26,12 @@ export interface ThreadModel {
   /** When the thread ended: the time of its recording's `thread_end` stat; null when the recording was not finalised. */
   endedAt: number | null;
   /**
-   * The thread ended before the session did, and the values it still held ended with it
-   * (endedBy 'thread'): a worker that exited, was terminated or stopped, or a thread of a
-   * child process that ended before the root process. False for the root process's main
-   * thread and its workers still running at its exit (they end with the session), and when
-   * the thread's end is unknown.
+   * A worker that ended before its process (it exited, was terminated or stopped): the values
+   * it still held ended with it (endedBy 'thread'). False for a process's main thread, for its
+   * workers still running at its exit (they end with the process), and when the thread's end
+   * is unknown.
    */
-  endedBeforeSession: boolean;
+  endedBeforeProcess: boolean;
 }
 
 export interface AliasModel {
@@ -63,11 +62,11 @@ export interface ValueModel {
   endedAt: number | null;
   /**
    * gc: collected; scope: a primitive's scope ended; transfer: its buffer was transferred to
-   * another thread; thread: still held when its thread ended before the session (its isolate,
-   * or its process, went away: ThreadModel.endedBeforeSession).
+   * another thread; thread: still held when its worker ended before its process (its isolate
+   * went away: ThreadModel.endedBeforeProcess).
    */
   endedBy: EndedBy | null;
-  /** Alive at the end of the session. */
+  /** Alive when its process ended (for a worker still running then, too). */
   alive: boolean;
   /**
    * The collector reported the object gone. Usually the same as ended by 'gc'; for a
@@ -285,7 +284,7 @@ export function buildModel(data: SessionData): SessionModel {
       dropped: t.dropped,
       stats: t.stats,
       endedAt: null,
-      endedBeforeSession: false,
+      endedBeforeProcess: false,
     });
 
     const sc = t.scopes;
@@ -422,28 +421,19 @@ export function buildModel(data: SessionData): SessionModel {
 }
 
 /**
- * Values still held by a thread that ended before the session end with it: its isolate (or
- * its process) and so their memory went away. The session ends with the root process's main
- * thread (the process that started it: SessionMeta.pid; when that one was not recorded, the
- * session's last observed time); that thread and the root's workers still running at its
- * exit (`thread_end` 4) end with the session, so their values stay alive. A worker that
- * exited, was terminated or stopped (`thread_end` 1–3) ended before; so did every thread of
- * another process whose main thread ended before the session. A thread whose recording was
- * not finalised has no known end and is left as it is.
+ * Values still held by a worker that ended before its process end with it: its isolate, and
+ * so their memory, went away. A worker that exited, was terminated or stopped (`thread_end`
+ * 1–3) ended before its process; a process's main thread and its workers still running at its
+ * exit (`thread_end` 4) end with the process, and their live values stay alive: alive at the
+ * end means alive when the program ended. (That holds for a child process too: under
+ * `memscope run -- npm start` the program is a child of npm's process, and its values alive at
+ * exit must read as such.) A thread whose recording was not finalised has no known end.
  */
 function endWithThreads(model: SessionModel): void {
-  const mains = new Map<number, ThreadModel>();
-  for (const t of model.threads) if (t.threadId === 0) mains.set(t.pid, t);
-  const rootMain = mains.get(model.meta.pid);
-  const sessionEnd = rootMain?.endedAt ?? model.durationNs;
   const ending: (number | null)[] = model.threads.map((t) => {
-    if (t.endedAt === null) return null;
     const end = t.stats?.thread_end;
-    const workerEnded = t.threadId !== 0 && (end === 1 || end === 2 || end === 3);
-    // Otherwise it ended with its process: before the session when that process did.
-    const processEnd = mains.get(t.pid)?.endedAt ?? t.endedAt;
-    const early = workerEnded || (mains.get(t.pid) !== rootMain && processEnd < sessionEnd);
-    t.endedBeforeSession = early;
+    const early = t.endedAt !== null && t.threadId !== 0 && (end === 1 || end === 2 || end === 3);
+    t.endedBeforeProcess = early;
     return early ? t.endedAt : null;
   });
   if (!ending.some((e) => e !== null)) return;

@@ -203,7 +203,7 @@ export function threadsJson(model: SessionModel) {
     dropped: t.dropped,
     ended_by: threadEnd(t),
     ended_at: t.endedAt === null ? null : epochMs(model, t.endedAt),
-    ended_before_session: t.endedBeforeSession,
+    ended_before_process: t.endedBeforeProcess,
     recovered_events: t.stats?.recording_recovered_events ?? 0,
     stats: statsJson(byThread[t.index]),
   }));

@@ -41,7 +41,7 @@ function session(): SessionModel {
         valueCount: 0,
         dropped: { values: 0, scopes: 0, relations: 0 },
         endedAt: null,
-        endedBeforeSession: false,
+        endedBeforeProcess: false,
       },
       {
         index: 1,
@@ -51,7 +51,7 @@ function session(): SessionModel {
         valueCount: 0,
         dropped: { values: 0, scopes: 0, relations: 0 },
         endedAt: null,
-        endedBeforeSession: false,
+        endedBeforeProcess: false,
       },
     ],
     values: [],

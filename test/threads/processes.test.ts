@@ -60,16 +60,24 @@ test('memory_analysis.json: the threads and the processes add up to the totals',
   );
   for (const t of doc.threads) assert.equal(t.ended_by, 'exit', t.label);
   // Half of each thread's values were dropped and collected. The other half were kept: alive
-  // at the end in the parent's main thread (150), ended with their thread in the workers and
-  // in the child process, which ended before the parent (50 + 50 + 100 + 50).
-  assert.equal(doc.stats.active_allocations, 150);
-  assert.equal(doc.stats.total_deallocations, 650);
-  const main = doc.threads.find((t: { label: string }) => t.label === 'main');
-  assert.equal(main.ended_before_session, false);
-  assert.equal(main.stats.active_allocations, 150);
+  // at the end in the two processes' main threads (150 + 100, the child's when it exited),
+  // ended with their thread in the three workers (50 each).
+  assert.equal(doc.stats.active_allocations, 250);
+  assert.equal(doc.stats.total_deallocations, 550);
+  const mains = doc.threads.filter((t: { thread_id: number }) => t.thread_id === 0);
+  assert.deepEqual(
+    mains.map((t: { ended_before_process: boolean; stats: { active_allocations: number } }) => [
+      t.ended_before_process,
+      t.stats.active_allocations,
+    ]),
+    [
+      [false, 150],
+      [false, 100],
+    ],
+  );
   for (const t of doc.threads) {
-    if (t.label === 'main') continue;
-    assert.equal(t.ended_before_session, true, t.label);
+    if (t.thread_id === 0) continue;
+    assert.equal(t.ended_before_process, true, t.label);
     assert.equal(typeof t.ended_at, 'number', t.label);
     assert.equal(t.stats.active_allocations, 0, t.label);
     assert.equal(t.stats.active_memory, 0, t.label);
@@ -77,7 +85,7 @@ test('memory_analysis.json: the threads and the processes add up to the totals',
   }
   assert.deepEqual(
     doc.processes.map((p: { stats: { active_allocations: number } }) => p.stats.active_allocations),
-    [150, 0],
+    [150, 100],
   );
   for (const a of doc.allocations) {
     assert.equal(typeof a.pid, 'number');
@@ -112,7 +120,7 @@ test('every value ends once: alive + collected + scope + transfer + thread = tra
     for (const v of values) n[v.alive ? 'alive' : (v.endedBy as keyof typeof n)]++;
     return n;
   };
-  assert.deepEqual(ends(model.values), { alive: 150, gc: 400, scope: 0, transfer: 0, thread: 250 });
+  assert.deepEqual(ends(model.values), { alive: 250, gc: 400, scope: 0, transfer: 0, thread: 150 });
   const doc = json('memory_analysis');
   const parts = [
     ...doc.threads.map((t: { label: string; stats: Record<string, number> }) => ({
@@ -130,16 +138,17 @@ test('every value ends once: alive + collected + scope + transfer + thread = tra
     assert.equal(n.alive, stats.active_allocations);
     assert.equal(n.gc + n.scope + n.transfer + n.thread, stats.total_deallocations);
   }
-  // Each worker's and the child's kept values end at their thread's end; none outlives it.
+  // Each worker's kept values end at its end; none outlives it.
+  assert.equal(model.threads.filter((t) => t.endedBeforeProcess).length, 3);
   for (const t of model.threads) {
-    if (!t.endedBeforeSession) continue;
+    if (!t.endedBeforeProcess) continue;
     const kept = model.values.filter((v) => v.thread === t.index && v.endedBy === 'thread');
-    assert.equal(kept.length, t.threadId === 0 ? 100 : 50, t.label);
+    assert.equal(kept.length, 50, t.label);
     for (const v of kept) assert.equal(v.endedAt, t.endedAt);
   }
 
   const lifetime = json('lifetime').summary;
-  assert.equal(lifetime.ended_by_thread, 250);
+  assert.equal(lifetime.ended_by_thread, 150);
   assert.equal(
     lifetime.ended_by_gc +
       lifetime.ended_by_scope +
@@ -159,10 +168,10 @@ test('every value ends once: alive + collected + scope + transfer + thread = tra
   ];
   const num = (s: string) => Number(s.replaceAll(',', ''));
   assert.deepEqual(Object.fromEntries(counts.map((m) => [m[2], num(m[1])])), {
-    alive: 150,
+    alive: 250,
     collected: 400,
     'ended with their scope': 0,
-    'ended with their thread': 250,
+    'ended with their thread': 150,
   });
   assert.equal(
     counts.reduce((a, m) => a + num(m[1]), 0),

@@ -25,7 +25,7 @@ for (const mode of ['normal', 'terminate'] as const) {
     assert.deepEqual(model.problems, []);
     const worker = onlyWorker(model);
     assert.equal(threadEnd(worker), mode === 'normal' ? 'exit' : 'terminate');
-    assert.equal(worker.endedBeforeSession, true);
+    assert.equal(worker.endedBeforeProcess, true);
     const end = worker.endedAt;
     assert.ok(end !== null);
 
@@ -68,7 +68,7 @@ test('a worker still running when its process exits ends with the session: its k
   assert.equal(run.status, 0, run.stderr);
   const worker = onlyWorker(model);
   assert.equal(threadEnd(worker), 'process-exit');
-  assert.equal(worker.endedBeforeSession, false);
+  assert.equal(worker.endedBeforeProcess, false);
   const kept = named(model, 'kept');
   assert.equal(kept.length, KEPT);
   for (const v of kept) assert.deepEqual([v.alive, v.endedBy, v.endedAt], [true, null, null]);

@@ -15,11 +15,11 @@ function endText(t: ThreadInfo): HTMLElement | string {
   return h(
     'span',
     {
-      title: t.endedBeforeSession
-        ? 'It ended before the session: the values it still held ended with it (its isolate, or its process, went away).'
-        : 'It ran to the end of the session: the values it still held are alive at the end.',
+      title: t.endedBeforeProcess
+        ? 'It ended before its process: the values it still held ended with it (its isolate went away).'
+        : 'It ran until its process ended: the values it still held are alive at the end.',
     },
-    `+${duration(t.endedAt)} (${how})${t.endedBeforeSession ? ', values ended with it' : ', with the session'}`,
+    `+${duration(t.endedAt)} (${how})${t.endedBeforeProcess ? ', values ended with it' : ', with its process'}`,
   );
 }
 

@@ -43,7 +43,7 @@ export function stateBadge(v: ValueRow): HTMLElement {
   return h(
     'span',
     v.endedBy === 'thread'
-      ? { class: 'state', title: 'Still held when its thread ended before the session: it went away with the thread' }
+      ? { class: 'state', title: 'Still held when its worker ended before its process: it went away with the thread' }
       : { class: 'state' },
     v.endedBy === 'gc'
       ? 'collected'
