@@ -38,6 +38,7 @@ import {
   min,
   ObjectPrototype,
   ownKeys,
+  ownValue,
   PLAIN,
   type ProtoInfo,
   protoInfo,
@@ -338,7 +339,7 @@ function visit(v: object, w: number): void {
   else if (isProxy(v)) add(JS_PROXY, w);
   else {
     const proto = getPrototypeOf(v) as object | null;
-    if (proto === ObjectPrototype) visitOrdinary(v, w, ownKeys(v, PLAIN), false);
+    if (proto === ObjectPrototype) visitOrdinary(v, w, ownKeys(v, PLAIN), false, true);
     else if (isArray(v)) visitArray(v, w);
     else visitAs(v, w, protoInfo(v, proto), proto, undefined);
   }
@@ -359,15 +360,15 @@ function visitAs(
   const cls = info.cls;
   switch (cls) {
     case Cls.Plain:
-      visitOrdinary(v, w, keys ?? ownKeys(v, info), proto === null);
+      visitOrdinary(v, w, keys ?? ownKeys(v, info), proto === null, true);
       return;
     case Cls.Instance:
     case Cls.Arguments:
-      visitOrdinary(v, w, keys ?? ownKeys(v, info), false);
+      visitOrdinary(v, w, keys ?? ownKeys(v, info), false, false);
       return;
     case Cls.Error:
       partial = true;
-      visitOrdinary(v, w, keys ?? ownKeys(v, info), false);
+      visitOrdinary(v, w, keys ?? ownKeys(v, info), false, false);
       return;
     case Cls.Array:
       visitArray(v as unknown[], w);
@@ -382,7 +383,8 @@ function visitAs(
   }
 }
 
-function visitOrdinary(v: object, w: number, keys: (string | symbol)[], nullProto: boolean): void {
+/** `plain`: a plain object, whose values ownValue() reads (others' through descriptors). */
+function visitOrdinary(v: object, w: number, keys: (string | symbol)[], nullProto: boolean, plain: boolean): void {
   const n = keys.length;
   add(
     n > DICTIONARY_KEYS || nullProto
@@ -404,8 +406,7 @@ function visitOrdinary(v: object, w: number, keys: (string | symbol)[], nullProt
       partial = true;
       continue;
     }
-    const d = gopd(v, key);
-    slot(dataValue(d), cw);
+    slot(plain ? ownValue(v, key) : dataValue(gopd(v, key)), cw);
   }
   if (j < k) scaleUp(before, queuedBefore, j, k);
 }
@@ -442,13 +443,13 @@ function visitArray(a: unknown[], w: number): void {
   const queuedBefore = queued;
   for (let j = 0; j < k && work < limit; j++) {
     tick();
-    const d = gopd(a, k === length ? j : floor((j * length) / k));
+    const index = k === length ? j : floor((j * length) / k);
     read++;
-    if (d === undefined) {
+    if (!hasOwn(a, index)) {
       holes++;
       continue;
     }
-    const x = dataValue(d);
+    const x = ownValue(a, index);
     if (typeof x === 'number') {
       if (!isSmi(x)) doubles++;
     } else {
