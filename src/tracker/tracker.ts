@@ -16,7 +16,7 @@ import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 import { threadId } from 'node:worker_threads';
 import { C, claimCounters } from './board.js';
 import { BoundedRows } from './bounded.js';
-import { bufferOf, spansWhole } from './buffers.js';
+import { bufferOf, byteLengthOf, spansWhole } from './buffers.js';
 import { nowNs, timeOriginMs } from './clock.js';
 import {
   categoryOf,
@@ -269,7 +269,7 @@ export class Tracker {
   buffersTracked = 0;
   /** SharedArrayBuffers noted as received (sharedFrom has no size). */
   private sharedKnown = 0;
-  /** The buffer behind a tracked view that spans all of it → the view's row (for transfer lists). */
+  /** The buffer behind a tracked view that spans all of it and that the watchlist could not hold → the view's row (for transfer lists). */
   private readonly bufferRows = new WeakMap<object, number>();
 
   /** The counters behind getStats(), in this thread's slot of the stats board (see board.ts). */
@@ -382,8 +382,9 @@ export class Tracker {
       this.registry.register(value as object, row);
       this.liveObjectCount++;
       if (this.keepRefs) this.refs.set(row, new WeakRef(value as object));
-      this.watch.consider(row, value as object, d.kind, d.typeName);
-      if (buffer && buffer !== value) this.ownBuffer(value as object, buffer, row);
+      const watched = this.watch.consider(row, value as object, d.kind, d.typeName);
+      // A watched view is found through the watchlist when its buffer is transferred (rowOfBuffer).
+      if (buffer && buffer !== value && !watched) this.ownBuffer(value as object, buffer, row);
     } else {
       flags |= ValueFlag.Primitive;
       if (frame && frame.id >= 0 && !frame.exited) (frame.primitives ??= []).push(row);
@@ -417,9 +418,18 @@ export class Tracker {
     if (!this.bufferRows.has(buffer) && spansWhole(view, buffer)) this.bufferRows.set(buffer, row);
   }
 
-  /** The row of the tracked value whose memory a buffer in a transfer list is: the buffer itself or a view spanning it. */
-  rowOfBuffer(buffer: object): number | undefined {
-    const token = this.ids.get(buffer) ?? this.bufferRows.get(buffer);
+  /**
+   * The row of the tracked value whose memory a buffer in a transfer list is: the buffer
+   * itself, or a tracked view spanning all of it: one of `views` (views of it in the message),
+   * else one the watchlist holds (watch.ts; the first tracked), else one noted by ownBuffer.
+   */
+  rowOfBuffer(buffer: ArrayBufferLike, views: readonly object[] = []): number | undefined {
+    let token = this.ids.get(buffer);
+    for (let i = 0; token === undefined && i < views.length; i++) {
+      const t = this.ids.get(views[i]);
+      if (t !== undefined && spansWhole(views[i], buffer)) token = t;
+    }
+    token ??= this.watch.viewOf(buffer, byteLengthOf(buffer)) ?? this.bufferRows.get(buffer);
     return token === undefined ? undefined : this.cur(token);
   }
 
