@@ -574,13 +574,14 @@ export class Tracker {
     let id = -1;
     if (this.bounded ? this.bounded.admitScope() : this.scopes.length < this.limits.maxScopes) {
       id = this.scopes.append();
-      const s = this.scopes;
+      const col = this.scopes.chunkOf(id);
+      const i = id & CHUNK_MASK;
       const parentId = parent ? parent.id : -1;
-      s.set('name', id, this.strings.intern(name));
-      s.set('parent', id, this.bounded ? this.bounded.openedScope(id, parentId) : parentId);
-      s.set('enteredAt', id, nowNs() - this.createdAt);
-      s.set('exitedAt', id, Number.NaN);
-      s.set('asyncId', id, executionAsyncIdSafe());
+      col.name[i] = this.strings.intern(name);
+      col.parent[i] = this.bounded ? this.bounded.openedScope(id, parentId) : parentId;
+      col.enteredAt[i] = nowNs() - this.createdAt;
+      col.exitedAt[i] = Number.NaN;
+      col.asyncId[i] = executionAsyncIdSafe();
     } else {
       this.counters[C.droppedScopes]++;
     }
@@ -593,8 +594,9 @@ export class Tracker {
     if (frame.exited) return;
     frame.exited = true;
     const at = nowNs() - this.createdAt;
-    if (frame.id >= 0 && this.scopes.has(this.scopeRow(frame.id))) {
-      this.scopes.set('exitedAt', this.scopeRow(frame.id), at);
+    const row = this.scopeRow(frame.id);
+    if (frame.id >= 0 && this.scopes.has(row)) {
+      this.scopes.chunkOf(row).exitedAt[row & CHUNK_MASK] = at;
       this.listener?.scopeExited(frame.id, at);
     }
     if (frame.primitives) {
@@ -606,8 +608,11 @@ export class Tracker {
 
   /** Whether the scope a value was tracked in is still open (or it had none). */
   private isInOpenScope(token: number): boolean {
-    const scope = this.scopeRow(this.values.get('scope', this.cur(token)));
-    return scope < 0 || !this.scopes.has(scope) || Number.isNaN(this.scopes.get('exitedAt', scope));
+    const row = this.cur(token);
+    const scope = this.scopeRow(this.values.chunkOf(row).scope[row & CHUNK_MASK]);
+    return (
+      scope < 0 || !this.scopes.has(scope) || Number.isNaN(this.scopes.chunkOf(scope).exitedAt[scope & CHUNK_MASK])
+    );
   }
 
   // --- lifecycle ---
@@ -628,7 +633,10 @@ export class Tracker {
   private end(row: number, at: number, how: number): void {
     const v = this.values;
     if (!v.has(row)) return;
-    const flags = v.get('flags', row);
+    // Direct column reads (ColumnTable.get/set are polymorphic, large to compile in every thread).
+    const col = v.chunkOf(row);
+    const i = row & CHUNK_MASK;
+    const flags = col.flags[i];
     if (flags & ENDED) {
       // A transferred buffer ended here when its memory left; its empty shell may live on
       // (kept by mistake: use after transfer) until the collector reports it. Note that too.
@@ -636,20 +644,20 @@ export class Tracker {
         how === ValueFlag.Collected &&
         (flags & (ValueFlag.Transferred | ValueFlag.Collected)) === ValueFlag.Transferred
       ) {
-        v.set('flags', row, flags | how);
+        col.flags[i] = flags | how;
         this.listener?.valueEnded(row, at, how);
       }
       return;
     }
-    v.set('flags', row, flags | how);
-    v.set('endedAt', row, at);
-    const size = v.get('size', row);
+    col.flags[i] = flags | how;
+    col.endedAt[i] = at;
+    const size = col.size[i];
     const c = this.counters;
     c[C.activeAllocations]--;
     c[C.activeMemory] -= size;
     c[C.totalDeallocations]++;
     c[C.totalDeallocated] += size;
-    this.typeTotals?.add(v.get('type', row), v.get('kind', row), size, -1);
+    this.typeTotals?.add(col.type[i], col.kind[i], size, -1);
     this.listener?.valueEnded(row, at, how);
     this.bounded?.endedValue(row);
   }
@@ -681,15 +689,16 @@ export class Tracker {
       return;
     }
     const r = this.relations.append();
-    const t = this.relations;
-    t.set('kind', r, kind);
-    t.set('at', r, nowNs() - this.createdAt);
-    t.set('from', r, from);
-    t.set('to', r, to);
-    t.set('name', r, this.strings.intern(name));
-    t.set('scope', r, frame ? frame.id : -1);
-    t.set('count', r, count);
-    t.set('flags', r, flags);
+    const col = this.relations.chunkOf(r);
+    const i = r & CHUNK_MASK;
+    col.kind[i] = kind;
+    col.at[i] = nowNs() - this.createdAt;
+    col.from[i] = from;
+    col.to[i] = to;
+    col.name[i] = this.strings.intern(name);
+    col.scope[i] = frame ? frame.id : -1;
+    col.count[i] = count;
+    col.flags[i] = flags;
   }
 
   // --- queries ---
