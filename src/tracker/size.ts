@@ -227,6 +227,143 @@ export function measure(
   return result;
 }
 
+/** Entries a flat value may have for measureFlat(): far from the clock's first check (CHECK_EVERY). */
+const FLAT_MAX = 256;
+/** Strings counted by measureFlat() so far (compared by content, as the walk's Set does), and how many. */
+const flatStrings = bareArray<string | undefined>();
+let flatCount = 0;
+let flatExternal = 0;
+
+/**
+ * The deep size of a value that holds no other object, or undefined for any other value (the
+ * caller then walks it with measure()): a plain object whose values are primitives, an array
+ * of primitives, an ArrayBuffer, a typed array over a plain ArrayBuffer. What measure()
+ * returns for them, without the walk's machinery: values like these are the common case, and
+ * this small function is then all V8 optimizes (the walk, not hot, is not compiled: in a
+ * worker tracking 20,000 such values, the compiling cost ~1.5 µs of CPU per value).
+ */
+export function measureFlat(
+  value: object,
+  info: ProtoInfo,
+  proto: object | null,
+  keys: (string | symbol)[] | undefined,
+  maxNodes: number,
+): SizeResult | undefined {
+  if (typeof value === 'function') return undefined; // describe() passes functions with the array's info
+  flatExternal = 0;
+  let size: number;
+  try {
+    size = flatSize(value, info.cls, proto, keys, maxNodes);
+  } catch {
+    size = -1; // An intrinsic refused the receiver (a swapped prototype): the walk copes.
+  }
+  for (let i = 0; i < flatCount; i++) flatStrings[i] = undefined;
+  flatCount = 0;
+  if (size < 0) return undefined;
+  result.size = round(size);
+  result.external = flatExternal;
+  result.partial = false;
+  return result;
+}
+
+/** measureFlat()'s size, -1 when the value is not flat. Units of work as in measure(): one for the value, one per entry. */
+function flatSize(
+  value: object,
+  cls: number,
+  proto: object | null,
+  keys: (string | symbol)[] | undefined,
+  maxNodes: number,
+): number {
+  switch (cls) {
+    case Cls.Plain: {
+      if (keys === undefined) return -1;
+      const n = keys.length;
+      if (n > FLAT_MAX || n + 1 > maxNodes) return -1;
+      // As visitOrdinary().
+      let size =
+        n > DICTIONARY_KEYS || proto === null
+          ? OBJECT_HEADER + nameDictionarySize(n)
+          : OBJECT_HEADER + TAGGED * (n === 0 ? EMPTY_OBJECT_SLOTS : n);
+      for (let j = 0; j < n; j++) {
+        const key = keys[j];
+        if (typeof key !== 'string') return -1;
+        const b = flatSlot(ownValue(value, key));
+        if (b < 0) return -1;
+        size += b;
+      }
+      return size;
+    }
+    case Cls.Array: {
+      // As visitArray() (no sparse arrays: they are longer than FLAT_MAX).
+      const a = value as unknown[];
+      const length = a.length;
+      if (length > FLAT_MAX || length + 1 > maxNodes) return -1;
+      if (length === 0) return JS_ARRAY;
+      let size = JS_ARRAY;
+      let doubles = 0;
+      let others = 0;
+      for (let j = 0; j < length; j++) {
+        if (!hasOwn(a, j)) continue;
+        const x = ownValue(a, j);
+        if (typeof x === 'number') {
+          if (!isSmi(x)) doubles++;
+          continue;
+        }
+        others++;
+        const b = flatSlot(x);
+        if (b < 0) return -1;
+        size += b;
+      }
+      const capacity = length + (length >> 3);
+      if (others === 0 && doubles > 0) return size + ARRAY_HEADER + 8 * capacity;
+      return size + ARRAY_HEADER + TAGGED * capacity + HEAP_NUMBER * doubles;
+    }
+    case Cls.TypedArray:
+    case Cls.Buffer: {
+      // As visitBuiltIn() for the value itself.
+      const length = typedByteLength(value);
+      if (cls === Cls.TypedArray && length <= ON_HEAP_TYPED_ARRAY_MAX && typedByteOffset(value) === 0) {
+        return JS_TYPED_ARRAY + JS_ARRAY_BUFFER + align(ARRAY_HEADER + length);
+      }
+      const buffer = typedBuffer(value);
+      if (isSharedArrayBuffer(buffer) || getPrototypeOf(buffer) !== ArrayBufferPrototype) return -1;
+      const total = arrayBufferByteLength(buffer);
+      if (cls === Cls.Buffer && length < total && total === poolSize()) {
+        flatExternal = length;
+        return JS_TYPED_ARRAY + length;
+      }
+      flatExternal = total;
+      return JS_TYPED_ARRAY + JS_ARRAY_BUFFER + total;
+    }
+    case Cls.ArrayBuffer:
+      flatExternal = arrayBufferByteLength(value);
+      return JS_ARRAY_BUFFER + flatExternal;
+    default:
+      return -1;
+  }
+}
+
+/** Bytes of a primitive in a slot of a flat value, as slot() counts them; -1 for an object, a function, a bigint or a symbol. */
+function flatSlot(x: unknown): number {
+  switch (typeof x) {
+    case 'number':
+      return isSmi(x) ? 0 : HEAP_NUMBER;
+    case 'string':
+      // The empty string and one-byte strings of one character are shared: not counted.
+      if (x.length <= 1 && x <= '\xff') return 0;
+      for (let i = 0; i < flatCount; i++) if (flatStrings[i] === x) return 0;
+      flatStrings[flatCount++] = x;
+      return stringBytes(x);
+    case 'boolean':
+    case 'undefined':
+      return 0;
+    case 'object':
+      return x === null ? 0 : -1;
+    default:
+      return -1;
+  }
+}
+
 /**
  * Keeps an evenly spread sample of the objects still queued, each standing for the group it
  * was taken from (its weight becomes the group's), so that the walk can go on to the deeper
