@@ -29,7 +29,7 @@ import {
 } from './describe.js';
 import { type ExportedTables, exportTables } from './export-tables.js';
 import { StringTable } from './strings.js';
-import { CHUNK_MASK, CHUNK_ROWS, ColumnTable } from './table.js';
+import { CHUNK_MASK, CHUNK_ROWS, ColumnTable, SparseColumn } from './table.js';
 import { TypeTotals } from './type-totals.js';
 import { Watchlist } from './watch.js';
 
@@ -242,8 +242,8 @@ export class Tracker {
   readonly values = new ColumnTable(VALUE_COLUMNS);
   readonly scopes = new ColumnTable(SCOPE_COLUMNS);
   readonly relations = new ColumnTable(RELATION_COLUMNS);
-  /** Bytes outside the V8 heap per value row, only for rows that have any. */
-  readonly external = new Map<number, number>();
+  /** Bytes outside the V8 heap per value row (0 for most rows). */
+  readonly external = new SparseColumn();
   /**
    * Weak references to tracked objects by row, kept only while `keepRefs` is on (about 40
    * bytes a value): a heap snapshot needs the objects themselves to find them (liveObjects()).
@@ -726,7 +726,7 @@ export class Tracker {
       this.scopes.bytes() +
       this.relations.bytes() +
       this.strings.bytes() +
-      this.external.size * 40 +
+      this.external.bytes() +
       this.liveObjectCount * 106 +
       this.refs.size * 82 +
       this.watch.bytes() +
