@@ -2,12 +2,12 @@
  * The variable tracker: names values, follows their lives (tracked, aliased, cloned,
  * collected, scope ended) and keeps counters for O(1) statistics.
  *
- * It never keeps a tracked object alive (a WeakMap for identity, a FinalizationRegistry for
- * death), never throws into user code (every entry point is guarded; see `guard`), and its
+ * It never keeps a tracked object alive (WeakMaps for identity, identities.ts; a
+ * FinalizationRegistry for death), never throws into user code (every entry point is guarded; see `guard`), and its
  * memory is bounded: rows beyond the configured caps are dropped and counted, or in bounded
  * mode (`limits.bounded`, bounded.ts) rows that no longer matter are released to make room.
  *
- * A value or scope is known by its token, the row it was first given: the WeakMap, the
+ * A value or scope is known by its token, the row it was first given: the WeakMaps, the
  * registry, scope frames and lists, and the references between tables hold tokens. In bounded
  * mode a row may move; `cur(token)` / `scopeRow(token)` give the row now (the token itself
  * unless it moved).
@@ -28,6 +28,7 @@ import {
   subcategoryOf,
 } from './describe.js';
 import { type ExportedTables, exportTables } from './export-tables.js';
+import { Identities } from './identities.js';
 import { StringTable } from './strings.js';
 import { CHUNK_MASK, CHUNK_ROWS, ColumnTable, SparseColumn } from './table.js';
 import { TypeTotals } from './type-totals.js';
@@ -259,7 +260,7 @@ export class Tracker {
   /** Weak references to tracked collections and buffers, whose size the probes sample (watch.ts). */
   readonly watch = new Watchlist();
 
-  private readonly ids = new WeakMap<object, number>();
+  private readonly ids = new Identities();
   private readonly registry = new FinalizationRegistry<number>((row) => this.onCollected(row));
   private readonly als = new AsyncLocalStorage<ScopeFrame>();
   private readonly aliasCount = new Map<number, number>();
@@ -619,6 +620,7 @@ export class Tracker {
 
   private onCollected(token: number): void {
     try {
+      this.ids.collected(token);
       const row = this.cur(token);
       this.end(row, nowNs() - this.createdAt, ValueFlag.Collected);
       this.aliasCount.delete(token);
