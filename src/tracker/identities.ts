@@ -49,7 +49,7 @@ export class Identities {
     gen.live++;
   }
 
-  /** The object of `token` was collected (its entry is gone from the WeakMap). */
+  /** The object of `token` was collected (its entry is gone from the WeakMap). Optional: without it no generation is dropped. */
   collected(token: number): void {
     const gens = this.gens;
     let g = gens.length - 1;
