@@ -3,9 +3,10 @@
  * collected, scope ended) and keeps counters for O(1) statistics.
  *
  * It never keeps a tracked object alive (WeakMaps for identity, identities.ts; a
- * FinalizationRegistry for death), never throws into user code (every entry point is guarded; see `guard`), and its
- * memory is bounded: rows beyond the configured caps are dropped and counted, or in bounded
- * mode (`limits.bounded`, bounded.ts) rows that no longer matter are released to make room.
+ * FinalizationRegistry for death), never throws into user code (every entry point is
+ * guarded; see `guard`), and its memory is bounded: rows beyond the configured caps are
+ * dropped and counted, or in bounded mode (`limits.bounded`, bounded.ts) rows that no longer
+ * matter are released to make room.
  *
  * A value or scope is known by its token, the row it was first given: the WeakMaps, the
  * registry, scope frames and lists, and the references between tables hold tokens. In bounded
