@@ -85,6 +85,40 @@ function kindOf(v: object): LedgerEntry['c'] {
   return types.isArrayBuffer(v) ? 'ab' : types.isSharedArrayBuffer(v) ? 'sab' : 'view';
 }
 
+/** An object of a message that is or views a buffer, and where it is in the message. */
+interface BufferNode {
+  v: object;
+  buffer: ArrayBufferLike;
+  path: (string | number)[];
+}
+
+/**
+ * The buffers and views in a message, breadth first, through own data properties of plain
+ * objects and arrays, within NODE_BUDGET objects and MAX_DEPTH levels.
+ */
+function bufferNodes(message: unknown): BufferNode[] {
+  const out: BufferNode[] = [];
+  const queue: [unknown, (string | number)[]][] = [[message, []]];
+  for (let visited = 0; queue.length > 0 && visited < NODE_BUDGET;) {
+    const [v, path] = queue.shift() as [unknown, (string | number)[]];
+    if (typeof v !== 'object' || v === null || isProxy(v)) continue;
+    visited++;
+    const buffer = bufferOf(v);
+    if (buffer) {
+      out.push({ v, buffer, path });
+      continue;
+    }
+    if (path.length >= MAX_DEPTH) continue;
+    if (Array.isArray(v)) {
+      const n = Math.min(dataOf(v, 'length') as number, NODE_BUDGET);
+      for (let i = 0; i < n; i++) queue.push([dataOf(v, i), [...path, i]]);
+    } else if (isPlain(v)) {
+      for (const key of Object.keys(v)) queue.push([dataOf(v, key), [...path, key]]);
+    }
+  }
+  return out;
+}
+
 /**
  * The tracked buffers a message moves or shares: tracked buffers in its transfer list, and
  * where the message holds them and holds tracked SharedArrayBuffers (for the receiver).
@@ -93,53 +127,42 @@ function kindOf(v: object): LedgerEntry['c'] {
 export function planMessage(t: Tracker, message: unknown, options: unknown): Plan | undefined {
   if (t.buffersTracked === 0) return undefined;
   try {
+    const nodes = bufferNodes(message);
     const transfers: Plan['transfers'] = [];
     const moved = new Map<object, number>();
     for (const item of transferList(options)) {
-      if (!types.isArrayBuffer(item)) continue;
-      const row = t.rowOfBuffer(item);
-      if (row !== undefined && !moved.has(item)) {
+      if (!types.isArrayBuffer(item) || moved.has(item)) continue;
+      // A view of it in the message is the likely owner of its bytes.
+      const views: object[] = [];
+      for (const n of nodes) if (n.buffer === item && n.v !== item) views.push(n.v);
+      const row = t.rowOfBuffer(item, views);
+      if (row !== undefined) {
         moved.set(item, row);
         transfers.push({ buffer: item, bytes: byteLengthOfAny(item), row });
       }
     }
     const entries: LedgerEntry[] = [];
     const done = new Set<object>();
-    const queue: [unknown, (string | number)[]][] = [[message, []]];
-    for (let visited = 0; queue.length > 0 && visited < NODE_BUDGET;) {
-      const [v, path] = queue.shift() as [unknown, (string | number)[]];
-      if (typeof v !== 'object' || v === null || isProxy(v)) continue;
-      visited++;
-      const buffer = bufferOf(v);
-      if (buffer) {
-        if (done.has(buffer)) continue;
-        const row = moved.get(buffer);
-        if (row !== undefined) {
-          entries.push({ k: 't', p: path, c: kindOf(v), b: byteLengthOfAny(v), n: t.nameOf(row) });
+    for (const { v, buffer, path } of nodes) {
+      if (done.has(buffer)) continue;
+      const row = moved.get(buffer);
+      if (row !== undefined) {
+        entries.push({ k: 't', p: path, c: kindOf(v), b: byteLengthOfAny(v), n: t.nameOf(row) });
+        done.add(buffer);
+      } else if (types.isSharedArrayBuffer(buffer)) {
+        const origin = t.originOf(v);
+        if (origin) {
+          entries.push({
+            k: 's',
+            p: path,
+            c: kindOf(v),
+            b: byteLengthOfAny(v),
+            n: origin.name,
+            t: origin.threadId,
+            r: origin.row,
+          });
           done.add(buffer);
-        } else if (types.isSharedArrayBuffer(buffer)) {
-          const origin = t.originOf(v);
-          if (origin) {
-            entries.push({
-              k: 's',
-              p: path,
-              c: kindOf(v),
-              b: byteLengthOfAny(v),
-              n: origin.name,
-              t: origin.threadId,
-              r: origin.row,
-            });
-            done.add(buffer);
-          }
         }
-        continue;
-      }
-      if (path.length >= MAX_DEPTH) continue;
-      if (Array.isArray(v)) {
-        const n = Math.min(dataOf(v, 'length') as number, NODE_BUDGET);
-        for (let i = 0; i < n; i++) queue.push([dataOf(v, i), [...path, i]]);
-      } else if (isPlain(v)) {
-        for (const key of Object.keys(v)) queue.push([dataOf(v, key), [...path, key]]);
       }
     }
     return transfers.length > 0 || entries.length > 0 ? { transfers, entries } : undefined;

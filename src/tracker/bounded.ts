@@ -199,8 +199,7 @@ export class BoundedRows {
   }
 
   private releaseValues(chunk: number): void {
-    const ext = this.t.external;
-    if (ext.size > 0) for (let r = chunk * CHUNK_ROWS, end = r + CHUNK_ROWS; r < end; r++) ext.delete(r);
+    this.t.external.evict(chunk);
     this.values.released(chunk);
     this.t.values.evict(chunk);
     this.valueCandidates.delete(chunk);
@@ -237,8 +236,8 @@ export class BoundedRows {
       const n = t.values.append();
       t.values.copyRow(r, n);
       const ext = t.external.get(r);
-      if (ext !== undefined) {
-        t.external.delete(r);
+      if (ext !== 0) {
+        t.external.set(r, 0);
         t.external.set(n, ext);
       }
       const ref = t.refs.get(r);

@@ -71,6 +71,24 @@ export const bareArray = <T>(): T[] => setPrototypeOf([], null);
 /** The value of a data property descriptor (an accessor's descriptor has none; its getter is not called). */
 export const dataValue = (d: PropertyDescriptor | undefined): unknown =>
   d !== undefined && hasOwn(d, 'value') ? d.value : undefined;
+const lookupGetter = uncurry(
+  (ObjectPrototype as { __lookupGetter__?: (key: PropertyKey) => unknown }).__lookupGetter__ ??
+    // Without Annex B: the descriptor, null for an accessor (only own keys are asked for).
+    function (this: object, key: PropertyKey) {
+      const d = gopd(this, key);
+      return d === undefined || hasOwn(d, 'value') ? undefined : null;
+    },
+) as (o: unknown, key: PropertyKey) => unknown;
+/**
+ * The value of an own property `key` of a plain object or an array (the key known to be own),
+ * undefined for an accessor (its getter is not called): what dataValue(gopd(v, key)) reads,
+ * without allocating a descriptor (an array element's costs ~50 ns). `__lookupGetter__` stops
+ * at the own property, so it meets no prototype (no Proxy trap) and runs nothing; objects
+ * with interceptors (API objects, which may have any prototype) are not passed here, except
+ * plain ones, whose prototype chain is ordinary.
+ */
+export const ownValue = (v: object, key: PropertyKey): unknown =>
+  lookupGetter(v, key) === undefined ? (v as Record<PropertyKey, unknown>)[key] : undefined;
 export const isEnumerable = uncurry(Object.prototype.propertyIsEnumerable);
 export const mapSize = getter(Map.prototype, 'size') as (m: unknown) => number;
 export const setSize = getter(Set.prototype, 'size') as (s: unknown) => number;

@@ -12,7 +12,7 @@
  */
 import { Cls, getPrototypeOf, isArray, isProxy, ownKeys, type ProtoInfo, protoInfo } from './classify.js';
 import { HEAP_NUMBER, isSmi, JS_PROXY, SYMBOL } from './layout.js';
-import { bigintBytes, measure, stringBytes } from './size.js';
+import { bigintBytes, measure, measureFlat, stringBytes } from './size.js';
 import { functionTypeName, objectName } from './typename.js';
 
 /**
@@ -207,7 +207,9 @@ function describeObject(value: object, budget: SizeBudget): Description {
     typeName = objectName(value, info, keys, 0);
     kind = KIND_OF_CLS[info.cls] ?? Kind.Unknown;
   }
-  const m = measure(value, info, proto, keys, budget.maxNodes, budget.maxTimeNs);
+  const m =
+    measureFlat(value, info, proto, keys, budget.maxNodes) ??
+    measure(value, info, proto, keys, budget.maxNodes, budget.maxTimeNs);
   return { typeName, kind, size: m.size, external: m.external, partial: m.partial, primitive: false };
 }
 

@@ -35,10 +35,10 @@ export function exportTables(t: Tracker): ExportedTables {
   const values = {} as ExportedTables['values'];
   for (const key of Object.keys(VALUE_COLUMNS) as ValueColumn[]) values[key] = t.values.column(key);
   const external = new Float64Array(values.name.length);
-  for (const [row, bytes] of t.external) {
+  t.external.forEach((row, bytes) => {
     const i = compact(row);
     if (i >= 0) external[i] = bytes;
-  }
+  });
   values.external = external;
   if (renumberScopes) for (let i = 0; i < values.scope.length; i++) values.scope[i] = scopeIndex(values.scope[i]);
 

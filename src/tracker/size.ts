@@ -38,6 +38,7 @@ import {
   min,
   ObjectPrototype,
   ownKeys,
+  ownValue,
   PLAIN,
   type ProtoInfo,
   protoInfo,
@@ -226,6 +227,143 @@ export function measure(
   return result;
 }
 
+/** Entries a flat value may have for measureFlat(): far from the clock's first check (CHECK_EVERY). */
+const FLAT_MAX = 256;
+/** Strings counted by measureFlat() so far (compared by content, as the walk's Set does), and how many. */
+const flatStrings = bareArray<string | undefined>();
+let flatCount = 0;
+let flatExternal = 0;
+
+/**
+ * The deep size of a value that holds no other object, or undefined for any other value (the
+ * caller then walks it with measure()): a plain object whose values are primitives, an array
+ * of primitives, an ArrayBuffer, a typed array over a plain ArrayBuffer. What measure()
+ * returns for them, without the walk's machinery: values like these are the common case, and
+ * this small function is then all V8 optimizes (the walk, not hot, is not compiled: in a
+ * worker tracking 20,000 such values, the compiling cost ~1.5 µs of CPU per value).
+ */
+export function measureFlat(
+  value: object,
+  info: ProtoInfo,
+  proto: object | null,
+  keys: (string | symbol)[] | undefined,
+  maxNodes: number,
+): SizeResult | undefined {
+  if (typeof value === 'function') return undefined; // describe() passes functions with the array's info
+  flatExternal = 0;
+  let size: number;
+  try {
+    size = flatSize(value, info.cls, proto, keys, maxNodes);
+  } catch {
+    size = -1; // An intrinsic refused the receiver (a swapped prototype): the walk copes.
+  }
+  for (let i = 0; i < flatCount; i++) flatStrings[i] = undefined;
+  flatCount = 0;
+  if (size < 0) return undefined;
+  result.size = round(size);
+  result.external = flatExternal;
+  result.partial = false;
+  return result;
+}
+
+/** measureFlat()'s size, -1 when the value is not flat. Units of work as in measure(): one for the value, one per entry. */
+function flatSize(
+  value: object,
+  cls: number,
+  proto: object | null,
+  keys: (string | symbol)[] | undefined,
+  maxNodes: number,
+): number {
+  switch (cls) {
+    case Cls.Plain: {
+      if (keys === undefined) return -1;
+      const n = keys.length;
+      if (n > FLAT_MAX || n + 1 > maxNodes) return -1;
+      // As visitOrdinary().
+      let size =
+        n > DICTIONARY_KEYS || proto === null
+          ? OBJECT_HEADER + nameDictionarySize(n)
+          : OBJECT_HEADER + TAGGED * (n === 0 ? EMPTY_OBJECT_SLOTS : n);
+      for (let j = 0; j < n; j++) {
+        const key = keys[j];
+        if (typeof key !== 'string') return -1;
+        const b = flatSlot(ownValue(value, key));
+        if (b < 0) return -1;
+        size += b;
+      }
+      return size;
+    }
+    case Cls.Array: {
+      // As visitArray() (no sparse arrays: they are longer than FLAT_MAX).
+      const a = value as unknown[];
+      const length = a.length;
+      if (length > FLAT_MAX || length + 1 > maxNodes) return -1;
+      if (length === 0) return JS_ARRAY;
+      let size = JS_ARRAY;
+      let doubles = 0;
+      let others = 0;
+      for (let j = 0; j < length; j++) {
+        if (!hasOwn(a, j)) continue;
+        const x = ownValue(a, j);
+        if (typeof x === 'number') {
+          if (!isSmi(x)) doubles++;
+          continue;
+        }
+        others++;
+        const b = flatSlot(x);
+        if (b < 0) return -1;
+        size += b;
+      }
+      const capacity = length + (length >> 3);
+      if (others === 0 && doubles > 0) return size + ARRAY_HEADER + 8 * capacity;
+      return size + ARRAY_HEADER + TAGGED * capacity + HEAP_NUMBER * doubles;
+    }
+    case Cls.TypedArray:
+    case Cls.Buffer: {
+      // As visitBuiltIn() for the value itself.
+      const length = typedByteLength(value);
+      if (cls === Cls.TypedArray && length <= ON_HEAP_TYPED_ARRAY_MAX && typedByteOffset(value) === 0) {
+        return JS_TYPED_ARRAY + JS_ARRAY_BUFFER + align(ARRAY_HEADER + length);
+      }
+      const buffer = typedBuffer(value);
+      if (isSharedArrayBuffer(buffer) || getPrototypeOf(buffer) !== ArrayBufferPrototype) return -1;
+      const total = arrayBufferByteLength(buffer);
+      if (cls === Cls.Buffer && length < total && total === poolSize()) {
+        flatExternal = length;
+        return JS_TYPED_ARRAY + length;
+      }
+      flatExternal = total;
+      return JS_TYPED_ARRAY + JS_ARRAY_BUFFER + total;
+    }
+    case Cls.ArrayBuffer:
+      flatExternal = arrayBufferByteLength(value);
+      return JS_ARRAY_BUFFER + flatExternal;
+    default:
+      return -1;
+  }
+}
+
+/** Bytes of a primitive in a slot of a flat value, as slot() counts them; -1 for an object, a function, a bigint or a symbol. */
+function flatSlot(x: unknown): number {
+  switch (typeof x) {
+    case 'number':
+      return isSmi(x) ? 0 : HEAP_NUMBER;
+    case 'string':
+      // The empty string and one-byte strings of one character are shared: not counted.
+      if (x.length <= 1 && x <= '\xff') return 0;
+      for (let i = 0; i < flatCount; i++) if (flatStrings[i] === x) return 0;
+      flatStrings[flatCount++] = x;
+      return stringBytes(x);
+    case 'boolean':
+    case 'undefined':
+      return 0;
+    case 'object':
+      return x === null ? 0 : -1;
+    default:
+      return -1;
+  }
+}
+
 /**
  * Keeps an evenly spread sample of the objects still queued, each standing for the group it
  * was taken from (its weight becomes the group's), so that the walk can go on to the deeper
@@ -338,7 +476,7 @@ function visit(v: object, w: number): void {
   else if (isProxy(v)) add(JS_PROXY, w);
   else {
     const proto = getPrototypeOf(v) as object | null;
-    if (proto === ObjectPrototype) visitOrdinary(v, w, ownKeys(v, PLAIN), false);
+    if (proto === ObjectPrototype) visitOrdinary(v, w, ownKeys(v, PLAIN), false, true);
     else if (isArray(v)) visitArray(v, w);
     else visitAs(v, w, protoInfo(v, proto), proto, undefined);
   }
@@ -359,15 +497,15 @@ function visitAs(
   const cls = info.cls;
   switch (cls) {
     case Cls.Plain:
-      visitOrdinary(v, w, keys ?? ownKeys(v, info), proto === null);
+      visitOrdinary(v, w, keys ?? ownKeys(v, info), proto === null, true);
       return;
     case Cls.Instance:
     case Cls.Arguments:
-      visitOrdinary(v, w, keys ?? ownKeys(v, info), false);
+      visitOrdinary(v, w, keys ?? ownKeys(v, info), false, false);
       return;
     case Cls.Error:
       partial = true;
-      visitOrdinary(v, w, keys ?? ownKeys(v, info), false);
+      visitOrdinary(v, w, keys ?? ownKeys(v, info), false, false);
       return;
     case Cls.Array:
       visitArray(v as unknown[], w);
@@ -382,7 +520,8 @@ function visitAs(
   }
 }
 
-function visitOrdinary(v: object, w: number, keys: (string | symbol)[], nullProto: boolean): void {
+/** `plain`: a plain object, whose values ownValue() reads (others' through descriptors). */
+function visitOrdinary(v: object, w: number, keys: (string | symbol)[], nullProto: boolean, plain: boolean): void {
   const n = keys.length;
   add(
     n > DICTIONARY_KEYS || nullProto
@@ -404,8 +543,7 @@ function visitOrdinary(v: object, w: number, keys: (string | symbol)[], nullProt
       partial = true;
       continue;
     }
-    const d = gopd(v, key);
-    slot(dataValue(d), cw);
+    slot(plain ? ownValue(v, key) : dataValue(gopd(v, key)), cw);
   }
   if (j < k) scaleUp(before, queuedBefore, j, k);
 }
@@ -442,13 +580,13 @@ function visitArray(a: unknown[], w: number): void {
   const queuedBefore = queued;
   for (let j = 0; j < k && work < limit; j++) {
     tick();
-    const d = gopd(a, k === length ? j : floor((j * length) / k));
+    const index = k === length ? j : floor((j * length) / k);
     read++;
-    if (d === undefined) {
+    if (!hasOwn(a, index)) {
       holes++;
       continue;
     }
-    const x = dataValue(d);
+    const x = ownValue(a, index);
     if (typeof x === 'number') {
       if (!isSmi(x)) doubles++;
     } else {

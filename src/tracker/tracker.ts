@@ -2,12 +2,13 @@
  * The variable tracker: names values, follows their lives (tracked, aliased, cloned,
  * collected, scope ended) and keeps counters for O(1) statistics.
  *
- * It never keeps a tracked object alive (a WeakMap for identity, a FinalizationRegistry for
- * death), never throws into user code (every entry point is guarded; see `guard`), and its
- * memory is bounded: rows beyond the configured caps are dropped and counted, or in bounded
- * mode (`limits.bounded`, bounded.ts) rows that no longer matter are released to make room.
+ * It never keeps a tracked object alive (WeakMaps for identity, identities.ts; a
+ * FinalizationRegistry for death), never throws into user code (every entry point is
+ * guarded; see `guard`), and its memory is bounded: rows beyond the configured caps are
+ * dropped and counted, or in bounded mode (`limits.bounded`, bounded.ts) rows that no longer
+ * matter are released to make room.
  *
- * A value or scope is known by its token, the row it was first given: the WeakMap, the
+ * A value or scope is known by its token, the row it was first given: the WeakMaps, the
  * registry, scope frames and lists, and the references between tables hold tokens. In bounded
  * mode a row may move; `cur(token)` / `scopeRow(token)` give the row now (the token itself
  * unless it moved).
@@ -16,7 +17,7 @@ import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 import { threadId } from 'node:worker_threads';
 import { C, claimCounters } from './board.js';
 import { BoundedRows } from './bounded.js';
-import { bufferOf, spansWhole } from './buffers.js';
+import { bufferOf, byteLengthOf, spansWhole } from './buffers.js';
 import { nowNs, timeOriginMs } from './clock.js';
 import {
   categoryOf,
@@ -28,8 +29,9 @@ import {
   subcategoryOf,
 } from './describe.js';
 import { type ExportedTables, exportTables } from './export-tables.js';
+import { Identities } from './identities.js';
 import { StringTable } from './strings.js';
-import { CHUNK_MASK, CHUNK_ROWS, ColumnTable } from './table.js';
+import { CHUNK_MASK, CHUNK_ROWS, ColumnTable, SparseColumn } from './table.js';
 import { TypeTotals } from './type-totals.js';
 import { Watchlist } from './watch.js';
 
@@ -242,8 +244,8 @@ export class Tracker {
   readonly values = new ColumnTable(VALUE_COLUMNS);
   readonly scopes = new ColumnTable(SCOPE_COLUMNS);
   readonly relations = new ColumnTable(RELATION_COLUMNS);
-  /** Bytes outside the V8 heap per value row, only for rows that have any. */
-  readonly external = new Map<number, number>();
+  /** Bytes outside the V8 heap per value row (0 for most rows). */
+  readonly external = new SparseColumn();
   /**
    * Weak references to tracked objects by row, kept only while `keepRefs` is on (about 40
    * bytes a value): a heap snapshot needs the objects themselves to find them (liveObjects()).
@@ -259,7 +261,7 @@ export class Tracker {
   /** Weak references to tracked collections and buffers, whose size the probes sample (watch.ts). */
   readonly watch = new Watchlist();
 
-  private readonly ids = new WeakMap<object, number>();
+  private readonly ids = new Identities();
   private readonly registry = new FinalizationRegistry<number>((row) => this.onCollected(row));
   private readonly als = new AsyncLocalStorage<ScopeFrame>();
   private readonly aliasCount = new Map<number, number>();
@@ -269,8 +271,13 @@ export class Tracker {
   buffersTracked = 0;
   /** SharedArrayBuffers noted as received (sharedFrom has no size). */
   private sharedKnown = 0;
-  /** The buffer behind a tracked view that spans all of it → the view's row (for transfer lists). */
-  private readonly bufferRows = new WeakMap<object, number>();
+  /**
+   * The buffer behind a tracked view that spans all of it and that the watchlist could not
+   * hold → the view's row (for transfer lists). In generations like `ids` (a large WeakMap of
+   * new buffers is slow to insert into: 2.06 -> 1.81 µs of CPU per value on the stress loop's
+   * thread at 320,000 values); their buffers' ends are not followed, so no generation is dropped.
+   */
+  private readonly bufferRows = new Identities();
 
   /** The counters behind getStats(), in this thread's slot of the stats board (see board.ts). */
   readonly counters: Float64Array;
@@ -382,8 +389,9 @@ export class Tracker {
       this.registry.register(value as object, row);
       this.liveObjectCount++;
       if (this.keepRefs) this.refs.set(row, new WeakRef(value as object));
-      this.watch.consider(row, value as object, d.kind, d.typeName);
-      if (buffer && buffer !== value) this.ownBuffer(value as object, buffer, row);
+      const watched = this.watch.consider(row, value as object, d.kind, d.typeName);
+      // A watched view is found through the watchlist when its buffer is transferred (rowOfBuffer).
+      if (buffer && buffer !== value && !watched) this.ownBuffer(value as object, buffer, row);
     } else {
       flags |= ValueFlag.Primitive;
       if (frame && frame.id >= 0 && !frame.exited) (frame.primitives ??= []).push(row);
@@ -414,12 +422,21 @@ export class Tracker {
 
   /** A view that spans its whole buffer owns it: a transfer list naming the buffer moves the view's memory. */
   private ownBuffer(view: object, buffer: ArrayBufferLike, row: number): void {
-    if (!this.bufferRows.has(buffer) && spansWhole(view, buffer)) this.bufferRows.set(buffer, row);
+    if (this.bufferRows.get(buffer) === undefined && spansWhole(view, buffer)) this.bufferRows.set(buffer, row);
   }
 
-  /** The row of the tracked value whose memory a buffer in a transfer list is: the buffer itself or a view spanning it. */
-  rowOfBuffer(buffer: object): number | undefined {
-    const token = this.ids.get(buffer) ?? this.bufferRows.get(buffer);
+  /**
+   * The row of the tracked value whose memory a buffer in a transfer list is: the buffer
+   * itself, or a tracked view spanning all of it: one of `views` (views of it in the message),
+   * else one the watchlist holds (watch.ts; the first tracked), else one noted by ownBuffer.
+   */
+  rowOfBuffer(buffer: ArrayBufferLike, views: readonly object[] = []): number | undefined {
+    let token = this.ids.get(buffer);
+    for (let i = 0; token === undefined && i < views.length; i++) {
+      const t = this.ids.get(views[i]);
+      if (t !== undefined && spansWhole(views[i], buffer)) token = t;
+    }
+    token ??= this.watch.viewOf(buffer, byteLengthOf(buffer)) ?? this.bufferRows.get(buffer);
     return token === undefined ? undefined : this.cur(token);
   }
 
@@ -564,13 +581,14 @@ export class Tracker {
     let id = -1;
     if (this.bounded ? this.bounded.admitScope() : this.scopes.length < this.limits.maxScopes) {
       id = this.scopes.append();
-      const s = this.scopes;
+      const col = this.scopes.chunkOf(id);
+      const i = id & CHUNK_MASK;
       const parentId = parent ? parent.id : -1;
-      s.set('name', id, this.strings.intern(name));
-      s.set('parent', id, this.bounded ? this.bounded.openedScope(id, parentId) : parentId);
-      s.set('enteredAt', id, nowNs() - this.createdAt);
-      s.set('exitedAt', id, Number.NaN);
-      s.set('asyncId', id, executionAsyncIdSafe());
+      col.name[i] = this.strings.intern(name);
+      col.parent[i] = this.bounded ? this.bounded.openedScope(id, parentId) : parentId;
+      col.enteredAt[i] = nowNs() - this.createdAt;
+      col.exitedAt[i] = Number.NaN;
+      col.asyncId[i] = executionAsyncIdSafe();
     } else {
       this.counters[C.droppedScopes]++;
     }
@@ -583,8 +601,9 @@ export class Tracker {
     if (frame.exited) return;
     frame.exited = true;
     const at = nowNs() - this.createdAt;
-    if (frame.id >= 0 && this.scopes.has(this.scopeRow(frame.id))) {
-      this.scopes.set('exitedAt', this.scopeRow(frame.id), at);
+    const row = this.scopeRow(frame.id);
+    if (frame.id >= 0 && this.scopes.has(row)) {
+      this.scopes.chunkOf(row).exitedAt[row & CHUNK_MASK] = at;
       this.listener?.scopeExited(frame.id, at);
     }
     if (frame.primitives) {
@@ -596,14 +615,18 @@ export class Tracker {
 
   /** Whether the scope a value was tracked in is still open (or it had none). */
   private isInOpenScope(token: number): boolean {
-    const scope = this.scopeRow(this.values.get('scope', this.cur(token)));
-    return scope < 0 || !this.scopes.has(scope) || Number.isNaN(this.scopes.get('exitedAt', scope));
+    const row = this.cur(token);
+    const scope = this.scopeRow(this.values.chunkOf(row).scope[row & CHUNK_MASK]);
+    return (
+      scope < 0 || !this.scopes.has(scope) || Number.isNaN(this.scopes.chunkOf(scope).exitedAt[scope & CHUNK_MASK])
+    );
   }
 
   // --- lifecycle ---
 
   private onCollected(token: number): void {
     try {
+      this.ids.collected(token);
       const row = this.cur(token);
       this.end(row, nowNs() - this.createdAt, ValueFlag.Collected);
       this.aliasCount.delete(token);
@@ -618,7 +641,10 @@ export class Tracker {
   private end(row: number, at: number, how: number): void {
     const v = this.values;
     if (!v.has(row)) return;
-    const flags = v.get('flags', row);
+    // Direct column reads (ColumnTable.get/set are polymorphic, large to compile in every thread).
+    const col = v.chunkOf(row);
+    const i = row & CHUNK_MASK;
+    const flags = col.flags[i];
     if (flags & ENDED) {
       // A transferred buffer ended here when its memory left; its empty shell may live on
       // (kept by mistake: use after transfer) until the collector reports it. Note that too.
@@ -626,20 +652,20 @@ export class Tracker {
         how === ValueFlag.Collected &&
         (flags & (ValueFlag.Transferred | ValueFlag.Collected)) === ValueFlag.Transferred
       ) {
-        v.set('flags', row, flags | how);
+        col.flags[i] = flags | how;
         this.listener?.valueEnded(row, at, how);
       }
       return;
     }
-    v.set('flags', row, flags | how);
-    v.set('endedAt', row, at);
-    const size = v.get('size', row);
+    col.flags[i] = flags | how;
+    col.endedAt[i] = at;
+    const size = col.size[i];
     const c = this.counters;
     c[C.activeAllocations]--;
     c[C.activeMemory] -= size;
     c[C.totalDeallocations]++;
     c[C.totalDeallocated] += size;
-    this.typeTotals?.add(v.get('type', row), v.get('kind', row), size, -1);
+    this.typeTotals?.add(col.type[i], col.kind[i], size, -1);
     this.listener?.valueEnded(row, at, how);
     this.bounded?.endedValue(row);
   }
@@ -671,15 +697,16 @@ export class Tracker {
       return;
     }
     const r = this.relations.append();
-    const t = this.relations;
-    t.set('kind', r, kind);
-    t.set('at', r, nowNs() - this.createdAt);
-    t.set('from', r, from);
-    t.set('to', r, to);
-    t.set('name', r, this.strings.intern(name));
-    t.set('scope', r, frame ? frame.id : -1);
-    t.set('count', r, count);
-    t.set('flags', r, flags);
+    const col = this.relations.chunkOf(r);
+    const i = r & CHUNK_MASK;
+    col.kind[i] = kind;
+    col.at[i] = nowNs() - this.createdAt;
+    col.from[i] = from;
+    col.to[i] = to;
+    col.name[i] = this.strings.intern(name);
+    col.scope[i] = frame ? frame.id : -1;
+    col.count[i] = count;
+    col.flags[i] = flags;
   }
 
   // --- queries ---
@@ -707,7 +734,7 @@ export class Tracker {
       this.scopes.bytes() +
       this.relations.bytes() +
       this.strings.bytes() +
-      this.external.size * 40 +
+      this.external.bytes() +
       this.liveObjectCount * 106 +
       this.refs.size * 82 +
       this.watch.bytes() +

@@ -10,12 +10,11 @@
 import {
   bareArray,
   Cls,
-  dataValue,
   firstMapEntries,
   firstSetValues,
   functionName,
   getPrototypeOf,
-  gopd,
+  hasOwn,
   isArray,
   isClass,
   isEnumerable,
@@ -24,6 +23,7 @@ import {
   mapSet,
   min,
   ownKeys,
+  ownValue,
   type ProtoInfo,
   protoInfo,
   regexpExec,
@@ -153,8 +153,8 @@ function arrayArgs(a: unknown[], depth: number): string {
   const length = a.length;
   const take = min(length, depth === 0 ? SAMPLE : NESTED_SAMPLE);
   for (let j = 0; j < take; j++) {
-    const d = gopd(a, spread(j, take, length));
-    if (d !== undefined) sample(names, dataValue(d), depth);
+    const index = spread(j, take, length);
+    if (hasOwn(a, index)) sample(names, ownValue(a, index), depth);
   }
   return closeNames(names);
 }
@@ -265,8 +265,7 @@ function recordName(v: object, keys: (string | symbol)[], count: number, depth: 
     const key = keys[spread(j, take, count)];
     // A non-enumerable `stack` may be V8's lazy stack trace, whose formatting runs user code.
     if (key === 'stack' && !isEnumerable(v, key)) continue;
-    const d = gopd(v, key);
-    if (d !== undefined) sample(names, dataValue(d), depth);
+    sample(names, ownValue(v, key), depth);
   }
   return generic('Record', keyType, closeNames(names));
 }

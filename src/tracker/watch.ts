@@ -20,6 +20,7 @@ import {
   typedBuffer,
   typedByteLength,
 } from './classify.js';
+import { bufferOf, spansWhole } from './buffers.js';
 import { Kind } from './describe.js';
 
 /** How a watched value is read. */
@@ -131,25 +132,44 @@ export class Watchlist {
     return this.refs.length - this.free.length;
   }
 
-  /** Called by the tracker for each new tracked object. Cheap for the values it does not watch. */
-  consider(row: number, value: object, kind: number, typeName: string): void {
+  /** Called by the tracker for each new tracked object; returns whether it is watched. Cheap for the values it does not watch. */
+  consider(row: number, value: object, kind: number, typeName: string): boolean {
     const how = watchOf(kind, typeName);
-    if (how === 0) return;
+    if (how === 0) return false;
     let last = -1;
     if (isBinary(how)) {
       last = sizeOf(how, value);
       // Empty, resizable (a resize to 0 is not a detach) or unreadable: nothing to watch.
-      if (last <= 0 || resizableOf(how, value)) return;
+      if (last <= 0 || resizableOf(how, value)) return false;
     }
     if (this.size >= MAX_WATCHED) {
       this.full++;
-      return;
+      return false;
     }
     const slot = this.free.length > 0 ? (this.free.pop() as number) : this.refs.length;
     this.refs[slot] = new WeakRef(value);
     this.rows[slot] = row;
     this.how[slot] = how;
     this.last[slot] = last;
+    return true;
+  }
+
+  /**
+   * The row of the first tracked of the watched views that span all of `buffer` (`bytes` long
+   * when they were tracked), or undefined. What the tracker asks when a transfer list names a
+   * buffer it does not know (rare: a view in the message is asked first), instead of keeping
+   * a weak map from each watched view's buffer to the view, at every tracked view's cost.
+   */
+  viewOf(buffer: object, bytes: number): number | undefined {
+    let row: number | undefined;
+    for (let i = 0; i < this.refs.length; i++) {
+      const how = this.how[i];
+      if ((how !== Watch.Typed && how !== Watch.View) || this.last[i] !== bytes) continue;
+      if (row !== undefined && this.rows[i] > row) continue;
+      const v = this.refs[i]?.deref();
+      if (v !== undefined && bufferOf(v) === buffer && spansWhole(v, buffer as ArrayBufferLike)) row = this.rows[i];
+    }
+    return row;
   }
 
   /**

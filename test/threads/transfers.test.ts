@@ -8,6 +8,8 @@ import { statsByThread } from '../../src/analysis/threads.js';
 import { unsafeFfiJson } from '../../src/report/six-json.js';
 import { renderLifecycleTimeline } from '../../src/report/svg/index.js';
 import { summaryLines } from '../../src/report/svg/memory/summary.js';
+import { Tracker } from '../../src/tracker/tracker.js';
+import { MAX_WATCHED } from '../../src/tracker/watch.js';
 import { onlyWorker, record } from './helpers.js';
 
 let model: SessionModel;
@@ -36,7 +38,7 @@ test('postMessage returns and throws what Node does; a failed post records nothi
 });
 
 test('each tracked buffer sent to the worker is recorded on both sides: sender, receiver, detached, arrival', () => {
-  for (const name of ['initial', 'big', 'plain']) {
+  for (const name of ['initial', 'big', 'plain', 'alone']) {
     const [sent, got, ...more] = valuesNamed(name);
     assert.equal(more.length, 0, name);
     assert.equal(sent.thread, 'main', name);
@@ -57,10 +59,10 @@ test('each tracked buffer sent to the worker is recorded on both sides: sender, 
     assert.equal(arrival.count, out.count);
   }
   // workerData is the channel's message 0; messages are numbered from 1.
-  const numbers = ['initial', 'big', 'plain'].map(
+  const numbers = ['initial', 'big', 'plain', 'alone'].map(
     (name) => model.relations.find((r) => r.kind === 'transfer' && !r.inbound && r.name === name)?.count,
   );
-  assert.deepEqual(numbers, [0, 1, 2]);
+  assert.deepEqual(numbers, [0, 1, 2, 3]);
   // The worker's copy holds the bytes now: sizes moved, not duplicated.
   const [sent, got] = valuesNamed('big');
   assert.equal(got.v.size, sent.v.size);
@@ -77,11 +79,11 @@ test('back over parentPort the target is the parent; over a MessageChannel it is
   assert.equal(across.to, -1);
   assert.equal(across.detached, true);
   assert.equal(across.peer, undefined);
-  assert.equal(printed.transfers, 5);
+  assert.equal(printed.transfers, 6);
 });
 
 test('an untracked buffer in a transfer list is not recorded', () => {
-  assert.equal(model.relations.filter((r) => r.kind === 'transfer' && !r.inbound).length, 5);
+  assert.equal(model.relations.filter((r) => r.kind === 'transfer' && !r.inbound).length, 6);
 });
 
 test('a SharedArrayBuffer is counted once, where it was first tracked, with every thread holding it', () => {
@@ -100,7 +102,7 @@ test('a SharedArrayBuffer is counted once, where it was first tracked, with ever
   assert.deepEqual(json.shared_memory, [
     { value_id: shared.v.id, variable_name: 'shared', bytes: 1 << 16, thread: 'main', held_by: ['main', worker.label] },
   ]);
-  assert.equal(json.transfers.length, 5);
+  assert.equal(json.transfers.length, 6);
 });
 
 test('per-thread statistics add up to the session, with the moved bytes counted once', () => {
@@ -110,7 +112,7 @@ test('per-thread statistics add up to the session, with the moved bytes counted 
   assert.equal(active, alive);
   assert.equal(
     per.reduce((n, s) => n + s.transfers, 0),
-    5,
+    6,
   );
 });
 
@@ -133,4 +135,32 @@ test('the SVG reports say a transferred buffer was transferred, and their count 
     assert.match(svg, new RegExp(`<title>${name}: [^<]*transferred to another thread at `), name);
   }
   assert.doesNotMatch(svg, /scope ended at/);
+});
+
+test('the owner of a transferred buffer: itself, a view of it in the message, a watched view, one beyond the watchlist', () => {
+  const t = new Tracker();
+  const own = new ArrayBuffer(64);
+  assert.equal(t.rowOfBuffer(own), undefined, 'untracked');
+  const ownRow = t.track('own', own);
+  assert.equal(t.rowOfBuffer(own), ownRow);
+  // Watched views: the first tracked that spans the whole buffer, not a partial one.
+  const first = new Uint8Array(256);
+  const partial = new Uint8Array(first.buffer, 8, 8);
+  t.track('partial', partial);
+  const firstRow = t.track('first', first);
+  t.track('second', new DataView(first.buffer));
+  assert.equal(t.rowOfBuffer(first.buffer), firstRow);
+  // A view named in the message is asked first.
+  const other = new Float64Array(first.buffer);
+  const otherRow = t.track('other', other);
+  assert.equal(t.rowOfBuffer(first.buffer, [partial, other]), otherRow);
+  assert.equal(t.rowOfBuffer(partial.buffer, [partial]), firstRow, 'a partial view does not own it');
+  // Views the full watchlist cannot hold are noted by their buffer.
+  const fillers: Map<number, number>[] = [];
+  while (t.watch.size < MAX_WATCHED) t.track('filler', fillers[fillers.push(new Map()) - 1]);
+  const late = new Uint8Array(512);
+  const lateRow = t.track('late', late);
+  assert.equal(t.watch.full, 1);
+  assert.equal(t.rowOfBuffer(late.buffer), lateRow);
+  assert.equal(t.rowOfBuffer(new ArrayBuffer(512)), undefined);
 });
