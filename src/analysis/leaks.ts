@@ -44,7 +44,7 @@ export const LEAK_THRESHOLDS = {
   /** Heap: two post-GC readings closer than this are one level (max of the bytes and the fraction). */
   heapNoiseBytes: 256 * 1024,
   heapNoiseFraction: 0.005,
-  /** Heap: the last level must have begun within this many level spacings of the end. */
+  /** Heap: the last level must have begun within this many level spacings of the end (less the time spent in collectGarbage). */
   heapRecentSpacings: 3,
 } as const;
 
@@ -486,7 +486,12 @@ export function heapGrowth(model: SessionModel): LeakSuspect[] {
     const spacing = median(spacings);
     const end = readings[readings.length - 1].at;
     const lastLevel = window[window.length - 1];
-    if (spacing > 0 && end - lastLevel.at > T.heapRecentSpacings * spacing) continue;
+    // Time the program spent waiting in collectGarbage() (such as a settling call before exit)
+    // is no time in which it could have grown: it does not count as a plateau.
+    const waited = (model.leaks?.forcedGcs ?? [])
+      .filter((f) => f.thread === thread)
+      .reduce((sum, f) => sum + Math.max(0, Math.min(f.at, end) - Math.max(f.start, lastLevel.at)), 0);
+    if (spacing > 0 && end - lastLevel.at - waited > T.heapRecentSpacings * spacing) continue;
     const from = run[0];
     const sites = growthSites(model, thread, from.at);
     const total = lastLevel.bytes - from.bytes;
@@ -496,7 +501,7 @@ export function heapGrowth(model: SessionModel): LeakSuspect[] {
       title: `Heap after full GCs rose over ${run.length} consecutive levels: ${formatBytes(from.bytes)} → ${formatBytes(lastLevel.bytes)}`,
       evidence: [
         `old-generation heap used + external right after full GCs (read as each major GC is reported), ${readings.length} full GCs: it rose over the last ${run.length} levels (readings within ${formatBytes(T.heapNoiseBytes)} or ${T.heapNoiseFraction * 100}% are one level), by ${formatBytes(total)}`,
-        `it was still rising at the end: the last level began at ${seconds(lastLevel.at)}, the last reading was at ${seconds(end)}`,
+        `it was still rising at the end: the last level began at ${seconds(lastLevel.at)}, the last reading was at ${seconds(end)}${waited > 0 ? ` (${seconds(waited)} of that in collectGarbage())` : ''}`,
         sites.note,
         ...sites.top.map((s) => `  ${formatBytes(s.bytes)} sampled at ${s.key}`),
       ],

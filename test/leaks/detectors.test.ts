@@ -254,6 +254,18 @@ test('heap growth: rising over six levels to the end by 1 MiB or more', () => {
   );
   assert.deepEqual(heapGrowth(plateau), [], 'grew during warm-up, then flat for a long time');
 
+  // The same flat readings, taken while the program waited in a settling collectGarbage()
+  // before exit (readings 8 to 15 at 8 s to 15 s): no time in which it could have grown.
+  const settling = session();
+  gcHeap(
+    settling,
+    [10, 10.5, 11, 11.5, 12, 12.5, 13, 13, 13, 13, 13, 13, 13, 13, 13].map((x) => x * MiB),
+  );
+  settling.leaks?.forcedGcs.push({ thread: 0, start: 7.5 * s, at: 15 * s, rounds: 8 });
+  const [settled] = heapGrowth(settling);
+  assert.ok(settled, 'rising until the settling call');
+  assert.match(settled.evidence.join('\n'), /of that in collectGarbage\(\)/);
+
   const small = session();
   gcHeap(
     small,
