@@ -55,6 +55,12 @@ export function ensureWritable(dir: string): void {
   }
 }
 
+/** Fails before any work when the file `path` cannot be written: its folder, or a folder in its place. */
+export function ensureWritableFile(path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UserError(`${path}: is a folder, not a file`);
+  ensureWritable(dirname(path));
+}
+
 /** mkdir -p one level at a time (Node 20's recursive mkdirSync never returns under /proc). */
 function makeDirs(dir: string): void {
   const missing: string[] = [];
@@ -70,8 +76,13 @@ function makeDirs(dir: string): void {
 
 function writeBinaryAtomic(path: string, bytes: Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }
 
 const modeOption = () =>
@@ -126,7 +137,7 @@ export function registerReport(program: Command): void {
         if (model.samplingInterval === null) throw new UserError(`${recording}: the recording has no sampling profile`);
         const ext = opts.to === 'pprof' ? '.pb.gz' : '.heapprofile';
         const out = resolve(opts.out ?? join(dir, `${model.name}${ext}`));
-        ensureWritable(dirname(out));
+        ensureWritableFile(out);
         if (opts.to === 'pprof') {
           writeBinaryAtomic(out, pprofBytes(model, { includeNodeInternals: opts.nodeInternals }));
         } else {
