@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } fr
 import { dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { buildModel, type SessionModel } from '../analysis/model.js';
+import { RECORDING_EXTENSION } from '../recording/events.js';
 import { isDamage, loadSession, UserError } from '../recording/load.js';
 import { writeReports } from '../report/all.js';
 import { attachHeapFacts } from '../report/heap-facts.js';
@@ -39,7 +40,9 @@ export async function loadModel(
     log(`memscope: ${p}`);
     if (isDamage(p)) exitCode = 2;
   }
-  if (exitCode) log('memscope: the outputs use every whole batch before the damage');
+  if (data.problems.some((p) => isDamage(p) && p.includes(RECORDING_EXTENSION))) {
+    log('memscope: the outputs use every whole batch before the damage');
+  }
   return { model: buildModel(data), dir, exitCode };
 }
 

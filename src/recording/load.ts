@@ -10,14 +10,7 @@ import { type Data, RecordBatchReader, Type, Vector } from 'apache-arrow';
 import type { GcData, ProfileData, TimelineData } from '../probes/types.js';
 import { ENDED, ValueFlag } from '../tracker/tracker.js';
 import { END_OF_STREAM } from './arrow-writer.js';
-import {
-  emptyLeakData,
-  type HeldSnapshot,
-  SCHEMA_VERSION,
-  type SessionData,
-  type SessionMeta,
-  type ThreadData,
-} from './data.js';
+import { emptyLeakData, type HeldSnapshot, SCHEMA_VERSION, type SessionData, type ThreadData } from './data.js';
 import {
   COLUMNS,
   EVENT_KINDS,
@@ -733,6 +726,13 @@ export function recordingFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** A name the outputs can take as their file prefix: none that leads out of the folder or makes one. */
+function isFilePrefix(name: unknown): name is string {
+  return (
+    typeof name === 'string' && name !== '' && name.length <= 200 && !/[/\\\0]/.test(name) && !/^\.\.?$/.test(name)
+  );
+}
+
 /**
  * Loads a session folder or a single recording file. Throws UserError when nothing can be
  * loaded; damage that leaves whole batches is listed in `problems`.
@@ -742,15 +742,25 @@ export function loadSession(path: string): SessionData {
   const isDir = statSync(path).isDirectory();
   const files = isDir ? recordingFiles(path) : [path];
   if (files.length === 0) throw new UserError(`${path}: no ${RECORDING_EXTENSION} recording in this folder`);
-  let meta: Partial<SessionMeta> = {};
+  /** Problems of session.json: listed before those of the recordings. */
+  const metaProblems: string[] = [];
+  let meta: Record<string, unknown> = {};
   const sessionFile = isDir ? join(path, SESSION_FILE) : undefined;
   if (sessionFile && existsSync(sessionFile)) {
+    let read: unknown;
     try {
-      meta = JSON.parse(readFileSync(sessionFile, 'utf8'));
-    } catch {
-      meta = {};
-    }
+      read = JSON.parse(readFileSync(sessionFile, 'utf8'));
+    } catch {}
+    if (read !== null && typeof read === 'object' && !Array.isArray(read)) meta = read as Record<string, unknown>;
+    else metaProblems.push(`${sessionFile}: not a JSON object, not used`);
   }
+  if (meta.name !== undefined && !isFilePrefix(meta.name)) {
+    const shown = JSON.stringify(String(meta.name).slice(0, 60));
+    metaProblems.push(`${sessionFile}: name ${shown} cannot be a file name, not used`);
+  }
+  // Each field of session.json only when of its type: the file may be hand-edited or crafted.
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const number = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const problems: string[] = [];
   const threads: ThreadData[] = [];
   let first: LoadedFile | undefined;
@@ -767,20 +777,26 @@ export function loadSession(path: string): SessionData {
   }
   if (threads.length === 0) throw new UserError(problems[0] ?? `${path}: nothing could be loaded`);
   const starts = threads.map((t) => t.originMs);
+  const argv = [meta.argv, first?.argv].find((a) => Array.isArray(a) && a.every((x) => typeof x === 'string'));
+  const options = meta.options;
   return {
     meta: {
-      name: meta.name ?? first?.session ?? 'memscope',
+      // The name is the outputs' file prefix: one that could lead out of the folder is not used.
+      name: [meta.name, first?.session].find(isFilePrefix) ?? 'memscope',
       schemaVersion: SCHEMA_VERSION,
-      nodeVersion: meta.nodeVersion ?? first?.nodeVersion ?? '',
-      platform: meta.platform ?? '',
-      pid: meta.pid ?? threads[0].pid,
-      argv: meta.argv ?? first?.argv ?? [],
-      startedAtMs: meta.startedAtMs ?? Math.min(...starts),
-      endedAtMs: meta.endedAtMs,
-      options: meta.options,
-      memscopeRoot: meta.memscopeRoot,
+      nodeVersion: text(meta.nodeVersion) ?? first?.nodeVersion ?? '',
+      platform: text(meta.platform) ?? '',
+      pid: number(meta.pid) ?? threads[0].pid,
+      argv: (argv as string[] | undefined) ?? [],
+      startedAtMs: number(meta.startedAtMs) ?? Math.min(...starts),
+      endedAtMs: number(meta.endedAtMs),
+      options:
+        options !== null && typeof options === 'object' && !Array.isArray(options)
+          ? (options as Record<string, unknown>)
+          : undefined,
+      memscopeRoot: text(meta.memscopeRoot),
     },
     threads,
-    problems,
+    problems: [...metaProblems, ...problems],
   };
 }

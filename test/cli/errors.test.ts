@@ -181,3 +181,29 @@ globalThis.keep = [trackVar('a\\nmemscope: forged line\\r', { big: new Array(500
   assert.match(r.stderr, /\\u001b\[2J\\u202ebidi: x+…/);
   for (const line of r.stderr.split('\n')) assert.ok(line.length < 300, line.slice(0, 80));
 });
+
+test('a crafted session.json: the outputs stay in the session folder, under the recording name; each problem one line', () => {
+  const cases: [string, RegExp | undefined][] = [
+    ['{"name": "../../escaped"}', /session\.json: name "\.\.\/\.\.\/escaped" cannot be a file name, not used$/],
+    ['{"name": "</script><svg onload=alert(1)>"}', /cannot be a file name, not used$/],
+    ['null', /session\.json: not a JSON object, not used$/],
+    ['{"name": 5, "argv": "x", "startedAtMs": "soon", "options": 3}', /name "5" cannot be a file name/],
+  ];
+  cases.forEach(([content, problem], i) => {
+    const dir = join(tmp, 'crafted', `s${i}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, recording), whole);
+    writeFileSync(join(dir, 'session.json'), content);
+    const r = memscope('report', dir, '--quiet');
+    noStack(r.stderr);
+    assert.equal(r.status, 2, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], problem ?? /./);
+    assert.ok(existsSync(join(dir, 'many_memory_analysis.json')), readdirSync(dir).join(' '));
+    const analysis = JSON.parse(readFileSync(join(dir, 'many_memory_analysis.json'), 'utf8'));
+    assert.equal(analysis.metadata.session, 'many');
+  });
+  assert.deepEqual(readdirSync(join(tmp, 'crafted')).sort(), ['s0', 's1', 's2', 's3']);
+  assert.ok(!existsSync(join(tmp, 'escaped_memory_analysis.json')));
+});
