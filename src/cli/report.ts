@@ -4,12 +4,13 @@
  * Damage in a recording is one line per file on stderr, exit 2, and the outputs are still
  * written from every whole batch before the damage (and say so in their metadata.problems).
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { buildModel, type SessionModel } from '../analysis/model.js';
 import { RECORDING_EXTENSION } from '../recording/events.js';
 import { isDamage, loadSession, UserError } from '../recording/load.js';
+import { makeDirs } from '../recording/session.js';
 import { writeReports } from '../report/all.js';
 import { attachHeapFacts } from '../report/heap-facts.js';
 import { pprofBytes, toHeapProfile } from '../report/profiles.js';
@@ -62,19 +63,6 @@ export function ensureWritable(dir: string): void {
 export function ensureWritableFile(path: string): void {
   if (existsSync(path) && statSync(path).isDirectory()) throw new UserError(`${path}: is a folder, not a file`);
   ensureWritable(dirname(path));
-}
-
-/** mkdir -p one level at a time (Node 20's recursive mkdirSync never returns under /proc). */
-function makeDirs(dir: string): void {
-  const missing: string[] = [];
-  let d = resolve(dir);
-  while (!existsSync(d)) {
-    missing.push(d);
-    const parent = dirname(d);
-    if (parent === d) break;
-    d = parent;
-  }
-  for (const m of missing.reverse()) mkdirSync(m);
 }
 
 function writeBinaryAtomic(path: string, bytes: Uint8Array): void {
