@@ -13,6 +13,7 @@ import { type InitOptions, resolveConfig } from './config.js';
 import { MemscopeTracker, outputs } from './global-tracker.js';
 import { periodicWanted } from './production-state.js';
 import { state, tracker, warnOnce } from './state.js';
+import { isProxy } from './tracker/classify.js';
 import type { ScopeHandle, TrackOptions } from './tracker/tracker.js';
 
 export type { InitOptions, ProfileOptions, PyroscopeOptions } from './config.js';
@@ -75,7 +76,8 @@ export function trackVar<T>(name: string, value: T, options?: TrackOptions): T {
 export function track<T extends object>(values: T): T {
   const s = S;
   if (!s.active) return values;
-  if (typeof values !== 'object' || values === null) {
+  // A proxy's keys would come from its traps: the program's code, which may throw.
+  if (typeof values !== 'object' || values === null || isProxy(values)) {
     if (s.config.strict) throw new TypeError('memscope: track() takes an object such as track({ cache })');
     warnOnce('MEMSCOPE_BAD_CALL', 'memscope: track() takes an object such as track({ cache })');
     return values;

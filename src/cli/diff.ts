@@ -11,6 +11,7 @@ import { formatBytes } from '../analysis/leaks.js';
 import { type DiffRow, diffSessions, type SessionDiff } from '../analysis/session-diff.js';
 import { UserError } from '../recording/load.js';
 import { loadModel } from './report.js';
+import { terminalText } from './text.js';
 
 interface DiffCliOptions {
   threshold: string;
@@ -50,7 +51,7 @@ export function diffText(d: SessionDiff): string {
     lines.push('', title);
     const width = Math.min(60, Math.max(...rows.map((x) => x.key.length)));
     for (const { key, r } of rows) {
-      const name = key.length > width ? `${key.slice(0, width - 1)}…` : key.padEnd(width);
+      const name = terminalText(key, width).padEnd(width);
       lines.push(
         `  ${name}  ${size(r.a).padStart(10)}  ${size(r.b).padStart(10)}  ${change(r).padEnd(24)}${r.over ? '  over' : ''}`,
       );
@@ -88,7 +89,13 @@ export function diffText(d: SessionDiff): string {
 
 /** Text safe in a markdown table cell and in GitHub's HTML rendering. */
 function cell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'");
+  return terminalText(s)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[[\]]/g, '\\$&')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/`/g, "'");
 }
 
 /** A markdown summary fit for a pull request comment. */

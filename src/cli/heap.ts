@@ -22,6 +22,7 @@ import {
   retainerPath,
   SnapshotFormatError,
 } from '../heap/index.js';
+import { terminalText } from './text.js';
 
 const PROGRESS_MIN_BYTES = 32 * 1024 * 1024;
 
@@ -72,7 +73,6 @@ async function userErrors(command: string, fn: () => Promise<void>): Promise<voi
     let message: string | undefined;
     if (error instanceof SnapshotFormatError || error instanceof UserError) message = error.message;
     else if (code === 'ENOENT') message = `${(error as NodeJS.ErrnoException).path}: no such file`;
-    else if (code === 'EISDIR') message = `${(error as NodeJS.ErrnoException).path}: is a directory, not a snapshot`;
     else if (code === 'EACCES') message = `${(error as NodeJS.ErrnoException).path}: permission denied`;
     if (message === undefined) throw error;
     process.stderr.write(`memscope ${command}: ${message}\n`);
@@ -109,6 +109,9 @@ async function load(file: string): Promise<{ snapshot: HeapSnapshot; readMs: num
     if (error instanceof SnapshotFormatError) {
       throw new SnapshotFormatError(`${file}: ${error.message.replace(/ at byte \d+$/, '')}`, error.offset);
     }
+    // A read of a folder fails with no path on the error: the message names the file itself.
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR')
+      throw new UserError(`${file}: is a directory, not a snapshot`);
     throw error;
   } finally {
     bar?.stop();
@@ -129,7 +132,9 @@ export function formatBytes(bytes: number): string {
 const count = (n: number) => n.toLocaleString('en-US');
 const signed = (text: string, n: number) => (n > 0 ? `+${text}` : text);
 
-function table(header: string[], rows: string[][], alignLeft: number[] = []): string {
+function table(header: string[], cells: string[][], alignLeft: number[] = []): string {
+  // Class names and paths come from the snapshot: made safe for the terminal (a retainer path may be long).
+  const rows = cells.map((r) => r.map((c) => terminalText(c, 1000)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     `  ${cells
@@ -189,12 +194,12 @@ async function runHeap(file: string, opts: HeapOptions): Promise<void> {
     const info = nodeJson(s, node.index, retained);
     if (opts.json) return out(JSON.stringify({ ...header, node: info }, null, 2));
     out(
-      `${info.className} @${info.id} (${info.type}): ${formatBytes(info.selfSize)} self, ${formatBytes(info.retainedSize)} retained`,
+      `${terminalText(info.className)} @${info.id} (${info.type}): ${formatBytes(info.selfSize)} self, ${formatBytes(info.retainedSize)} retained`,
     );
     if (!info.retainerPath) return out('  unreachable from the roots without weak references');
     out('Retainer path from the roots:');
     for (const step of info.retainerPath) {
-      out(`  ${formatStep(step)}  ${step.className} @${step.nodeId}  ${formatBytes(step.selfSize)}`);
+      out(`  ${terminalText(`${formatStep(step)}  ${step.className}`)} @${step.nodeId}  ${formatBytes(step.selfSize)}`);
     }
     return;
   }
@@ -207,7 +212,7 @@ async function runHeap(file: string, opts: HeapOptions): Promise<void> {
     const nodes = largestNodes(s, top, 'devtools', (n) => classOf[n] === id);
     const objects = nodes.map((n) => nodeJson(s, n, retained));
     if (opts.json) return out(JSON.stringify({ ...header, className, objects }, null, 2));
-    out(`Largest ${className} objects by retained size (top ${objects.length})`);
+    out(`Largest ${terminalText(className)} objects by retained size (top ${objects.length})`);
     out(
       table(
         ['Retained', 'Self', 'Id', 'Retainer path'],

@@ -5,15 +5,17 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { UserError } from '../recording/load.js';
 import { type StaticHtmlResult, writeDashboardHtml } from '../report/html.js';
 import { loadSessionModel } from '../server/loader.js';
 import type { LoadModel } from '../server/sessions.js';
+import { ensureWritableFile } from './report.js';
 
 /** The folder must exist and be a folder: checked before anything is loaded. */
 export function checkFolder(dir: string): string {
   const path = resolve(dir);
-  if (!existsSync(path)) throw new Error(`${dir}: no such folder`);
-  if (!statSync(path).isDirectory()) throw new Error(`${dir}: not a folder`);
+  if (!existsSync(path)) throw new UserError(`${dir}: no such folder`);
+  if (!statSync(path).isDirectory()) throw new UserError(`${dir}: not a folder`);
   return path;
 }
 
@@ -23,9 +25,11 @@ export async function htmlCommand(
   load: LoadModel = loadSessionModel,
 ): Promise<StaticHtmlResult> {
   const folder = checkFolder(dir);
+  if (options.output !== undefined) ensureWritableFile(resolve(options.output)); // before the work
   const model = await load(folder);
-  const name = model.name || basename(folder);
-  return writeDashboardHtml(resolve(options.output ?? join(folder, `${name}_dashboard.html`)), model);
+  const file = resolve(options.output ?? join(folder, `${model.name || basename(folder)}_dashboard.html`));
+  ensureWritableFile(file);
+  return writeDashboardHtml(file, model);
 }
 
 export function registerHtml(program: Command, load: LoadModel = loadSessionModel): void {

@@ -56,6 +56,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Output piped into a reader that stops early (`memscope heap x | head`): stop quietly, as
+// other commands do, instead of an unhandled EPIPE with a stack.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(Number(process.exitCode ?? 0));
+});
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

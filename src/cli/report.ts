@@ -4,11 +4,13 @@
  * Damage in a recording is one line per file on stderr, exit 2, and the outputs are still
  * written from every whole batch before the damage (and say so in their metadata.problems).
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { buildModel, type SessionModel } from '../analysis/model.js';
+import { RECORDING_EXTENSION } from '../recording/events.js';
 import { isDamage, loadSession, UserError } from '../recording/load.js';
+import { makeDirs } from '../recording/session.js';
 import { writeReports } from '../report/all.js';
 import { attachHeapFacts } from '../report/heap-facts.js';
 import { pprofBytes, toHeapProfile } from '../report/profiles.js';
@@ -39,7 +41,9 @@ export async function loadModel(
     log(`memscope: ${p}`);
     if (isDamage(p)) exitCode = 2;
   }
-  if (exitCode) log('memscope: the outputs use every whole batch before the damage');
+  if (data.problems.some((p) => isDamage(p) && p.includes(RECORDING_EXTENSION))) {
+    log('memscope: the outputs use every whole batch before the damage');
+  }
   return { model: buildModel(data), dir, exitCode };
 }
 
@@ -55,23 +59,21 @@ export function ensureWritable(dir: string): void {
   }
 }
 
-/** mkdir -p one level at a time (Node 20's recursive mkdirSync never returns under /proc). */
-function makeDirs(dir: string): void {
-  const missing: string[] = [];
-  let d = resolve(dir);
-  while (!existsSync(d)) {
-    missing.push(d);
-    const parent = dirname(d);
-    if (parent === d) break;
-    d = parent;
-  }
-  for (const m of missing.reverse()) mkdirSync(m);
+/** Fails before any work when the file `path` cannot be written: its folder, or a folder in its place. */
+export function ensureWritableFile(path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UserError(`${path}: is a folder, not a file`);
+  ensureWritable(dirname(path));
 }
 
 function writeBinaryAtomic(path: string, bytes: Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }
 
 const modeOption = () =>
@@ -126,7 +128,7 @@ export function registerReport(program: Command): void {
         if (model.samplingInterval === null) throw new UserError(`${recording}: the recording has no sampling profile`);
         const ext = opts.to === 'pprof' ? '.pb.gz' : '.heapprofile';
         const out = resolve(opts.out ?? join(dir, `${model.name}${ext}`));
-        ensureWritable(dirname(out));
+        ensureWritableFile(out);
         if (opts.to === 'pprof') {
           writeBinaryAtomic(out, pprofBytes(model, { includeNodeInternals: opts.nodeInternals }));
         } else {

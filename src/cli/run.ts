@@ -27,6 +27,7 @@ import {
 import { writeReports } from '../report/all.js';
 import { heapSummary } from '../report/six-json.js';
 import { ensureWritable, loadModel } from './report.js';
+import { terminalText } from './text.js';
 
 interface RunOptions {
   name?: string;
@@ -214,7 +215,7 @@ async function run(command: string, args: string[], opts: RunOptions): Promise<n
 function summary(model: import('../analysis/model.js').SessionModel, files: string[]): void {
   const out: string[] = [
     '',
-    `memscope: ${model.name}: ${model.threads.length} thread(s) in ${new Set(model.threads.map((t) => t.pid)).size} process(es)`,
+    `memscope: ${terminalText(model.name)}: ${model.threads.length} thread(s) in ${new Set(model.threads.map((t) => t.pid)).size} process(es)`,
   ];
   const heap = heapSummary(model);
   // Each thread has its own V8 heap: with several, the peak is the largest thread's, not a sum.
@@ -229,7 +230,7 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
     .slice(0, 5);
   if (sites.length) {
     out.push('  top allocation sites in your code and packages (sampled bytes, self):');
-    for (const s of sites) out.push(`    ${fmt(s.selfBytes).padStart(10)}  ${s.key}`);
+    for (const s of sites) out.push(`    ${fmt(s.selfBytes).padStart(10)}  ${terminalText(s.key)}`);
   } else if (model.samplingInterval !== null) {
     out.push('  no sampled allocation in your code or packages (all in Node, V8 or memscope itself)');
   }
@@ -253,14 +254,14 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
     out.push('  top tracked values:');
     for (const v of values) {
       const end = v.alive ? '' : v.endedBy === 'thread' ? ' (ended with its thread)' : ' (ended)';
-      out.push(`    ${fmt(v.size).padStart(10)}  ${v.name}: ${v.typeName}${end}`);
+      out.push(`    ${fmt(v.size).padStart(10)}  ${terminalText(v.name)}: ${terminalText(v.typeName)}${end}`);
     }
   }
   const findings = buildFindings(model);
   out.push(
     `  findings: ${findingsLine(findings)}${findings.length ? ` (${model.name}_security_violations.json)` : ''}`,
   );
-  for (const f of findings.slice(0, 5)) out.push(`    ${f.severity.padEnd(6)}  ${f.title}`);
+  for (const f of findings.slice(0, 5)) out.push(`    ${f.severity.padEnd(6)}  ${terminalText(f.title)}`);
   out.push(`  files written (${files.length}):`);
   for (const f of files) out.push(`    ${f}`);
   process.stderr.write(`${out.join('\n')}\n`);

@@ -3,6 +3,7 @@
  * API over the sessions of a folder. Binds to loopback unless told otherwise.
  */
 import type { Command } from 'commander';
+import { UserError } from '../recording/load.js';
 import { createServer } from '../server/app.js';
 import { loadSessionModel } from '../server/loader.js';
 import type { LoadModel } from '../server/sessions.js';
@@ -17,7 +18,7 @@ export interface ServeOptions {
 export function parsePort(text: string | undefined): number {
   if (text === undefined) return 8080;
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535)
-    throw new Error(`--port ${text}: not a port number (0 to 65535)`);
+    throw new UserError(`--port ${text}: not a port number (0 to 65535)`);
   return Number(text);
 }
 

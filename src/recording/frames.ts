@@ -16,20 +16,105 @@ export interface Framing {
   problem?: string;
 }
 
-/** Reads the header type and body length from a Message flatbuffer. */
+/**
+ * Bounded reads of one Message flatbuffer: every offset must stay inside it. apache-arrow reads
+ * the metadata unchecked, so a flipped bit in a vector's length would have it build a billion
+ * entries (out of memory) from a few bytes.
+ */
+class Flat {
+  constructor(
+    private readonly buf: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  private fits(at: number, n: number): boolean {
+    return at >= this.start && at + n <= this.end;
+  }
+
+  /** Where table `at`'s field `i` is, 0 when absent; -1 when the table is out of bounds. */
+  field(at: number, i: number): number {
+    if (!this.fits(at, 4)) return -1;
+    const vtable = at - this.buf.readInt32LE(at);
+    if (!this.fits(vtable, 4)) return -1;
+    const vsize = this.buf.readUInt16LE(vtable);
+    if (4 + 2 * i + 2 > vsize) return 0;
+    if (!this.fits(vtable + 4 + 2 * i, 2)) return -1;
+    const off = this.buf.readUInt16LE(vtable + 4 + 2 * i);
+    return off ? at + off : 0;
+  }
+
+  /** The table or vector an offset field points to; -1 when out of bounds. */
+  deref(fieldAt: number): number {
+    if (!this.fits(fieldAt, 4)) return -1;
+    const to = fieldAt + this.buf.readUInt32LE(fieldAt);
+    return this.fits(to, 4) ? to : -1;
+  }
+
+  /** The length of the vector at field `i` of table `at` (0 when absent); -1 when its items do not fit. */
+  vector(at: number, i: number, itemBytes: number): number {
+    const f = this.field(at, i);
+    if (f <= 0) return f;
+    const v = this.deref(f);
+    if (v < 0) return -1;
+    const n = this.buf.readUInt32LE(v);
+    return this.fits(v + 4, n * itemBytes) ? n : -1;
+  }
+
+  u8(at: number): number {
+    return this.fits(at, 1) ? this.buf[at] : -1;
+  }
+
+  i64(at: number): number {
+    return this.fits(at, 8) ? Number(this.buf.readBigInt64LE(at)) : -1;
+  }
+
+  /** Whether a Field table (and its children, to a sane depth) has vectors that fit. */
+  fieldFits(at: number, depth = 0): boolean {
+    if (at < 0 || depth > 32 || this.vector(at, 6, 4) < 0) return false;
+    const children = this.vector(at, 5, 4);
+    if (children < 0) return false;
+    if (children === 0) return true;
+    const v = this.deref(this.field(at, 5));
+    for (let c = 0; c < children; c++) if (!this.fieldFits(this.deref(v + 4 + 4 * c), depth + 1)) return false;
+    return true;
+  }
+
+  /** Whether a RecordBatch table's node and buffer vectors (16-byte structs) fit. */
+  batchFits(at: number): boolean {
+    return at >= 0 && this.vector(at, 1, 16) >= 0 && this.vector(at, 2, 16) >= 0 && this.vector(at, 4, 8) >= 0;
+  }
+}
+
+const HEADER_SCHEMA = 1;
+const HEADER_DICTIONARY = 2;
+const HEADER_RECORD_BATCH = 3;
+
+/** Reads the header type and body length from a Message flatbuffer; undefined when it is corrupt. */
 function messageInfo(buf: Buffer, at: number, length: number): { header: number; body: number } | undefined {
   if (length < 8) return undefined;
-  const root = at + buf.readUInt32LE(at);
-  if (root + 4 > at + length) return undefined;
-  const vtable = root - buf.readInt32LE(root);
-  if (vtable < at || vtable + 4 > at + length) return undefined;
-  const vsize = buf.readUInt16LE(vtable);
-  const slot = (i: number) => (4 + 2 * i < vsize ? buf.readUInt16LE(vtable + 4 + 2 * i) : 0);
-  const headerAt = slot(1);
-  const bodyAt = slot(3);
-  const header = headerAt ? buf[root + headerAt] : 0;
-  const body = bodyAt ? Number(buf.readBigInt64LE(root + bodyAt)) : 0;
+  const f = new Flat(buf, at, at + length);
+  const root = f.deref(at);
+  if (root < 0) return undefined;
+  const headerAt = f.field(root, 1);
+  const tableAt = f.field(root, 2);
+  const bodyAt = f.field(root, 3);
+  if (headerAt < 0 || tableAt < 0 || bodyAt < 0) return undefined;
+  const header = headerAt ? f.u8(headerAt) : 0;
+  const body = bodyAt ? f.i64(bodyAt) : 0;
   if (!Number.isSafeInteger(body) || body < 0) return undefined;
+  const table = tableAt ? f.deref(tableAt) : -1;
+  if (header === HEADER_SCHEMA) {
+    const fields = f.vector(table, 1, 4);
+    if (fields < 0 || f.vector(table, 2, 4) < 0) return undefined;
+    const v = fields ? f.deref(f.field(table, 1)) : 0;
+    for (let i = 0; i < fields; i++) if (!f.fieldFits(f.deref(v + 4 + 4 * i))) return undefined;
+  } else if (header === HEADER_DICTIONARY) {
+    const data = f.field(table, 1);
+    if (data <= 0 || !f.batchFits(f.deref(data))) return undefined;
+  } else if (header === HEADER_RECORD_BATCH) {
+    if (!f.batchFits(table)) return undefined;
+  }
   return { header, body };
 }
 

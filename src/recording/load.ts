@@ -10,15 +10,9 @@ import { type Data, RecordBatchReader, Type, Vector } from 'apache-arrow';
 import type { GcData, ProfileData, TimelineData } from '../probes/types.js';
 import { ENDED, ValueFlag } from '../tracker/tracker.js';
 import { END_OF_STREAM } from './arrow-writer.js';
+import { emptyLeakData, type HeldSnapshot, SCHEMA_VERSION, type SessionData, type ThreadData } from './data.js';
 import {
-  emptyLeakData,
-  type HeldSnapshot,
-  SCHEMA_VERSION,
-  type SessionData,
-  type SessionMeta,
-  type ThreadData,
-} from './data.js';
-import {
+  COLUMNS,
   EVENT_KINDS,
   HEAP_METRICS,
   K as KIND_CODES,
@@ -73,11 +67,34 @@ interface Columns {
   size: ArrayLike<number>;
 }
 
+/** The array each column's values must come in (a dictionary column: its indices). */
+type ArrayClass = Int8ArrayConstructor | Uint8ArrayConstructor | Int32ArrayConstructor | Float64ArrayConstructor;
+const COLUMN_ARRAYS: Record<string, ArrayClass> = Object.fromEntries(
+  COLUMNS.map((c) => [
+    c.name,
+    {
+      int8: Int8Array,
+      uint8: Uint8Array,
+      int32: Int32Array,
+      float64: Float64Array,
+      dict8: Int8Array,
+      dict32: Int32Array,
+    }[c.kind],
+  ]),
+);
+
 const utf8 = new TextDecoder('utf-8');
 
 /** Appends the strings of one Utf8 chunk, as apache-arrow's Vector#toArray gives them, without decoding row by row. */
 function decodeStrings(data: Data, out: string[]): void {
-  if (data.typeId !== Type.Utf8 || data.offset !== 0 || !data.valueOffsets || !data.values) {
+  if (data.typeId !== Type.Utf8) throw new Error('a dictionary that is not of strings');
+  // A corrupt length would decode (and keep) billions of strings from a few bytes.
+  const count = data.valueOffsets ? Math.max(0, data.valueOffsets.length - 1) : 0;
+  if (data.length > count) throw new Error(`dictionary of ${data.length} strings with ${count} offsets`);
+  if (data.length > 0 && data.valueOffsets[data.length] > (data.values?.length ?? 0)) {
+    throw new Error(`dictionary strings end past their ${data.values?.length ?? 0} bytes`);
+  }
+  if (data.offset !== 0 || !data.valueOffsets || !data.values) {
     for (const s of new Vector([data]).toArray() as string[]) out.push(s);
     return;
   }
@@ -164,9 +181,14 @@ export function loadRecordingFile(file: string): LoadedFile {
     reader.open();
     metadata = reader.schema.metadata;
     for (const batch of reader) {
+      // A corrupt schema can give a column another type (NaN ids from a float column) or fewer rows.
       const col = (name: string) => {
         const data = batch.getChild(name)?.data[0];
         if (!data) throw new Error(`column ${name} missing`);
+        const values: unknown = data.values;
+        if (!(values instanceof COLUMN_ARRAYS[name]) || values.length < batch.numRows) {
+          throw new Error(`column ${name} is not ${batch.numRows} values of ${COLUMN_ARRAYS[name].name}`);
+        }
         return data;
       };
       const kind = col('kind');
@@ -181,7 +203,7 @@ export function loadRecordingFile(file: string): LoadedFile {
         kindMap,
         nameBase: names.baseOf(name.dictionary),
         typeBase: types.baseOf(type.dictionary),
-        kind: kind.values,
+        kind: kind.values.subarray(0, batch.numRows),
         at: col('at').values,
         id: col('id').values,
         ref: col('ref').values,
@@ -205,14 +227,24 @@ export function loadRecordingFile(file: string): LoadedFile {
       `${file}: byte offset 0: recording schema version ${version}, this memscope reads ${RECORDING_SCHEMA_VERSION}`,
     );
   }
-  const thread = buildThread(
-    batches,
-    names.strings,
-    types.strings,
-    Number(metadata.get(META.pid)),
-    Number(metadata.get(META.threadId)),
-    Number(metadata.get(META.originMs)),
-  );
+  // The file name repeats the pid and thread id: used when the schema's copy is corrupt.
+  const named = /\.p(\d+)\.t(\d+)\.memscope$/.exec(file);
+  const metaNumber = (key: string, fallback: number) => {
+    const n = Number(metadata.get(key));
+    if (Number.isFinite(n)) return n;
+    const what = `byte offset 0: corrupt recording metadata (${key}: ${JSON.stringify(metadata.get(key)?.slice(0, 40) ?? null)})`;
+    problem = problem ? `${problem}; ${what}` : `${file}: ${what}`;
+    return fallback;
+  };
+  const pid = metaNumber(META.pid, Number(named?.[1] ?? 0));
+  const threadId = metaNumber(META.threadId, Number(named?.[2] ?? 0));
+  const originMs = metaNumber(META.originMs, 0);
+  const sizes = tableSizes(batches);
+  const thread = buildThread(batches, sizes, names.strings, types.strings, pid, threadId, originMs);
+  if (sizes.outOfRange > 0) {
+    const what = `${sizes.outOfRange} event(s) with an impossible value, scope or frame reference (corrupt data), left out`;
+    problem = problem ? `${problem}; ${what}` : `${file}: ${what}`;
+  }
   let argv: string[] = [];
   try {
     argv = JSON.parse(metadata.get(META.argv) ?? '[]');
@@ -230,6 +262,7 @@ export function loadRecordingFile(file: string): LoadedFile {
 /** Rebuilds a thread's tables from its events (order-independent: ends apply after tracks). */
 function buildThread(
   batches: Columns[],
+  sizes: TableSizes,
   names: string[],
   types: string[],
   pid: number,
@@ -239,8 +272,11 @@ function buildThread(
   // One string table for the thread: the name dictionary, then the type dictionary.
   const strings = names.concat(types);
   const typeBase = names.length;
+  const { valueRows, scopeRows } = sizes;
+  /** A value or scope reference of a corrupt event: -1 (none), counted as damage. */
+  const valueRef = (row: number) => (row < valueRows ? row : (sizes.outOfRange++, -1));
+  const scopeRef = (row: number) => (row < scopeRows ? row : (sizes.outOfRange++, -1));
   // The value and scope tables are indexed by id: sized first, then written in place.
-  const { valueRows, scopeRows } = tableSizes(batches);
   const v = {
     name: new Int32Array(valueRows),
     type: new Int32Array(valueRows),
@@ -310,9 +346,11 @@ function buildThread(
     const tb = b.typeBase;
     switch (k) {
       case K['scope-enter']:
+        if (id < 0 || id >= scopeRows) break;
         entered[id] = 1;
         sc.name[id] = nb + b.name[i];
-        sc.parent[id] = b.ref[i];
+        // A parent scope is entered before its children: a later one is corrupt (and could loop).
+        sc.parent[id] = b.ref[i] < id ? b.ref[i] : (sizes.outOfRange++, -1);
         sc.enteredAt[id] = at;
         sc.exitedAt[id] = Number.NaN;
         sc.asyncId[id] = b.aux[i];
@@ -322,17 +360,19 @@ function buildThread(
       case K.clone:
       case K.transfer:
       case K.share:
+        if (id >= 0 && valueRef(id) < 0) break;
         rel.kind.push(relKind[k]);
         rel.flags.push(b.flags[i]);
         rel.at.push(at);
         rel.from.push(id);
-        rel.to.push(b.ref[i]);
+        // The `to` of a transfer or share is not a value row of this thread.
+        rel.to.push(k === K.transfer || k === K.share ? b.ref[i] : valueRef(b.ref[i]));
         rel.name.push(nb + b.name[i]);
-        rel.scope.push(b.scope[i]);
+        rel.scope.push(scopeRef(b.scope[i]));
         rel.count.push(b.aux[i]);
         break;
       case K.space: {
-        const space = names[nb + b.name[i]];
+        const space = names[nb + b.name[i]] ?? '';
         let byAt = spaces.get(space);
         if (!byAt) spaces.set(space, (byAt = new Map()));
         let row = byAt.get(at);
@@ -356,7 +396,8 @@ function buildThread(
         break;
       case K.frame:
         pn.id.push(id);
-        pn.parent.push(b.ref[i]);
+        // Frame ids are given parents first: a parent id not below its child's is corrupt (and could loop).
+        pn.parent.push(b.ref[i] < id ? b.ref[i] : (sizes.outOfRange++, -1));
         pn.functionName.push(nb + b.name[i]);
         pn.url.push(typeBase + tb + b.type[i]);
         pn.line.push(b.aux[i]);
@@ -384,12 +425,14 @@ function buildThread(
         break;
       }
       case K.size:
+        if (valueRef(id) < 0) break;
         leakRows++;
         (leaks.sizes.row as number[]).push(id);
         (leaks.sizes.at as number[]).push(at);
         (leaks.sizes.size as number[]).push(b.size[i]);
         break;
       case K.detached:
+        if (valueRef(id) < 0) break;
         leakRows++;
         (leaks.detached.row as number[]).push(id);
         (leaks.detached.at as number[]).push(at);
@@ -437,10 +480,10 @@ function buildThread(
         break;
       }
       case K['heap-snapshot']:
-        held = { file: names[nb + b.name[i]], holderId: id, rows: [] };
+        held = { file: names[nb + b.name[i]] ?? '', holderId: id, rows: [] };
         break;
       case K.held:
-        if (held) held.rows[b.aux[i]] = id;
+        if (held && b.aux[i] >= 0 && b.aux[i] < valueRows && valueRef(id) >= 0) held.rows[b.aux[i]] = id;
         break;
       default:
         break; // Applied in the second pass, or a kind this version does not know: skipped.
@@ -453,7 +496,7 @@ function buildThread(
       if (k === K.track) {
         const at = b.at[i];
         const id = b.id[i];
-        if (id < 0) continue;
+        if (id < 0 || id >= valueRows) continue;
         for (let r = valuesMade; r < id; r++) {
           // A row missing from the recording (cannot happen unless damaged): keep ids aligned.
           v.type[r] = typeBase;
@@ -470,7 +513,7 @@ function buildThread(
         v.size[id] = b.size[i];
         v.trackedAt[id] = at;
         v.endedAt[id] = Number.NaN;
-        v.scope[id] = b.scope[i];
+        v.scope[id] = scopeRef(b.scope[i]);
         v.external[id] = 0;
       } else if (k === K.heap) {
         const at = b.at[i];
@@ -486,6 +529,13 @@ function buildThread(
         event(b, i, k);
       }
     }
+  }
+  // Rows no track event made (their events were corrupt): blank, like a gap above.
+  for (let r = valuesMade; r < valueRows; r++) {
+    v.type[r] = typeBase;
+    v.flags[r] = ValueFlag.Partial;
+    v.endedAt[r] = Number.NaN;
+    v.scope[r] = -1;
   }
   applyEnds(batches, v, sc);
   for (let i = 0; i < scopeRows; i++) {
@@ -543,19 +593,60 @@ function buildThread(
   return thread;
 }
 
-/** Row counts of the value and scope tables: one past the largest id tracked or entered. */
-function tableSizes(batches: Columns[]): { valueRows: number; scopeRows: number } {
-  let valueRows = 0;
-  let scopeRows = 0;
+interface TableSizes {
+  valueRows: number;
+  scopeRows: number;
+  /** Events with an impossible value, scope or frame reference (corrupt data): skipped, or the reference dropped. */
+  outOfRange: number;
+}
+
+/**
+ * Row counts of the value and scope tables: one past the largest id tracked or entered. The
+ * recorder writes one event per row, so ids come in order with no gap unless events were
+ * lost; an id further past the rows than the whole file has events can only be corrupt (a
+ * flipped bit would otherwise size the tables in gigabytes): it is left out, and the tables
+ * stay linear in the file's size.
+ */
+function tableSizes(batches: Columns[]): TableSizes {
+  let maxValue = 0;
+  let maxScope = 0;
+  let tracks = 0;
+  let enters = 0;
+  let events = 0;
   for (const b of batches) {
     const kindMap = b.kindMap;
+    events += b.kind.length;
     for (let i = 0; i < b.kind.length; i++) {
       const k = kindMap[b.kind[i]];
-      if (k === K.track) valueRows = Math.max(valueRows, b.id[i] + 1);
-      else if (k === K['scope-enter']) scopeRows = Math.max(scopeRows, b.id[i] + 1);
+      if (k === K.track) {
+        tracks++;
+        maxValue = Math.max(maxValue, b.id[i] + 1);
+      } else if (k === K['scope-enter']) {
+        enters++;
+        maxScope = Math.max(maxScope, b.id[i] + 1);
+      }
     }
   }
-  return { valueRows, scopeRows };
+  if (maxValue <= tracks + events && maxScope <= enters + events) {
+    return { valueRows: maxValue, scopeRows: maxScope, outOfRange: 0 };
+  }
+  let valueRows = 0;
+  let scopeRows = 0;
+  let outOfRange = 0;
+  for (const b of batches) {
+    for (let i = 0; i < b.kind.length; i++) {
+      const k = b.kindMap[b.kind[i]];
+      const id = b.id[i];
+      if (k === K.track) {
+        if (id >= tracks + events) outOfRange++;
+        else valueRows = Math.max(valueRows, id + 1);
+      } else if (k === K['scope-enter']) {
+        if (id >= enters + events) outOfRange++;
+        else scopeRows = Math.max(scopeRows, id + 1);
+      }
+    }
+  }
+  return { valueRows, scopeRows, outOfRange };
 }
 
 /** Ends, externals and exits: applied after every track and scope-enter, whatever the order. */
@@ -641,6 +732,13 @@ export function recordingFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** A name the outputs can take as their file prefix: none that leads out of the folder or makes one. */
+function isFilePrefix(name: unknown): name is string {
+  return (
+    typeof name === 'string' && name !== '' && name.length <= 200 && !/[/\\\0]/.test(name) && !/^\.\.?$/.test(name)
+  );
+}
+
 /**
  * Loads a session folder or a single recording file. Throws UserError when nothing can be
  * loaded; damage that leaves whole batches is listed in `problems`.
@@ -650,15 +748,25 @@ export function loadSession(path: string): SessionData {
   const isDir = statSync(path).isDirectory();
   const files = isDir ? recordingFiles(path) : [path];
   if (files.length === 0) throw new UserError(`${path}: no ${RECORDING_EXTENSION} recording in this folder`);
-  let meta: Partial<SessionMeta> = {};
+  /** Problems of session.json: listed before those of the recordings. */
+  const metaProblems: string[] = [];
+  let meta: Record<string, unknown> = {};
   const sessionFile = isDir ? join(path, SESSION_FILE) : undefined;
   if (sessionFile && existsSync(sessionFile)) {
+    let read: unknown;
     try {
-      meta = JSON.parse(readFileSync(sessionFile, 'utf8'));
-    } catch {
-      meta = {};
-    }
+      read = JSON.parse(readFileSync(sessionFile, 'utf8'));
+    } catch {}
+    if (read !== null && typeof read === 'object' && !Array.isArray(read)) meta = read as Record<string, unknown>;
+    else metaProblems.push(`${sessionFile}: not a JSON object, not used`);
   }
+  if (meta.name !== undefined && !isFilePrefix(meta.name)) {
+    const shown = JSON.stringify(String(meta.name).slice(0, 60));
+    metaProblems.push(`${sessionFile}: name ${shown} cannot be a file name, not used`);
+  }
+  // Each field of session.json only when of its type: the file may be hand-edited or crafted.
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const number = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const problems: string[] = [];
   const threads: ThreadData[] = [];
   let first: LoadedFile | undefined;
@@ -675,20 +783,26 @@ export function loadSession(path: string): SessionData {
   }
   if (threads.length === 0) throw new UserError(problems[0] ?? `${path}: nothing could be loaded`);
   const starts = threads.map((t) => t.originMs);
+  const argv = [meta.argv, first?.argv].find((a) => Array.isArray(a) && a.every((x) => typeof x === 'string'));
+  const options = meta.options;
   return {
     meta: {
-      name: meta.name ?? first?.session ?? 'memscope',
+      // The name is the outputs' file prefix: one that could lead out of the folder is not used.
+      name: [meta.name, first?.session].find(isFilePrefix) ?? 'memscope',
       schemaVersion: SCHEMA_VERSION,
-      nodeVersion: meta.nodeVersion ?? first?.nodeVersion ?? '',
-      platform: meta.platform ?? '',
-      pid: meta.pid ?? threads[0].pid,
-      argv: meta.argv ?? first?.argv ?? [],
-      startedAtMs: meta.startedAtMs ?? Math.min(...starts),
-      endedAtMs: meta.endedAtMs,
-      options: meta.options,
-      memscopeRoot: meta.memscopeRoot,
+      nodeVersion: text(meta.nodeVersion) ?? first?.nodeVersion ?? '',
+      platform: text(meta.platform) ?? '',
+      pid: number(meta.pid) ?? threads[0].pid,
+      argv: (argv as string[] | undefined) ?? [],
+      startedAtMs: number(meta.startedAtMs) ?? Math.min(...starts),
+      endedAtMs: number(meta.endedAtMs),
+      options:
+        options !== null && typeof options === 'object' && !Array.isArray(options)
+          ? (options as Record<string, unknown>)
+          : undefined,
+      memscopeRoot: text(meta.memscopeRoot),
     },
     threads,
-    problems,
+    problems: [...metaProblems, ...problems],
   };
 }

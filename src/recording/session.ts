@@ -4,7 +4,7 @@
  * processes, and passed to worker threads with the process's environment).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { SessionMeta } from './data.js';
 import { RECORDING_EXTENSION } from './events.js';
 
@@ -116,9 +116,25 @@ export function recordingFileName(name: string, pid: number, threadId: number): 
   return `${name}.p${pid}.t${threadId}${RECORDING_EXTENSION}`;
 }
 
+/**
+ * mkdir -p one level at a time: Node 20's recursive mkdirSync never returns where mkdir fails
+ * with ENOENT under an existing parent (under /proc, for one), which would hang the program.
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  while (!existsSync(d)) {
+    missing.push(d);
+    const parent = dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (const m of missing.reverse()) mkdirSync(m);
+}
+
 /** Creates the session folder and removes the recordings of an earlier run in it. */
 export function prepareSessionDir(dir: string): void {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   for (const f of readdirSync(dir)) {
     if (f.endsWith(RECORDING_EXTENSION) || f.endsWith('.heapsnapshot')) rmSync(join(dir, f), { force: true });
   }

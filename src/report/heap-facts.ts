@@ -4,7 +4,7 @@
  * live tracked values are in it; the engine loads it and the facts join the thread's data.
  */
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { heapFactsOf, loadSnapshotFile, locateHeld } from '../heap/index.js';
 import type { SessionData } from '../recording/data.js';
 
@@ -12,7 +12,8 @@ export async function attachHeapFacts(data: SessionData, dir: string): Promise<v
   for (const thread of data.threads) {
     const held = thread.held;
     if (!held || thread.heapFacts) continue;
-    const file = join(dir, held.file);
+    // A file of the session folder: a name read from the recording never leads out of it.
+    const file = join(dir, basename(held.file));
     try {
       const snapshot = await loadSnapshotFile(file);
       const nodes = locateHeld(snapshot, held.holderId, held.rows.length);

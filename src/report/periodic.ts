@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProfileWindow } from '../probes/profile-window.js';
 import type { Sampler } from '../probes/sampling.js';
+import { makeDirs } from '../recording/session.js';
 import { type PprofWindow, pprofOfWindow } from './pprof-window.js';
 import { type PushResult, type PyroscopeTarget, pushToPyroscope } from './pyroscope.js';
 
@@ -172,7 +173,7 @@ export function startPeriodicExports(o: PeriodicOptions): PeriodicExports {
 
 /** A new folder named by the current time (a suffix if two exports share a millisecond). */
 function uniqueFolder(dir: string): string {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const base = stamp();
   for (let i = 0; ; i++) {
     const folder = join(dir, i === 0 ? base : `${base}-${i}`);

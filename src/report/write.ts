@@ -3,14 +3,15 @@
  * never leaves a half-written file or destroys the previous one), and JSON streamed in
  * chunks so that outputs larger than a JavaScript string can hold still write.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirs } from '../recording/session.js';
 
 const FLUSH_AT = 1 << 20;
 
 /** Writes `path` through `produce`, which receives a write function for string pieces. */
 export function writeFileAtomic(path: string, produce: (write: (piece: string) => void) => void): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   let buffer = '';

@@ -14,6 +14,7 @@
  * unless it moved).
  */
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
+import { types } from 'node:util';
 import { threadId } from 'node:worker_threads';
 import { C, claimCounters } from './board.js';
 import { BoundedRows } from './bounded.js';
@@ -546,17 +547,21 @@ export class Tracker {
       this.closeScope(frame);
       throw error;
     }
-    if (isThenable(result)) {
-      return result.then(
-        (v: unknown) => {
-          this.closeScope(frame);
-          return v;
-        },
-        (e: unknown) => {
-          this.closeScope(frame);
-          throw e;
-        },
-      ) as T;
+    // Only a native promise (an async fn) is followed to its end: another thenable's `then` is
+    // the program's code (a query builder runs its query when it is called), and may throw.
+    if (types.isPromise(result)) {
+      try {
+        return result.then(
+          (v: unknown) => {
+            this.closeScope(frame);
+            return v;
+          },
+          (e: unknown) => {
+            this.closeScope(frame);
+            throw e;
+          },
+        ) as T;
+      } catch {}
     }
     this.closeScope(frame);
     return result;
@@ -908,14 +913,4 @@ function nearestOpen(frame: ScopeFrame | undefined): ScopeFrame | undefined {
   let f = frame;
   while (f?.exited) f = f.parent;
   return f;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
-  if (value instanceof Promise) return true;
-  try {
-    return typeof (value as { then?: unknown }).then === 'function';
-  } catch {
-    return false;
-  }
 }

@@ -98,6 +98,20 @@ test('autoExport writes the session folder when the process exits, and init is i
   assert.equal(doc.summary.total_allocations, 1);
 });
 
+test('autoExport into a folder that cannot be made: the program ends as usual, and says why nothing was written', () => {
+  writeFileSync(
+    join(app, 'auto-nowhere.mjs'),
+    `import { init, trackVar } from 'memscope';
+     init({ name: 'nowhere', outDir: '/proc/memscope-cannot-be-made', autoExport: true });
+     trackVar('kept', [1, 2, 3]);
+     process.on('exit', () => console.log('exit handler ran'));`,
+  );
+  const r = spawnSync(process.execPath, ['auto-nowhere.mjs'], { cwd: app, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'exit handler ran\n');
+  assert.match(r.stderr, /\[MEMSCOPE_EXPORT\] MemscopeWarning: memscope: export at exit failed: .*ENOENT/);
+});
+
 test('the default session name is the main script base name', () => {
   const out = run(
     'my_service.mjs',

@@ -45,6 +45,36 @@ test('scope returns and rethrows what fn does, and still ends the scope', async 
   }
 });
 
+test("a thenable that is not a promise comes back unchanged, its then never called; a promise's throwing then never throws", () => {
+  // A query builder is a thenable whose then runs the query: scope must not call it.
+  let called = 0;
+  const query = {
+    then() {
+      called++;
+      throw new Error('then ran');
+    },
+  };
+  assert.equal(
+    scope('builder', () => query),
+    query,
+  );
+  const promise = Promise.resolve(1);
+  Object.defineProperty(promise, 'then', {
+    value: () => {
+      throw new Error('own then');
+    },
+  });
+  assert.equal(
+    scope('odd-promise', () => promise),
+    promise,
+  );
+  assert.equal(called, 0);
+  const model = getGlobalTracker().model();
+  for (const name of ['builder', 'odd-promise']) {
+    assert.ok(model.scopes.find((x) => x.name === name)?.exitedAt !== null, `${name} ended`);
+  }
+});
+
 test('the current scope follows awaits, and 1,000 concurrent tasks never see each other', async () => {
   const tasks = Array.from({ length: 1000 }, (_, i) =>
     scope(`task_${i}`, async () => {

@@ -76,7 +76,7 @@ test('bad input: exit 2, one line with the file, the problem and the byte offset
     [['heap', truncated], /truncated\.heapsnapshot: the file ends .* at byte 81/],
     [['heap', garbage], /garbage\.heapsnapshot: not a heap snapshot: expected '\{', found byte 0xff at byte 0/],
     [['heap', join(tmp.dir, 'missing.heapsnapshot')], /missing\.heapsnapshot: no such file/],
-    [['heap', tmp.dir], /is a directory/],
+    [['heap', tmp.dir], new RegExp(`: ${tmp.dir}: is a directory, not a snapshot$`)],
     [['heap', 'diff', files.before, garbage], /garbage\.heapsnapshot: not a heap snapshot/],
     [['heap', files.before, '--path-to', '4294967294'], /no node with id 4294967294/],
     [['heap', files.before, '--top', 'x'], /--top must be a positive integer/],
@@ -90,4 +90,16 @@ test('bad input: exit 2, one line with the file, the problem and the byte offset
     assert.match(lines[0], /^memscope heap( diff)?: /);
     assert.match(lines[0], message);
   }
+});
+
+test('output piped into a reader that stops early ends quietly, with no stack', () => {
+  const r = spawnSync(
+    'sh',
+    ['-c', `"${process.execPath}" bin/memscope.js heap "${files.before}" --top 200 | head -c 1`],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(r.stdout.length, 1);
+  assert.equal(r.stderr, '');
 });

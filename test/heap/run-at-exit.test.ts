@@ -6,6 +6,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
+import { emptyThreadData } from '../../src/recording/data.js';
+import { attachHeapFacts } from '../../src/report/heap-facts.js';
 
 const app = mkdtempSync(join(tmpdir(), 'memscope-atexit-'));
 mkdirSync(join(app, 'node_modules'));
@@ -53,4 +55,21 @@ test('values alive at exit get their retained size and retainer path from the at
     sessions.retainer_path.some((step: string) => step.includes('registry')),
     sessions.retainer_path.join(' → '),
   );
+});
+
+test('the snapshot a recording names is read from the session folder only, whatever the name says', async () => {
+  const session = join(app, 'named');
+  mkdirSync(session);
+  // A snapshot outside the folder that a crafted recording could point at.
+  writeFileSync(join(app, 'outside.heapsnapshot'), '{}');
+  const thread = emptyThreadData(1, 0, 0);
+  thread.held = { file: '../outside.heapsnapshot', holderId: 1, rows: [] };
+  const data = {
+    meta: { name: 'named', schemaVersion: 1, nodeVersion: '', platform: '', pid: 1, argv: [], startedAtMs: 0 },
+    threads: [thread],
+    problems: [],
+  };
+  await attachHeapFacts(data, session);
+  assert.equal(data.problems.length, 1);
+  assert.match(data.problems[0], new RegExp(`^${join(session, 'outside.heapsnapshot')}: heap snapshot not used: `));
 });

@@ -9,10 +9,23 @@ const bad = 123 as unknown as string;
 const out: Record<string, unknown> = {};
 out.returned = trackVar(bad, value) === value && trackVar(undefined as unknown as string, value) === value;
 out.trackReturned = track(42 as unknown as object) === (42 as unknown);
+// A proxy's keys come from its traps (the program's code): they must not run.
+let trapsRan = 0;
+const proxy = new Proxy(
+  { cache: {} },
+  {
+    ownKeys: () => {
+      trapsRan++;
+      throw new Error('ownKeys trap');
+    },
+  },
+);
+out.proxyReturned = track(proxy) === proxy;
 await new Promise((resolve) => setImmediate(resolve));
 out.badCallWarnings = codes.filter((c) => c === 'MEMSCOPE_BAD_CALL').length;
 out.otherWarnings = codes.filter((c) => c !== 'MEMSCOPE_BAD_CALL');
 out.tracked = getGlobalTracker().getStats().totalAllocations;
+out.trapsRan = trapsRan;
 init({ strict: true });
 try {
   trackVar(bad, value);

@@ -7,6 +7,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
+import { diffSessions } from '../../src/analysis/session-diff.js';
+import { diffMarkdown } from '../../src/cli/diff.js';
+import { hostile, hostileModel } from '../svg/hostile.js';
+import { syntheticModel } from '../svg/synthetic.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'bin/memscope.js');
@@ -167,4 +171,24 @@ test('memscope run: findings in the summary, _security_violations.json, the dash
   assert.match(html, /listener-leak/);
   assert.match(html, /What to do|remediation/);
   assert.match(readFileSync(join(dir, 'e2e_memory_analysis.svg'), 'utf8'), />Findings<.*>2 medium: 40 × /s);
+});
+
+test('diff --markdown: hostile names stay inside their table cell', () => {
+  const a = hostileModel(40);
+  const b = syntheticModel({ values: 80, seed: 2, names: { value: hostile, type: (i) => hostile(i + 5) } });
+  const md = diffMarkdown(diffSessions(a, b, { limit: 100 }));
+  const lines = md.split('\n');
+  for (const line of lines.filter((l) => l.startsWith('|'))) {
+    assert.match(line, /^\|.*\|$/, line.slice(0, 80));
+    // Four cells: no pipe from a name survives unescaped.
+    assert.equal(line.replace(/\\\|/g, '').split('|').length, 6, line.slice(0, 120));
+  }
+  // A name never starts a line of its own (a forged row, heading or quote).
+  for (const line of lines.filter((l) => !l.startsWith('|'))) {
+    assert.match(
+      line,
+      /^(|### memscope: .*|[❌✅] .*|<details><summary>[^<]*<\/summary>|<\/details>|> .*|<sub>.*<\/sub>)$/u,
+    );
+  }
+  assert.ok(!/<script|<svg|<a |\]\(javascript/i.test(md));
 });

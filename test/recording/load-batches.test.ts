@@ -2,10 +2,12 @@
 // then replaced, a kind this version does not know, a gap in the value ids, non-ASCII names, heap
 // rows out of order, and the same file cut inside its last batch.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { buildModel } from '../../src/analysis/model.js';
 import {
   dictionaryMessage,
   END_OF_STREAM,
@@ -155,4 +157,161 @@ test('cut inside its last batch: loads up to the last whole batch, damage report
   assert.ok(isDamage(loaded.problem ?? ''));
   assert.equal(loaded.events, 8);
   check(loaded, 4);
+});
+
+// Damage that the framing cannot see: corrupt numbers inside whole messages.
+
+const meta = (extra: Record<string, string> = {}) =>
+  schemaMessage(COLUMNS, {
+    [META.schemaVersion]: String(RECORDING_SCHEMA_VERSION),
+    [META.session]: 'hand',
+    [META.pid]: '7',
+    [META.threadId]: '0',
+    [META.originMs]: '1000',
+    ...extra,
+  });
+const KINDS = ['track', 'scope-enter', 'alias', 'frame', 'profile'];
+const k = (name: string) => KINDS.indexOf(name);
+const base = () => [
+  meta(),
+  dict(DICT_KIND, KINDS, false),
+  dict(DICT_NAME, ['', 'a', 's', 'fn', 'allocated'], false),
+  dict(DICT_TYPE, ['', 'Object'], false),
+];
+
+test('a corrupt id cannot size the tables: the event is left out and reported, the rest loads', () => {
+  const file = join(dir, 'ids.p7.t0.memscope');
+  const rows: Row[] = [
+    { kind: k('scope-enter'), at: 1, id: 0, name: 2 },
+    { kind: k('track'), at: 2, id: 0, name: 1, type: 1, size: 10, scope: 0 },
+    // A flipped bit in an id: a table of a billion rows (tens of GB) if it sized the tables.
+    { kind: k('track'), at: 3, id: 2 ** 30, name: 1, size: 20 },
+    { kind: k('scope-enter'), at: 4, id: 2 ** 30 + 5, name: 2 },
+    { kind: k('track'), at: 5, id: 1, name: 1, size: 30, scope: 2 ** 29 },
+  ];
+  writeFileSync(file, Buffer.concat([...base(), batch(rows), END_OF_STREAM]));
+  const loaded = loadRecordingFile(file);
+  assert.equal(loaded.thread.values.name.length, 2);
+  assert.equal(loaded.thread.scopes.name.length, 1);
+  assert.deepEqual(Array.from(loaded.thread.values.size), [10, 30]);
+  assert.deepEqual(Array.from(loaded.thread.values.scope), [0, -1], 'a scope past the scopes is none');
+  assert.equal(
+    loaded.problem,
+    `${file}: 3 event(s) with an impossible value, scope or frame reference (corrupt data), left out`,
+  );
+  assert.ok(isDamage(loaded.problem ?? ''));
+});
+
+test('references that would loop or point nowhere are cut: scope and frame parents, relations', () => {
+  const file = join(dir, 'refs.p7.t0.memscope');
+  const rows: Row[] = [
+    { kind: k('scope-enter'), at: 1, id: 0, name: 2, ref: -1 },
+    // Its own parent, and a parent entered after it: a loop for whoever walks up the scopes.
+    { kind: k('scope-enter'), at: 2, id: 1, name: 2, ref: 1 },
+    { kind: k('track'), at: 3, id: 0, name: 1, size: 10, scope: 1 },
+    // An alias of a value row the file does not hold.
+    { kind: k('alias'), at: 4, id: 5, ref: 0, name: 1 },
+    { kind: k('profile'), at: 5, id: 0, name: 4, size: 1024 },
+    { kind: k('frame'), at: 5, id: 0, ref: -1, name: 3 },
+    { kind: k('frame'), at: 5, id: 1, ref: 2, name: 3 },
+    { kind: k('frame'), at: 5, id: 2, ref: 1, name: 3 },
+  ];
+  writeFileSync(file, Buffer.concat([...base(), batch(rows), END_OF_STREAM]));
+  const loaded = loadRecordingFile(file);
+  assert.deepEqual(Array.from(loaded.thread.scopes.parent), [-1, -1]);
+  assert.equal(loaded.thread.relations.kind.length, 0);
+  assert.deepEqual(loaded.thread.profile?.nodes.parent, [-1, -1, 1]);
+  assert.match(loaded.problem ?? '', /: 3 event\(s\) with an impossible value, scope or frame reference/);
+  const model = buildModel({
+    meta: { name: 'x', schemaVersion: 1, nodeVersion: '', platform: '', pid: 7, argv: [], startedAtMs: 1000 },
+    threads: [loaded.thread],
+    problems: [],
+  });
+  assert.equal(model.sites.length, 3);
+});
+
+test('a column of another type than the schema says is corrupt, not NaN ids', () => {
+  const file = join(dir, 'types.p7.t0.memscope');
+  const columns = COLUMNS.map((c) => (c.name === 'id' ? { ...c, kind: 'float64' as const } : c));
+  const floats = (rows: Row[]) =>
+    Buffer.concat(
+      recordBatchMessage(
+        rows.length,
+        COLUMNS.map(({ name }) => {
+          const key = name as keyof typeof ARRAYS;
+          const values = new (key === 'id' ? Float64Array : ARRAYS[key])(rows.length);
+          rows.forEach((r, i) => {
+            values[i] = key === 'id' ? Number.NaN : (r[key] ?? (DEFAULTS[key] as number));
+          });
+          return new Uint8Array(values.buffer);
+        }),
+      ),
+    );
+  const schema = schemaMessage(columns, {
+    [META.schemaVersion]: String(RECORDING_SCHEMA_VERSION),
+    [META.pid]: '7',
+    [META.threadId]: '0',
+    [META.originMs]: '1000',
+  });
+  const [, ...dictionaries] = base();
+  const first = batch([{ kind: k('track'), at: 1, id: 0, name: 1, size: 10 }]);
+  writeFileSync(file, Buffer.concat([schema, ...dictionaries, first, floats([{ kind: k('alias'), at: 2, id: 0 }])]));
+  const loaded = loadRecordingFile(file);
+  assert.match(loaded.problem ?? '', /: byte offset \d+: corrupt batch \(column id is not 1 values of Int32Array\)$/);
+  assert.equal(loaded.thread.relations.kind.length, 0);
+});
+
+test('corrupt numbers in the metadata: the pid comes from the file name, the damage is reported', () => {
+  const file = join(dir, 'meta.p41.t3.memscope');
+  const parts = base();
+  parts[0] = meta({ [META.pid]: '4x1', [META.originMs]: 'oops' });
+  writeFileSync(file, Buffer.concat([...parts, batch([{ kind: k('track'), at: 1, id: 0, size: 1 }]), END_OF_STREAM]));
+  const loaded = loadRecordingFile(file);
+  assert.equal(loaded.thread.pid, 41);
+  assert.equal(loaded.thread.threadId, 0);
+  assert.equal(loaded.thread.originMs, 0);
+  assert.match(loaded.problem ?? '', /byte offset 0: corrupt recording metadata \(memscope\.pid: "4x1"\)/);
+  assert.match(loaded.problem ?? '', /corrupt recording metadata \(memscope\.origin_ms: "oops"\)/);
+});
+
+test('every byte of the message metadata set to 0x40 or 0xff: a file, or a one-line error, in bounded memory', () => {
+  // A corrupt vector length (a schema's fields, a batch's buffers) or string count would have
+  // the Arrow reader build a billion entries; a corrupt offset would read past the buffer.
+  const parts = base();
+  parts.push(batch([{ kind: k('track'), at: 1, id: 0, name: 1, size: 10 }]), END_OF_STREAM);
+  const whole = Buffer.concat(parts);
+  const files: string[] = [];
+  let at = 0;
+  for (const part of parts) {
+    const metadataEnd = at + 8 + Math.max(0, part.readInt32LE(4));
+    for (let i = at + 8; i < metadataEnd; i++) {
+      for (const byte of [0x40, 0xff]) {
+        if (whole[i] === byte) continue;
+        const bytes = Buffer.from(whole);
+        bytes[i] = byte;
+        const file = join(dir, `flip${files.length}.p7.t0.memscope`);
+        writeFileSync(file, bytes);
+        files.push(file);
+      }
+    }
+    at += part.length;
+  }
+  const r = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=96', '--import', 'tsx', join(import.meta.dirname, '../helpers/load-child.ts'), ...files],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
+  assert.equal(r.status, 0, r.stderr.slice(-2000));
+  const outcomes = r.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  assert.equal(outcomes.length, files.length);
+  const crashes = outcomes.filter((o) => o.outcome === 'crash');
+  assert.deepEqual(crashes, []);
+  for (const o of outcomes) {
+    for (const line of o.outcome === 'user' ? [o.message] : o.problems) {
+      assert.ok(line.startsWith(`${o.file}: `) && !line.includes('\n'), line);
+    }
+  }
 });

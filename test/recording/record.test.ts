@@ -231,4 +231,20 @@ describe('crash safety of the preload', () => {
     for (const file of SIX_FILES) assert.ok(existsSync(join(out, 'bare', `bare_${file}.json`)), file);
     assert.ok(existsSync(join(out, 'bare', 'session.json')));
   });
+
+  test('an output folder that cannot be made: the program runs as usual, with one warning', () => {
+    // Node 20's recursive mkdirSync never returns here (mkdir fails with ENOENT under /proc).
+    const r = spawnSync(process.execPath, ['--import', 'memscope/register', '-e', 'console.log("ran")'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: cleanEnv({ MEMSCOPE_OUT_DIR: '/proc/memscope-cannot-be-made', MEMSCOPE_NAME: 'nowhere' }),
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'ran\n');
+    assert.match(
+      r.stderr,
+      /MEMSCOPE_RECORDING.*cannot write the session folder \/proc\/memscope-cannot-be-made\/nowhere/,
+    );
+  });
 });

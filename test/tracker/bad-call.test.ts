@@ -17,10 +17,12 @@ function runChild(script: string, env: Record<string, string> = {}): Record<stri
   return JSON.parse(lines[lines.length - 1]);
 }
 
-test('a name that is not a string warns once and is ignored; strict mode throws', () => {
+test('a name that is not a string, or track() of a proxy, warns once and is ignored; strict mode throws', () => {
   const out = runChild('bad-call-child.ts', { MEMSCOPE_DISABLE: '' });
   assert.equal(out.returned, true);
   assert.equal(out.trackReturned, true);
+  assert.equal(out.proxyReturned, true);
+  assert.equal(out.trapsRan, 0);
   assert.equal(out.badCallWarnings, 1);
   assert.deepEqual(out.otherWarnings, []);
   assert.equal(out.tracked, 0);
