@@ -117,21 +117,21 @@ test('per-thread statistics add up to the session, with the moved bytes counted 
 });
 
 test('the SVG reports say a transferred buffer was transferred, and their count of ends adds up', () => {
-  // The program tracks 12 values (the 8 it names, and the 4 buffers that arrive) and sends 5 away.
+  // The program tracks 14 values (what arrives tracked again on the other side included) and sends 6 away.
   const line = summaryLines(model, computeStats(model))[0][1];
   const m = line.match(
     /^(\d+): (\d+) alive, (\d+) collected, (\d+) ended with their scope, (\d+) transferred to another thread, (\d+) ended with their thread$/,
   );
   assert.ok(m, line);
   const [total, alive, collected, scoped, transferred, withThread] = m.slice(1).map(Number);
-  assert.equal(total, 12);
-  assert.equal(transferred, 5);
+  assert.equal(total, 14);
+  assert.equal(transferred, 6);
   assert.equal(withThread, model.values.filter((v) => v.endedBy === 'thread').length);
   assert.ok(withThread >= 4, line);
   assert.equal(alive + collected + scoped + transferred + withThread, total);
   // The lanes of the sent buffers end by transfer, not by a scope they never had.
   const svg = renderLifecycleTimeline(model);
-  for (const name of ['initial', 'big', 'plain', 'back', 'across']) {
+  for (const name of ['initial', 'big', 'plain', 'alone', 'back', 'across']) {
     assert.match(svg, new RegExp(`<title>${name}: [^<]*transferred to another thread at `), name);
   }
   assert.doesNotMatch(svg, /scope ended at/);
