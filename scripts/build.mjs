@@ -44,7 +44,7 @@ await Promise.all([
     external: cjsExternal,
     outdir: 'dist/cjs',
     outExtension: { '.js': '.cjs' },
-    // register.ts reads import.meta.url only when __filename is undefined (the ESM build).
+    // self.ts and register.ts read import.meta.url, empty here, and then __filename.
     logOverride: { 'empty-import-meta': 'silent' },
   }),
 ]);

@@ -49,8 +49,9 @@ const INSTALLED = Symbol.for('memscope.register.v1');
  * exactly this file to --import, and code shared between entries lands in another chunk.
  */
 function selfFile(): string {
-  if (typeof __filename === 'string') return __filename;
-  return fileURLToPath(import.meta.url);
+  // import.meta.url first: the program may have a global __filename (`node -e` sets one).
+  const url = (import.meta as { url?: string }).url;
+  return url ? fileURLToPath(url) : __filename;
 }
 
 function isMemscopeCli(): boolean {

@@ -7,8 +7,14 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export function selfFile(): string {
-  if (typeof __filename === 'string') return __filename;
-  return fileURLToPath(import.meta.url);
+  // import.meta.url first: the program may have a global __filename (`node -e` sets one).
+  const url = esmUrl();
+  return url ? fileURLToPath(url) : __filename;
+}
+
+/** import.meta.url in the ESM build and under tsx; undefined in the CommonJS build (esbuild empties import.meta there). */
+function esmUrl(): string | undefined {
+  return (import.meta as { url?: string }).url;
 }
 
 /**
@@ -24,6 +30,6 @@ export function requireEntry<T>(name: string): T {
   let dir = dirname(self);
   if (basename(dir) === 'chunks') dir = dirname(dir); // scripts/build.mjs: chunkNames 'chunks/[name]-[hash]'
   const ext = self.endsWith('.cjs') ? '.cjs' : self.endsWith('.ts') ? '.ts' : '.js';
-  const load = typeof __filename === 'string' && typeof require === 'function' ? require : createRequire(self);
+  const load = esmUrl() ? createRequire(self) : require;
   return load(join(dir, `${name}${ext}`)) as T;
 }
