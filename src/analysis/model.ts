@@ -448,6 +448,15 @@ function endWithThreads(model: SessionModel): void {
   }
 }
 
+/**
+ * V8 names a script's or module's own code (its top level, which CommonJS wraps in a
+ * function) with an empty name at its first line and column, as it does an anonymous
+ * function: the first is said so, instead of "(anonymous)" at line 1 of the file.
+ */
+export function frameName(functionName: string, url: string, line: number, column: number): string {
+  return functionName === '' && url !== '' && line === 1 && column === 1 ? '(top level)' : functionName;
+}
+
 function addLeaks(
   model: SessionModel,
   l: NonNullable<ThreadData['leaks']>,
@@ -549,7 +558,7 @@ function addProfile(
       id: base + r,
       thread,
       parent: byId.get(n.parent[r]) ?? -1,
-      functionName: p.strings[n.functionName[r]] ?? '',
+      functionName: frameName(p.strings[n.functionName[r]] ?? '', p.strings[n.url[r]] ?? '', n.line[r], n.column[r]),
       url: p.strings[n.url[r]] ?? '',
       line: n.line[r],
       column: n.column[r],
