@@ -77,15 +77,19 @@ const first = { track: 0, enter: 1, unknown: 2 };
 const delta = { end: 3, heap: 4 };
 const replaced = { heap: 0, track: 1 };
 
-const parts = [
+/** The schema message of a hand-made recording of process 7's main thread. */
+const meta = (extra: Record<string, string> = {}) =>
   schemaMessage(COLUMNS, {
     [META.schemaVersion]: String(RECORDING_SCHEMA_VERSION),
     [META.session]: 'hand',
     [META.pid]: '7',
     [META.threadId]: '0',
     [META.originMs]: '1000',
-    [META.argv]: '["node","x.js"]',
-  }),
+    ...extra,
+  });
+
+const parts = [
+  meta({ [META.argv]: '["node","x.js"]' }),
   dict(DICT_KIND, ['track', 'scope-enter', 'a-kind-from-the-future'], false),
   dict(DICT_NAME, ['', 'a', 'scope1'], false),
   dict(DICT_TYPE, ['', 'Object'], false),
@@ -161,15 +165,6 @@ test('cut inside its last batch: loads up to the last whole batch, damage report
 
 // Damage that the framing cannot see: corrupt numbers inside whole messages.
 
-const meta = (extra: Record<string, string> = {}) =>
-  schemaMessage(COLUMNS, {
-    [META.schemaVersion]: String(RECORDING_SCHEMA_VERSION),
-    [META.session]: 'hand',
-    [META.pid]: '7',
-    [META.threadId]: '0',
-    [META.originMs]: '1000',
-    ...extra,
-  });
 const KINDS = ['track', 'scope-enter', 'alias', 'frame', 'profile'];
 const k = (name: string) => KINDS.indexOf(name);
 const base = () => [
