@@ -8,7 +8,7 @@ import { buildFixtures } from './fixtures.js';
 
 const TOLERANCE = 0.25;
 
-test('estimates are within 25% of the retained size in a heap snapshot', async (t) => {
+test('estimates are within 25% of the retained size in a heap snapshot, also when the walk runs out of time', async (t) => {
   const { fixtures, shapes } = buildFixtures();
   const g = globalThis as { __memscopeAccuracy?: unknown };
   g.__memscopeAccuracy = { fixtures, shapes };
@@ -20,6 +20,9 @@ test('estimates are within 25% of the retained size in a heap snapshot', async (
     // The default node budget samples the larger fixtures; its clock is lifted so that a busy
     // machine cannot change what is sampled.
     const sampled = names.map((name) => describe(fixtures[name], { maxNodes: 10_000, maxTimeNs: 60e9 }));
+    // A walk out of time (1 µs: it stops at the clock's second reading, after 1,024 units) is
+    // scaled from a sample of what it had queued (size.ts, GRACE_SAMPLE).
+    const timed = names.map((name) => describe(fixtures[name], { maxNodes: 10_000, maxTimeNs: 1_000 }));
     const { snapshot, ids } = await snapshotWith(
       names.map((name) => `globalThis.__memscopeAccuracy.fixtures[${JSON.stringify(name)}]`),
     );
@@ -32,12 +35,15 @@ test('estimates are within 25% of the retained size in a heap snapshot', async (
       assert.equal(estimate.partial, false, `${names[i]}: a full budget sees everything`);
       const error = estimate.size / truth - 1;
       const sampledError = sampled[i].size / truth - 1;
+      const timedError = timed[i].size / truth - 1;
       t.diagnostic(
         `${names[i]}: estimate ${estimate.size} B, snapshot ${truth} B (${pct(error)}); ` +
-          `default budget ${sampled[i].size} B (${pct(sampledError)}${sampled[i].partial ? ', partial' : ''})`,
+          `default budget ${sampled[i].size} B (${pct(sampledError)}${sampled[i].partial ? ', partial' : ''}); ` +
+          `out of time ${timed[i].size} B (${pct(timedError)}${timed[i].partial ? ', partial' : ''})`,
       );
       if (Math.abs(error) > TOLERANCE) failures.push(`${names[i]}: ${pct(error)}`);
       if (Math.abs(sampledError) > TOLERANCE) failures.push(`${names[i]} (default budget): ${pct(sampledError)}`);
+      if (Math.abs(timedError) > TOLERANCE) failures.push(`${names[i]} (out of time): ${pct(timedError)}`);
     }
     assert.deepEqual(failures, []);
   } finally {
