@@ -4,7 +4,7 @@
  */
 import type { TrackerStats } from '../tracker/tracker.js';
 import { argsort } from './argsort.js';
-import type { SessionModel, ValueModel } from './model.js';
+import type { EndedBy, SessionModel, ValueModel } from './model.js';
 
 /** The counters of getStats(), computed from the model (so over every thread and process). */
 export type Stats = Omit<TrackerStats, 'trackerBytes'>;
@@ -40,6 +40,13 @@ export function countValue(s: Stats, v: ValueModel): void {
     s.totalDeallocated += v.size;
   }
   if (v.lifetimeUnknown) s.unknownLifetimes++;
+}
+
+/** How many values ended each way (the others are alive, or their end is unknown). */
+export function endCounts(values: readonly ValueModel[]): Record<EndedBy, number> {
+  const n: Record<EndedBy, number> = { gc: 0, scope: 0, transfer: 0, thread: 0 };
+  for (const v of values) if (v.endedBy !== null) n[v.endedBy]++;
+  return n;
 }
 
 /** Counts one relation. */

@@ -19,6 +19,19 @@ export function threadEnd(t: ThreadModel): ThreadEndName | null {
   return THREAD_END_NAMES[t.stats?.thread_end ?? 0] ?? null;
 }
 
+/**
+ * What a heap or rss peak of several parts is, in words ('' for one part): the largest
+ * thread's heap (each thread has its own isolate) and the largest process's rss, not sums.
+ */
+export function peakScope(model: SessionModel): { heap: string; rss: string } {
+  const threads = model.timelines.length;
+  const processes = new Set(model.timelines.map((t) => model.threads[t.thread]?.pid)).size;
+  return {
+    heap: threads > 1 ? ` (the largest of ${threads} threads' heaps)` : '',
+    rss: processes > 1 ? ` (the largest of ${processes} processes)` : '',
+  };
+}
+
 /** Statistics per thread, indexed like SessionModel.threads (the same counters as computeStats). */
 export function statsByThread(model: SessionModel): Stats[] {
   const out = model.threads.map(() => emptyStats());

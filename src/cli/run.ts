@@ -13,6 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { buildFindings, findingsLine } from '../analysis/findings.js';
 import { hotSpots } from '../analysis/sites.js';
+import { computeStats, endCounts } from '../analysis/stats.js';
+import { peakScope } from '../analysis/threads.js';
 import { UserError } from '../recording/load.js';
 import {
   DEFAULT_RECORD_OPTIONS,
@@ -218,13 +220,8 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
     `memscope: ${terminalText(model.name)}: ${model.threads.length} thread(s) in ${new Set(model.threads.map((t) => t.pid)).size} process(es)`,
   ];
   const heap = heapSummary(model);
-  // Each thread has its own V8 heap: with several, the peak is the largest thread's, not a sum.
-  const heaps = model.timelines.length;
-  const whose = heaps > 1 ? ` (the largest of ${heaps} threads' heaps)` : '';
-  // rss is process-wide: with several processes, the peak is the largest process's.
-  const processes = new Set(model.timelines.map((t) => model.threads[t.thread]?.pid)).size;
-  const rssOf = processes > 1 ? ` (the largest of ${processes} processes)` : '';
-  out.push(`  peak heap used ${fmt(heap?.peak_used)}${whose}, peak rss ${fmt(heap?.peak_rss)}${rssOf}`);
+  const peaks = peakScope(model);
+  out.push(`  peak heap used ${fmt(heap?.peak_used)}${peaks.heap}, peak rss ${fmt(heap?.peak_rss)}${peaks.rss}`);
   const sites = hotSpots(model, 'function', { includeNodeInternals: false })
     .filter((s) => s.selfBytes > 0)
     .slice(0, 5);
@@ -235,18 +232,11 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
     out.push('  no sampled allocation in your code or packages (all in Node, V8 or memscope itself)');
   }
   if (model.values.length) {
-    let alive = 0;
-    let aliveBytes = 0;
-    let withThread = 0;
-    for (const v of model.values) {
-      if (v.alive) {
-        alive++;
-        aliveBytes += v.size;
-      } else if (v.endedBy === 'thread') withThread++;
-    }
+    const stats = computeStats(model);
+    const withThread = endCounts(model.values).thread;
     const ended = withThread > 0 ? `; ${withThread.toLocaleString('en-US')} ended with their thread` : '';
     out.push(
-      `  tracked values: ${model.values.length.toLocaleString('en-US')}, ${alive.toLocaleString('en-US')} alive at the end (${fmt(aliveBytes)} est.)${ended}`,
+      `  tracked values: ${model.values.length.toLocaleString('en-US')}, ${stats.activeAllocations.toLocaleString('en-US')} alive at the end (${fmt(stats.activeMemory)} est.)${ended}`,
     );
   }
   const values = [...model.values].sort((a, b) => b.size - a.size).slice(0, 5);

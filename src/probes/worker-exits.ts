@@ -25,12 +25,15 @@ export function installWorkerExitProbe(): void {
     if (typeof original !== 'function') return;
     const ids = new WeakMap<object, number>();
     Object.defineProperty(proto, 'emit', {
-      value: function emit(this: wt.Worker, name: string | symbol, ...args: unknown[]) {
+      // Every event of every worker passes here ('message' above all): its arguments are
+      // handed on as they came, with no array made per event.
+      value: function emit(this: wt.Worker, name: string | symbol) {
         try {
           if (name === 'online') ids.set(this, this.threadId);
           else if (name === 'exit') endThreadCounters(ids.get(this) ?? this.threadId);
         } catch {}
-        return Reflect.apply(original, this, [name, ...args]);
+        // eslint-disable-next-line prefer-rest-params -- the arguments as received, no array made
+        return Reflect.apply(original, this, arguments);
       },
       writable: true,
       configurable: true,

@@ -227,13 +227,18 @@ export function loadRecordingFile(file: string): LoadedFile {
       `${file}: byte offset 0: recording schema version ${version}, this memscope reads ${RECORDING_SCHEMA_VERSION}`,
     );
   }
+  /** Adds damage found after the framing to the file's one line. */
+  const note = (what: string) => {
+    problem = problem ? `${problem}; ${what}` : `${file}: ${what}`;
+  };
   // The file name repeats the pid and thread id: used when the schema's copy is corrupt.
   const named = /\.p(\d+)\.t(\d+)\.memscope$/.exec(file);
   const metaNumber = (key: string, fallback: number) => {
     const n = Number(metadata.get(key));
     if (Number.isFinite(n)) return n;
-    const what = `byte offset 0: corrupt recording metadata (${key}: ${JSON.stringify(metadata.get(key)?.slice(0, 40) ?? null)})`;
-    problem = problem ? `${problem}; ${what}` : `${file}: ${what}`;
+    note(
+      `byte offset 0: corrupt recording metadata (${key}: ${JSON.stringify(metadata.get(key)?.slice(0, 40) ?? null)})`,
+    );
     return fallback;
   };
   const pid = metaNumber(META.pid, Number(named?.[1] ?? 0));
@@ -242,8 +247,7 @@ export function loadRecordingFile(file: string): LoadedFile {
   const sizes = tableSizes(batches);
   const thread = buildThread(batches, sizes, names.strings, types.strings, pid, threadId, originMs);
   if (sizes.outOfRange > 0) {
-    const what = `${sizes.outOfRange} event(s) with an impossible value, scope or frame reference (corrupt data), left out`;
-    problem = problem ? `${problem}; ${what}` : `${file}: ${what}`;
+    note(`${sizes.outOfRange} event(s) with an impossible value, scope or frame reference (corrupt data), left out`);
   }
   let argv: string[] = [];
   try {

@@ -47,8 +47,7 @@ export interface SessionEntry {
   modifiedMs: number;
 }
 
-/** A thread as the model has it (its recording costs left out). */
-/** A thread as the dashboard shows it; `end`: how its recording ended (`thread_end`), null when not finalised. */
+/** A thread as the dashboard shows it (its recording costs left out); `end`: how its recording ended (`thread_end`), null when not finalised. */
 export type ThreadInfo = Omit<ThreadModel, 'stats'> & { end: ThreadEndName | null };
 
 export interface HierarchySummary {

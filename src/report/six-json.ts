@@ -9,7 +9,7 @@ import { buildHierarchy } from '../analysis/hierarchy.js';
 import { type EndedBy, heldToEnd, type SessionModel, type ValueModel } from '../analysis/model.js';
 import { sampledByScope } from '../analysis/scope-sites.js';
 import { type HotSpot, type HotSpotGrouping, hotSpots, originOf } from '../analysis/sites.js';
-import { computeMetrics, computeStats, memoryByType, type Stats } from '../analysis/stats.js';
+import { computeMetrics, computeStats, endCounts, memoryByType, type Stats } from '../analysis/stats.js';
 import { statsByProcess, statsByThread, threadEnd } from '../analysis/threads.js';
 import { epochMs, retainerPathJson } from './snapshot-json.js';
 import { writeFileAtomic, writeJson } from './write.js';
@@ -343,15 +343,16 @@ export function lifetimeJson(model: SessionModel, options: SixOptions) {
     ev.sort((a, b) => a.t - b.t);
     for (const { t, e } of ev) events.push({ timestamp: epochMs(model, t), time_ms: ms(t), ...e });
   }
+  const ends = endCounts(model.values);
   return {
     metadata: metadata(model, mode, 'Lifecycle events and scope analysis'),
     summary: {
       tracked_values: model.values.length,
       ended: lifetimes.length,
-      ended_by_gc: model.values.filter((v) => v.endedBy === 'gc').length,
-      ended_by_scope: model.values.filter((v) => v.endedBy === 'scope').length,
-      ended_by_transfer: model.values.filter((v) => v.endedBy === 'transfer').length,
-      ended_by_thread: model.values.filter((v) => v.endedBy === 'thread').length,
+      ended_by_gc: ends.gc,
+      ended_by_scope: ends.scope,
+      ended_by_transfer: ends.transfer,
+      ended_by_thread: ends.thread,
       alive: model.values.filter((v) => v.alive && !v.lifetimeUnknown).length,
       lifetime_unknown: model.values.filter((v) => v.lifetimeUnknown).length,
       median_lifetime_ms: q(0.5),

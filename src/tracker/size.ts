@@ -306,11 +306,7 @@ function flatSize(
       if (keys === undefined) return -1;
       const n = keys.length;
       if (n > FLAT_MAX || n + 1 > maxNodes) return -1;
-      // As visitOrdinary().
-      let size =
-        n > DICTIONARY_KEYS || proto === null
-          ? OBJECT_HEADER + nameDictionarySize(n)
-          : OBJECT_HEADER + TAGGED * (n === 0 ? EMPTY_OBJECT_SLOTS : n);
+      let size = ordinaryBytes(n, proto === null);
       for (let j = 0; j < n; j++) {
         const key = keys[j];
         if (typeof key !== 'string') return -1;
@@ -341,9 +337,8 @@ function flatSize(
         if (b < 0) return -1;
         size += b;
       }
-      const capacity = length + (length >> 3);
-      if (others === 0 && doubles > 0) return size + ARRAY_HEADER + 8 * capacity;
-      return size + ARRAY_HEADER + TAGGED * capacity + HEAP_NUMBER * doubles;
+      const unboxed = others === 0 && doubles > 0;
+      return size + elementsBytes(length, unboxed) + (unboxed ? 0 : HEAP_NUMBER * doubles);
     }
     case Cls.TypedArray:
     case Cls.Buffer: {
@@ -549,12 +544,7 @@ function visitAs(
 /** `plain`: a plain object, whose values ownValue() reads (others' through descriptors). */
 function visitOrdinary(v: object, w: number, keys: (string | symbol)[], nullProto: boolean, plain: boolean): void {
   const n = keys.length;
-  add(
-    n > DICTIONARY_KEYS || nullProto
-      ? OBJECT_HEADER + nameDictionarySize(n)
-      : OBJECT_HEADER + TAGGED * (n === 0 ? EMPTY_OBJECT_SLOTS : n),
-    w,
-  );
+  add(ordinaryBytes(n, nullProto), w);
   if (n === 0) return;
   const k = quota(n);
   const cw = (w * n) / k;
@@ -628,13 +618,24 @@ function visitArray(a: unknown[], w: number): void {
     add(HEAP_NUMBER * doubles, scale);
     return;
   }
-  const capacity = length + (length >> 3);
-  if (others === 0 && doubles > 0) {
-    add(ARRAY_HEADER + 8 * capacity, w);
-  } else {
-    add(ARRAY_HEADER + TAGGED * capacity, w);
-    add(HEAP_NUMBER * doubles, scale);
-  }
+  const unboxed = others === 0 && doubles > 0;
+  add(elementsBytes(length, unboxed), w);
+  if (!unboxed) add(HEAP_NUMBER * doubles, scale);
+}
+
+/**
+ * An ordinary object of n own properties: in its own slots, or in a name dictionary when it
+ * has many keys or no prototype (see DICTIONARY_KEYS).
+ */
+function ordinaryBytes(n: number, nullProto: boolean): number {
+  return n > DICTIONARY_KEYS || nullProto
+    ? OBJECT_HEADER + nameDictionarySize(n)
+    : OBJECT_HEADER + TAGGED * (n === 0 ? EMPTY_OBJECT_SLOTS : n);
+}
+
+/** A fast array's elements store: `unboxed` doubles or tagged slots, for length + 1/8 (see visitArray). */
+function elementsBytes(length: number, unboxed: boolean): number {
+  return ARRAY_HEADER + (unboxed ? 8 : TAGGED) * (length + (length >> 3));
 }
 
 function onMapEntry(value: unknown, key: unknown): void {

@@ -1,7 +1,8 @@
 /** The summary: the session's key figures in words, each measured or marked as not measured. */
 import { buildFindings, checksRun, findingsLine } from '../../../analysis/findings.js';
 import type { SessionModel } from '../../../analysis/model.js';
-import type { Stats } from '../../../analysis/stats.js';
+import { endCounts, type Stats } from '../../../analysis/stats.js';
+import { peakScope } from '../../../analysis/threads.js';
 import { formatBytes, formatCount, formatDuration, plural, share } from '../format.js';
 import { type Box, card, type SvgWriter } from '../svg.js';
 import { C } from '../theme.js';
@@ -9,21 +10,12 @@ import { C } from '../theme.js';
 export function summaryLines(model: SessionModel, stats: Stats, unknownSizes = 0): [string, string][] {
   const lines: [string, string][] = [];
   const n = stats.totalAllocations;
-  let collected = 0;
-  let scopeEnded = 0;
-  let transferred = 0;
-  let threadEnded = 0;
-  for (const v of model.values) {
-    if (v.endedBy === 'gc') collected++;
-    else if (v.endedBy === 'scope') scopeEnded++;
-    else if (v.endedBy === 'transfer') transferred++;
-    else if (v.endedBy === 'thread') threadEnded++;
-  }
+  const ends = endCounts(model.values);
   lines.push([
     'Tracked values',
     n === 0
       ? 'none'
-      : `${formatCount(n)}: ${formatCount(stats.activeAllocations)} alive, ${formatCount(collected)} collected, ${formatCount(scopeEnded)} ended with their scope${transferred > 0 ? `, ${formatCount(transferred)} transferred to another thread` : ''}${threadEnded > 0 ? `, ${formatCount(threadEnded)} ended with their thread` : ''}`,
+      : `${formatCount(n)}: ${formatCount(stats.activeAllocations)} alive, ${formatCount(ends.gc)} collected, ${formatCount(ends.scope)} ended with their scope${ends.transfer > 0 ? `, ${formatCount(ends.transfer)} transferred to another thread` : ''}${ends.thread > 0 ? `, ${formatCount(ends.thread)} ended with their thread` : ''}`,
   ]);
   if (stats.unknownLifetimes > 0) {
     lines.push([
@@ -49,9 +41,8 @@ export function summaryLines(model: SessionModel, stats: Stats, unknownSizes = 0
     `${formatCount(stats.aliases)} aliases and moves, ${formatCount(stats.clones)} clones, ${formatCount(stats.transfers)} transfers`,
   ]);
   let heapPeak: number | null = null;
-  // rss is process-wide: the peak is the largest process's, not a sum over processes.
   let rssPeak: number | null = null;
-  const processes = new Set(model.timelines.map((t) => model.threads[t.thread]?.pid)).size;
+  const peaks = peakScope(model);
   let samples = 0;
   for (const t of model.timelines) {
     samples += t.at.length;
@@ -62,7 +53,7 @@ export function summaryLines(model: SessionModel, stats: Stats, unknownSizes = 0
     'V8 heap',
     samples === 0
       ? '— (no heap timeline)'
-      : `used peak ${formatBytes(heapPeak ?? 0)}${model.timelines.length > 1 ? ` (the largest of ${model.timelines.length} threads' heaps)` : ''}, RSS peak ${formatBytes(rssPeak ?? 0)}${processes > 1 ? ` (the largest of ${processes} processes)` : ''}, ${plural(samples, 'sample')}`,
+      : `used peak ${formatBytes(heapPeak ?? 0)}${peaks.heap}, RSS peak ${formatBytes(rssPeak ?? 0)}${peaks.rss}, ${plural(samples, 'sample')}`,
   ]);
   const major = model.gcs.filter((g) => g.kind === 'major').length;
   const gcTime = model.gcs.reduce((a, g) => a + g.durationNs, 0);
