@@ -34,11 +34,15 @@ export const COUNTERS = [
 export type Counter = (typeof COUNTERS)[number];
 export const C = Object.fromEntries(COUNTERS.map((name, i) => [name, i])) as Record<Counter, number>;
 
-const KEY = 'memscope.board.v1';
+const KEY = 'memscope.board.v2';
+/** The id of the nearest thread above this one that had memscope loaded when it started this one's line. */
+const PARENT_KEY = 'memscope.board.parent.v1';
 const SLOTS = 1024;
-const FIELDS = 16;
+const FIELDS = 17;
 /** The slot's field after the counters: 1 once its thread ended (see endThreadCounters). */
 const ENDED = COUNTERS.length;
+/** Then the threadId + 1 of the nearest thread above it with memscope loaded (0: none). */
+const PARENT = ENDED + 1;
 /** Header: Int32 [next free slot]; then per slot Int32 [threadId + 1] (0 = unclaimed). */
 const HEADER_INTS = 1 + SLOTS;
 const COUNTERS_OFFSET = Math.ceil((HEADER_INTS * 4) / 8) * 8;
@@ -56,11 +60,17 @@ function boardFrom(buffer: SharedArrayBuffer): Board {
 }
 
 let board: Board | undefined;
+let parent = -1;
 
 /** This process's board: created by the main thread, inherited by workers (or undefined). */
 export function processBoard(): Board | undefined {
   if (board) return board;
   try {
+    // Environment data is copied into each Worker from the thread that starts it: what a
+    // thread finds is its starter's id (or that of the nearest thread above it with memscope).
+    const above = getEnvironmentData(PARENT_KEY);
+    if (typeof above === 'number') parent = above;
+    setEnvironmentData(PARENT_KEY, threadId);
     const shared = getEnvironmentData(KEY);
     if (shared instanceof SharedArrayBuffer) board = boardFrom(shared);
     else if (isMainThread) {
@@ -80,6 +90,7 @@ export function claimCounters(): { counters: Float64Array; shared: boolean } {
   if (b) {
     const slot = Atomics.add(b.ints, 0, 1);
     if (slot < SLOTS) {
+      b.counters[slot * FIELDS + PARENT] = parent + 1;
       Atomics.store(b.ints, 1 + slot, threadId + 1);
       return { counters: b.counters.subarray(slot * FIELDS, slot * FIELDS + COUNTERS.length), shared: true };
     }
@@ -124,15 +135,30 @@ export function threadEnded(t: ThreadCounters): boolean {
 /**
  * The thread `id` of this process ended (its 'exit' event, in the thread that started it):
  * the values it still counted as active went away with its isolate, so they move to the
- * deallocated counters, as the analysis model ends them with the thread. Once per thread;
- * the thread no longer writes its slot. Called by the thread that started it only.
+ * deallocated counters, as the analysis model ends them with the thread. So do those of every
+ * thread below it: Node stops a worker's own workers when it ends, and their 'exit' events,
+ * due in the thread that ended, never come. Once per thread; the thread no longer writes its
+ * slot. Called by the thread that started it only.
  */
 export function endThreadCounters(id: number): void {
   const b = processBoard();
   if (!b || id < 0) return;
   const used = Math.min(Atomics.load(b.ints, 0), SLOTS);
+  // The thread and those below it, found by passes over the slots until one adds none (a
+  // thread can claim its slot before the thread that started it: a slot is claimed when its
+  // tracker is made).
+  const ended = new Set([id]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (let slot = 0; slot < used; slot++) {
+      const thread = Atomics.load(b.ints, 1 + slot) - 1;
+      if (thread < 0 || ended.has(thread) || !ended.has(b.counters[slot * FIELDS + PARENT] - 1)) continue;
+      ended.add(thread);
+      grew = true;
+    }
+  }
   for (let slot = 0; slot < used; slot++) {
-    if (Atomics.load(b.ints, 1 + slot) - 1 !== id) continue;
+    if (!ended.has(Atomics.load(b.ints, 1 + slot) - 1)) continue;
     const c = b.counters.subarray(slot * FIELDS, (slot + 1) * FIELDS);
     if (c[ENDED] === 1) continue;
     c[C.totalDeallocations] += c[C.activeAllocations];

@@ -88,6 +88,42 @@ test('a worker terminated mid-run keeps the figures it counted; what it held end
   assert.equal(out.active, 0);
 });
 
+writeFileSync(
+  join(app, 'middle.mjs'),
+  `import { Worker, workerData, parentPort } from 'node:worker_threads';
+   import { trackVar } from 'memscope';
+   const own = trackVar('middle_value', { middle: true });
+   const child = new Worker(new URL('./worker.mjs', import.meta.url), { workerData });
+   child.once('message', () => parentPort.postMessage({ child: child.threadId }));
+   setInterval(() => own, 1000);`,
+);
+
+for (const preload of [false, true]) {
+  test(`a worker's own workers end with it when it is terminated, though their 'exit' reaches no thread (${preload ? 'preload' : 'API only'})`, () => {
+    const out = run(
+      `${startWorkers}
+      const middle = new Worker(new URL('./middle.mjs', import.meta.url), { workerData: { count: 500, keepEvery: 1, hang: true } });
+      const [{ child }] = await once(middle, 'message');
+      const before = getGlobalTracker().getStats({ byThread: true }).threads.find((t) => t.threadId === child);
+      const id = middle.threadId;
+      await middle.terminate();
+      const s = getGlobalTracker().getStats({ byThread: true });
+      console.log(JSON.stringify({ before, child: s.threads.find((t) => t.threadId === child), middle: s.threads.find((t) => t.threadId === id), active: s.activeAllocations }));
+      process.exit(0);`,
+      preload,
+    );
+    assert.equal(out.before.activeAllocations, 500);
+    assert.equal(out.before.ended, false);
+    assert.equal(out.middle.ended, true);
+    assert.equal(out.middle.activeAllocations, 0);
+    assert.equal(out.child.ended, true);
+    assert.equal(out.child.totalAllocations, 500);
+    assert.equal(out.child.activeAllocations, 0);
+    assert.equal(out.child.totalDeallocations, 500);
+    assert.equal(out.active, 0);
+  });
+}
+
 for (const preload of [false, true]) {
   test(`workers that exit: their kept values leave the active counters, before the program's 'exit' listeners (${preload ? 'preload' : 'API only'})`, () => {
     // 4 workers × 1,000 values, every 4th kept (250 each); one more worker still runs.
