@@ -14,7 +14,7 @@
  */
 import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 import { CHANNEL_BYTES, type Link } from '../probes/ledger.js';
-import { boardThreads, C } from '../tracker/board.js';
+import { boardThreads, C, threadEndedAt } from '../tracker/board.js';
 import { THREAD_END } from './events.js';
 import { markEnded, PENDING_BYTES, pendingState, State, takeOver } from './pending.js';
 import { writeRecovered } from './recover.js';
@@ -98,6 +98,14 @@ export function takeOverLiveWorkers(): number {
 
 function finish(link: Link, worker: number, alive: boolean, end: number, code: number): number {
   try {
+    // A worker taken over at the process's exit may have ended before: Node stops a worker's
+    // own workers when it ends, and their 'exit' reaches no thread, but the stats board
+    // notes them ended when the one above them was seen to end (board.ts endThreadCounters).
+    const endedAt = end === THREAD_END.processExit ? threadEndedAt(worker) : undefined;
+    if (endedAt !== undefined) {
+      end = THREAD_END.stopped;
+      alive = false;
+    }
     const snapshot = takeOver(link.pending, alive);
     if (!snapshot) return 0;
     const stats: Record<string, number> = { thread_end: end, worker_exit_code: code };
@@ -113,7 +121,7 @@ function finish(link: Link, worker: number, alive: boolean, end: number, code: n
         relations: counters[C.droppedRelations],
       };
     }
-    const rows = writeRecovered(snapshot, stats, dropped);
+    const rows = writeRecovered(snapshot, stats, dropped, endedAt);
     markEnded(link.pending, end);
     return rows;
   } catch {

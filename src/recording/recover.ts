@@ -10,20 +10,25 @@ import { dictionaryMessage, END_OF_STREAM, recordBatchMessage } from './arrow-wr
 import { DICT_KIND, DICT_NAME, DICT_TYPE, K } from './events.js';
 import { type PendingSnapshot, STAT_NAMES } from './pending.js';
 
-/** Writes the snapshot's rows and `stats` into its file and finalises it; returns the rows written. */
+/**
+ * Writes the snapshot's rows and `stats` into its file and finalises it; returns the rows
+ * written. `endedAtMs` (epoch) is when the thread ended, if known: else it ended by now.
+ */
 export function writeRecovered(
   s: PendingSnapshot,
   stats: Record<string, number>,
   dropped?: { values: number; scopes: number; relations: number },
+  endedAtMs = performance.timeOrigin + performance.now(),
 ): number {
   const names = s.newStrings[DICT_NAME].slice();
   const nameId = (name: string) => {
     names.push(name);
     return s.dictCounts[DICT_NAME] + names.length - 1;
   };
-  // The stat rows are stamped with the takeover's time in the owner's clock (the thread ended
-  // by then): the model ends the values the thread still held at it. Never before its last row.
-  let last = s.originMs > 0 ? (performance.timeOrigin + performance.now() - s.originMs) * 1e6 : 0;
+  // The stat rows are stamped with the thread's end in the owner's clock (by default the
+  // takeover's time: it ended by then): the model ends the values the thread still held at
+  // it. Never before its last row.
+  let last = s.originMs > 0 ? (endedAtMs - s.originMs) * 1e6 : 0;
   const at = s.columns[1] as Float64Array;
   for (let i = 0; i < s.rows; i++) if (at[i] > last) last = at[i];
   const all: Record<string, number> = {

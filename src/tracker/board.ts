@@ -38,11 +38,13 @@ const KEY = 'memscope.board.v2';
 /** The id of the nearest thread above this one that had memscope loaded when it started this one's line. */
 const PARENT_KEY = 'memscope.board.parent.v1';
 const SLOTS = 1024;
-const FIELDS = 17;
+const FIELDS = 18;
 /** The slot's field after the counters: 1 once its thread ended (see endThreadCounters). */
 const ENDED = COUNTERS.length;
 /** Then the threadId + 1 of the nearest thread above it with memscope loaded (0: none). */
 const PARENT = ENDED + 1;
+/** Then when it ended, epoch ms (set with ENDED). */
+const ENDED_AT = PARENT + 1;
 /** Header: Int32 [next free slot]; then per slot Int32 [threadId + 1] (0 = unclaimed). */
 const HEADER_INTS = 1 + SLOTS;
 const COUNTERS_OFFSET = Math.ceil((HEADER_INTS * 4) / 8) * 8;
@@ -132,6 +134,12 @@ export function threadEnded(t: ThreadCounters): boolean {
   return board !== undefined && board.counters[t.slot * FIELDS + ENDED] === 1;
 }
 
+/** When thread `id` was seen to end (epoch ms; its own end or one above it), if it was. */
+export function threadEndedAt(id: number): number | undefined {
+  const t = boardThreads().find((x) => x.threadId === id);
+  return t && threadEnded(t) ? board!.counters[t.slot * FIELDS + ENDED_AT] : undefined;
+}
+
 /**
  * The thread `id` of this process ended (its 'exit' event, in the thread that started it):
  * the values it still counted as active went away with its isolate, so they move to the
@@ -148,6 +156,7 @@ export function endThreadCounters(id: number): void {
   // thread can claim its slot before the thread that started it: a slot is claimed when its
   // tracker is made).
   const ended = new Set([id]);
+  const at = performance.timeOrigin + performance.now();
   for (let grew = true; grew;) {
     grew = false;
     for (let slot = 0; slot < used; slot++) {
@@ -167,6 +176,7 @@ export function endThreadCounters(id: number): void {
     c[C.activeMemory] = 0;
     // A primitive outside any scope ended with its thread too: its end is no longer unknown.
     c[C.unknownLifetimes] = 0;
+    c[ENDED_AT] = at;
     c[ENDED] = 1;
   }
 }

@@ -63,6 +63,27 @@ for (const mode of ['normal', 'terminate'] as const) {
   });
 }
 
+test("a worker whose parent worker is terminated ends with it, though its 'exit' reaches no thread", () => {
+  const { run, model } = record('thread-end.mjs', ['parent-terminated'], 'thread_end_parent_terminated');
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(model.problems, []);
+  // The leaf: the thread that tracked values (the middle one tracked none).
+  const leaf = model.threads[one(model, 'loose').thread];
+  assert.ok(leaf.threadId > 0);
+  assert.equal(threadEnd(leaf), 'stopped');
+  assert.equal(leaf.endedBeforeProcess, true);
+  const end = leaf.endedAt;
+  assert.ok(end !== null);
+  const kept = named(model, 'kept');
+  assert.equal(kept.length, KEPT);
+  for (const v of kept) assert.deepEqual([v.alive, v.endedBy, v.endedAt], [false, 'thread', end]);
+  // Its end is when the main thread saw its parent's end: after terminate() was called, by
+  // the time the program's own 'exit' listener ran.
+  assert.ok(end >= one(model, 'terminate_called').trackedAt - CLOCK_SLACK_NS);
+  assert.ok(end <= one(model, 'exit_seen').trackedAt + CLOCK_SLACK_NS);
+  assert.equal(one(model, 'main_kept').alive, true);
+});
+
 test('a worker still running when its process exits ends with the session: its kept values stay alive', () => {
   const { run, model } = record('thread-end.mjs', ['process-exit'], 'thread_end_process_exit');
   assert.equal(run.status, 0, run.stderr);
