@@ -64,6 +64,15 @@ export function startTimeline(
     }
   };
   const cover = helper ? coverBlockedLoop(intervalMs, read) : undefined;
+  // Readings are passed on in time order. One the cover took while a tick was passing readings
+  // on (onTick may write a batch: a system call, after which V8 runs the pending interrupt) is
+  // older than that tick's own: it is dropped, the loop was not blocked then.
+  let lastAt = Number.NEGATIVE_INFINITY;
+  const pass = (tick: HeapTick, at: number, wasBlocked: boolean) => {
+    if (at <= lastAt) return;
+    lastAt = at;
+    onTick(tick, at, wasBlocked);
+  };
   const tick = () => {
     try {
       // No call between the two: V8 checks for interrupts (the cover's reading) only at calls
@@ -71,8 +80,8 @@ export function startTimeline(
       const taken = blocked;
       blocked = [];
       keepEvery = 1;
-      for (const b of taken) onTick(b.tick, b.at, true);
-      onTick(readHeap(), now(), false);
+      for (const b of taken) pass(b.tick, b.at, true);
+      pass(readHeap(), now(), false);
       cover?.beat();
     } catch {
       // A probe must never throw into the program.

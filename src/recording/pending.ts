@@ -23,6 +23,13 @@ export const State = { Idle: 0, Flushing: 1, Taken: 2, Finished: 3 } as const;
 
 /** Rows a flush holds at most (a full one is flushed at once). */
 export const ROWS = 8192;
+/**
+ * Rows of a thread's first batch. Its per-event code (the tracker's track() with the
+ * recorder inlined) is optimized by V8 after a few thousand events; had the flush-when-full
+ * path not run by then, the first full buffer deoptimized it, in every thread, and V8
+ * compiled it again. An early first batch gives that path its feedback.
+ */
+export const FIRST_ROWS = 256;
 const STRING_BYTES = 64 * 1024;
 const PATH_BYTES = 4096;
 /** A dictionary string longer than this is logged cut (only a recovered recording would show it cut). */
@@ -107,6 +114,8 @@ export class Pending {
   readonly size: Float64Array;
   /** Rows pending (the owner's copy of the tail word). */
   length = 0;
+  /** Rows at which the buffer counts as full: FIRST_ROWS until the first commit, then ROWS. */
+  limit = FIRST_ROWS;
   private strLength = 0;
 
   /** Over `buffer` (a worker's, made by the thread that started it), else a buffer of its own. */
@@ -151,15 +160,6 @@ export class Pending {
       Atomics.store(this.ints, H_PATH_LEN, path.length);
     }
     for (const slot of [0, 1]) this.floats[slotFileBytes(slot)] = fileBytes;
-  }
-
-  get full(): boolean {
-    return this.length >= ROWS;
-  }
-
-  /** Whether another thread took the recording over (the owner must stop writing). */
-  get taken(): boolean {
-    return Atomics.load(this.ints, H_STATE) === State.Taken;
   }
 
   push(
@@ -228,6 +228,7 @@ export class Pending {
     this.writeSlot((e + 2) & 1, fileBytes, dictCounts, 0, 0);
     this.length = 0;
     this.strLength = 0;
+    this.limit = ROWS;
     Atomics.store(this.ints, H_TAIL, 0);
     Atomics.store(this.ints, H_STR_TAIL, 0);
     Atomics.store(this.ints, H_EPOCH, e + 2);

@@ -3,8 +3,8 @@
  * thread writes its own file). Events go into the thread's pending columns (pending.ts, a
  * SharedArrayBuffer another thread can finish the file from) as they happen, and are
  * written as one Arrow RecordBatch per flush with a single writeSync: on a timer, and at
- * once when ROWS events are pending. A killed process leaves a file that loads up to its
- * last whole batch.
+ * once when ROWS events are pending (FIRST_ROWS for the first batch). A killed process
+ * leaves a file that loads up to its last whole batch.
  *
  * Bounded: at most ROWS events and 64 KiB of new strings wait for a flush. Never throws: a
  * failed write disables the recording and warns once.
@@ -131,8 +131,8 @@ export class Recorder {
     // The tracker's bounded mode may evict only rows already written (see Tracker.persisted).
     this.persisted();
     tracker.listener = {
-      valueEnded: (row, at, how) => this.add(K.end, at, row, -1, -1, 0, 0, 0, 0, how),
-      scopeExited: (id, at) => this.add(K['scope-exit'], at, id),
+      valueEnded: (row, at, how) => this.put(K.end, at, row, -1, -1, 0, 0, 0, 0, how, 0),
+      scopeExited: (id, at) => this.put(K['scope-exit'], at, id, -1, -1, 0, 0, 0, 0, 0, 0),
       added: () => this.collectTracker(),
     };
     this.collectTracker();
@@ -163,13 +163,36 @@ export class Recorder {
     flags = 0,
     size = 0,
   ): void {
+    this.put(kind, at, id, ref, scope, aux, name, type, category, flags, size);
+  }
+
+  /**
+   * add() with every column given, for the events of every tracked value and scope: most of
+   * a short-lived thread's events run in V8's baseline code, where each default parameter
+   * filled in and each getter called costs (measured in BENCHMARKS.md, "Threads").
+   */
+  private put(
+    kind: number,
+    at: number,
+    id: number,
+    ref: number,
+    scope: number,
+    aux: number,
+    name: number,
+    type: number,
+    category: number,
+    flags: number,
+    size: number,
+  ): void {
+    const p = this.pending;
+    // Nothing checks for a takeover here (an atomic read per event): rows added after one
+    // are not read by the taker, and the next write finds the recording taken and stops.
     if (this.finished) return;
-    if (this.pending.full) this.writeBatch();
-    if (this.pending.full || this.pending.taken) {
+    if (p.length >= p.limit && !this.writeBatch()) {
       this.stats.droppedEvents++;
       return;
     }
-    this.pending.push(kind, at, id, ref, scope, aux, name, type, category, flags, size);
+    p.push(kind, at, id, ref, scope, aux, name, type, category, flags, size);
   }
 
   /** The name-dictionary id of a tracker string (cached by the tracker's string id). */
@@ -188,54 +211,56 @@ export class Recorder {
     return n;
   }
 
-  /** Appends the tracker's rows added since the last call. */
+  /**
+   * Appends the tracker's rows added since the last call. Runs for every tracked value and
+   * scope (the rows must be in the pending buffer before the thread can be stopped), so each
+   * table has a small loop of its own reading named columns of one chunk: V8 compiles this
+   * path again in every thread, and ColumnTable.get(key, row) compiled to accesses over every
+   * column's key and typed-array kind (collectTracker took 28-38 ms to optimize, per thread).
+   */
   private collectTracker(): void {
     const t = this.tracker;
     if (!t || this.finished) return;
+    if (this.scopesDone < t.scopes.length) this.collectScopes(t);
+    if (this.valuesDone < t.values.length) this.collectValues(t);
+    if (this.relationsDone < t.relations.length) this.collectRelations(t);
+  }
+
+  private collectScopes(t: Tracker): void {
     const s = t.scopes;
     for (; this.scopesDone < s.length; this.scopesDone++) {
       const r = this.scopesDone;
-      const name = this.nameOf(t, s.get('name', r));
-      this.add(K['scope-enter'], s.get('enteredAt', r), r, s.get('parent', r), -1, s.get('asyncId', r), name);
+      const col = s.chunkOf(r);
+      const i = r & CHUNK_MASK;
+      const name = this.nameOf(t, col.name[i]);
+      this.put(K['scope-enter'], col.enteredAt[i], r, col.parent[i], -1, col.asyncId[i], name, 0, 0, 0, 0);
     }
+  }
+
+  private collectValues(t: Tracker): void {
     const v = t.values;
     for (; this.valuesDone < v.length; this.valuesDone++) {
       const r = this.valuesDone;
       const col = v.chunkOf(r);
       const i = r & CHUNK_MASK;
       const at = col.trackedAt[i];
-      this.add(
-        K.track,
-        at,
-        r,
-        -1,
-        col.scope[i],
-        0,
-        this.nameOf(t, col.name[i]),
-        this.typeOf(t, col.type[i]),
-        col.kind[i],
-        col.flags[i] & ~ENDED,
-        col.size[i],
-      );
+      const name = this.nameOf(t, col.name[i]);
+      const type = this.typeOf(t, col.type[i]);
+      this.put(K.track, at, r, -1, col.scope[i], 0, name, type, col.kind[i], col.flags[i] & ~ENDED, col.size[i]);
       const external = t.external.get(r);
-      if (external) this.add(K.external, at, r, -1, -1, 0, 0, 0, 0, 0, external);
+      if (external) this.put(K.external, at, r, -1, -1, 0, 0, 0, 0, 0, external);
     }
+  }
+
+  private collectRelations(t: Tracker): void {
     const rel = t.relations;
     for (; this.relationsDone < rel.length; this.relationsDone++) {
       const r = this.relationsDone;
-      const name = this.nameOf(t, rel.get('name', r));
-      this.add(
-        RELATION_EVENT[rel.get('kind', r)] ?? K.transfer,
-        rel.get('at', r),
-        rel.get('from', r),
-        rel.get('to', r),
-        rel.get('scope', r),
-        rel.get('count', r),
-        name,
-        0,
-        0,
-        rel.get('flags', r),
-      );
+      const col = rel.chunkOf(r);
+      const i = r & CHUNK_MASK;
+      const kind = RELATION_EVENT[col.kind[i]] ?? K.transfer;
+      const name = this.nameOf(t, col.name[i]);
+      this.put(kind, col.at[i], col.from[i], col.to[i], col.scope[i], col.count[i], name, 0, 0, col.flags[i], 0);
     }
   }
 

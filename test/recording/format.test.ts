@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import { isDamage, loadRecordingFile } from '../../src/recording/load.js';
+import { FIRST_ROWS, ROWS } from '../../src/recording/pending.js';
 import { Recorder } from '../../src/recording/recorder.js';
 import { Tracker } from '../../src/tracker/tracker.js';
 
@@ -84,6 +85,30 @@ test('a file cut after a whole batch is "not finalised", not damage', () => {
   assert.ok(!isDamage(loaded.problem ?? ''));
   assert.equal(loaded.thread.values.name.length, 1);
   rec.finish();
+});
+
+test('the first batch is written after FIRST_ROWS events, the next ones after ROWS; none is lost', () => {
+  const file = join(dir, 'f.memscope');
+  const tracker = new Tracker();
+  const rec = new Recorder(file, { session: 's', pid: 1, threadId: 0, originMs: 0, argv: [] });
+  rec.attach(tracker);
+  const onDisk = () => loadRecordingFile(file).thread.values.name.length;
+  const track = (n: number) => {
+    for (let i = 0; i < n; i++) tracker.track('v', { i });
+  };
+  // One track event per plain object: the buffer is full at FIRST_ROWS, written by the next event.
+  track(FIRST_ROWS);
+  assert.equal(onDisk(), 0);
+  track(1);
+  assert.equal(onDisk(), FIRST_ROWS);
+  track(ROWS - 1);
+  assert.equal(onDisk(), FIRST_ROWS);
+  track(1);
+  assert.equal(onDisk(), FIRST_ROWS + ROWS);
+  rec.finish();
+  const loaded = loadRecordingFile(file);
+  assert.equal(loaded.problem, undefined);
+  assert.equal(loaded.thread.values.name.length, FIRST_ROWS + ROWS + 1);
 });
 
 test('garbage is reported at byte offset 0', () => {
