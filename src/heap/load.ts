@@ -225,7 +225,8 @@ async function findArray(file: FileHandle, from: number, key: string, buffer: Bu
 /**
  * Reads a file in chunks, the next one while the caller parses this one: a read is a trip
  * through libuv's thread pool, and the parse need not wait for it. Two buffers take turns.
- * Once `inThread` is set, reads are made in this thread instead, one at a time.
+ * Once `inThread` is set, reads are made in this thread instead, one at a time: the event loop
+ * then gets no turn until the parse waits for the worker (nor does it during the edges' tail).
  */
 class ReadAhead {
   private buffers: [Buffer, Buffer];
