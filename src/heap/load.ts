@@ -4,7 +4,6 @@
  * its edges array parsed by a worker thread while this thread parses the nodes and strings,
  * then what the worker has not reached yet from the array's end (edges-tail.ts).
  */
-import { readSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { parseEdgesTail } from './edges-tail.js';
 import { BLOCK_BYTES, startEdgesWorker } from './edges-worker.js';
@@ -80,9 +79,6 @@ async function readFile(
       if (parallel && !edges && parser.layout) {
         edges = await startEdges(file, path, size, position, parser, buffer);
         if (!edges) parallel = false;
-        // The worker and this thread now keep both cores busy parsing: a read in libuv's pool
-        // would be a third thread waiting for one of them, and this thread for the read.
-        else reader.inThread = true;
       }
       // Inside the edges the worker parses: go on from their end, found from the file's end.
       if (edges && !searched && position > edges.start && parser.skippedEdgesEnd < 0) {
@@ -225,13 +221,10 @@ async function findArray(file: FileHandle, from: number, key: string, buffer: Bu
 /**
  * Reads a file in chunks, the next one while the caller parses this one: a read is a trip
  * through libuv's thread pool, and the parse need not wait for it. Two buffers take turns.
- * Once `inThread` is set, reads are made in this thread instead, one at a time: the event loop
- * then gets no turn until the parse waits for the worker (nor does it during the edges' tail).
  */
 class ReadAhead {
   private buffers: [Buffer, Buffer];
   private ahead: { position: number; read: Promise<{ bytesRead: number }> } | null = null;
-  inThread = false;
 
   constructor(
     private readonly file: FileHandle,
@@ -249,12 +242,10 @@ class ReadAhead {
       this.ahead = null;
     } else {
       await this.settle();
-      const length = Math.min(want, current.length);
-      if (this.inThread) bytesRead = readSync(this.file.fd, current, 0, length, position);
-      else ({ bytesRead } = await this.file.read(current, 0, length, position));
+      ({ bytesRead } = await this.file.read(current, 0, Math.min(want, current.length), position));
     }
     const end = position + bytesRead;
-    if (!this.inThread && bytesRead === current.length && end < size) {
+    if (bytesRead === current.length && end < size) {
       this.ahead = { position: end, read: this.file.read(next, 0, next.length, end) };
       this.buffers = [next, current];
     }
