@@ -1,10 +1,11 @@
 // The heap engine benchmark: memscope and memlab on the same snapshots, in the same run, each
 // in its own process (peak RSS is the process's). Writes bench/out/heap-bench.json and prints
 // a Markdown table for BENCHMARKS.md.
-//   node bench/heap/run.mjs [--sizes 180,900,2100] [--runs 3] [--memlab-runs 3] [--memlab-max-mb 1000]
+//   node bench/heap/run.mjs [--sizes 180,900,2100] [--runs 3] [--memlab-runs 3] [--memlab-max-mb 1000] [--snapshots DIR]
 // The file is read once before any timed run, so that no tool pays for a cold page cache;
 // memlab's like-for-like runs alternate with memscope's, and each side's median is compared.
-// Snapshots are made by bench/heap/make-snapshot.mjs when missing (bench/out is git-ignored).
+// Snapshots (DIR/heap-<size>.heapsnapshot, DIR bench/out by default) are made by
+// bench/heap/make-snapshot.mjs when missing (bench/out is git-ignored).
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -21,6 +22,7 @@ const sizes = arg('sizes', '180,900,2100').split(',').map(Number);
 const runs = Number(arg('runs', '3'));
 const memlabRuns = Number(arg('memlab-runs', '3'));
 const memlabMaxMb = Number(arg('memlab-max-mb', '1000'));
+const snapshots = arg('snapshots', out);
 
 mkdirSync(out, { recursive: true });
 const bundle = `${out}/heap-engine.mjs`;
@@ -48,7 +50,7 @@ function warmPageCache(file) {
 
 const results = [];
 for (const size of sizes) {
-  const file = `${out}/heap-${size}.heapsnapshot`;
+  const file = `${snapshots}/heap-${size}.heapsnapshot`;
   if (!existsSync(file)) {
     execFileSync(
       process.execPath,
@@ -77,6 +79,7 @@ for (const size of sizes) {
     edges: best.edges,
     memscope: {
       runs: ours.map((r) => Math.round(r.totalMs)),
+      othersCpuMs: ours.map((r) => Math.round(r.othersCpuMs)),
       medianMs: median(ours.map((r) => r.totalMs)),
       medianCpuMs: median(ours.map((r) => r.cpuMs)),
       bestMs: best.totalMs,
@@ -86,6 +89,7 @@ for (const size of sizes) {
     },
     memlab: memlab && {
       runs: theirs.map((r) => Math.round(r.totalMs)),
+      othersCpuMs: theirs.map((r) => Math.round(r.othersCpuMs)),
       totalMs: memlab.totalMs,
       cpuMs: median(theirs.map((r) => r.cpuMs)),
       parseMs: memlab.parseMs,
@@ -116,7 +120,7 @@ for (const r of results) {
   const l = r.memlab;
   console.log(
     `| ${f(r.mb, 1)} MB | ${(r.nodes / 1e6).toFixed(2)} M / ${(r.edges / 1e6).toFixed(2)} M | ` +
-      `${f(m.medianMs / 1000, 2)} s (${f(m.medianCpuMs / 1000, 2)} s CPU; best run: parse ${f(m.parseMs / 1000, 2)} s, dominators ${f(m.dominatorsMs / 1000, 2)} s; runs ${m.runs.join(', ')} ms) | ` +
+      `${f(m.medianMs / 1000, 2)} s (${f(m.medianCpuMs / 1000, 2)} s CPU; best run: parse ${f(m.parseMs / 1000, 2)} s, dominators ${f(m.dominatorsMs / 1000, 2)} s; runs ${m.runs.join(', ')} ms; others' CPU ${m.othersCpuMs.join(', ')} ms) | ` +
       `${f(r.mb / (m.medianMs / 1000))} | ${f(m.maxRssMb)} MB (${f(m.maxRssMb / r.mb, 2)}×) | ` +
       (l
         ? `${f(l.totalMs / 1000, 1)} s (${f(l.cpuMs / 1000, 1)} s CPU; parse ${f(l.parseMs / 1000, 1)} s, dominators ${f(l.dominatorsMs / 1000, 1)} s; runs ${l.runs.join(', ')} ms), ${f(l.maxRssMb)} MB (${f(l.maxRssMb / r.mb, 1)}×) | ${f(l.totalMs / m.medianMs, 1)}× (${f(l.cpuMs / m.medianCpuMs, 1)}×) | ` +
