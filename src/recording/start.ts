@@ -19,6 +19,7 @@ import { UnsafeBufferProbe } from '../probes/unsafe-buffers.js';
 import type { Tracker } from '../tracker/tracker.js';
 import { HEAP_METRICS, K, SPACE_FIELDS } from './events.js';
 import { Recorder } from './recorder.js';
+import { samplingSink } from './sampling-sink.js';
 import { type RecordOptions, recordingFileName } from './session.js';
 
 export interface Recording {
@@ -162,16 +163,7 @@ export function startRecording(
 
   let sampler: Sampler | undefined;
   if (options.samplingInterval > 0) {
-    sampler = new Sampler(
-      {
-        frame: (id, parent, fn, url, line, column) =>
-          recorder.add(K.frame, recorder.now(), id, parent, column, line, recorder.name(fn), recorder.type(url)),
-        sample: (frame, size, ordinal) =>
-          recorder.add(K.sample, recorder.now(), frame, -1, -1, ordinal, 0, 0, 0, 0, size),
-        sampleGone: (ordinal) => recorder.add(K['sample-gone'], recorder.now(), 0, -1, -1, ordinal),
-      },
-      { interval: options.samplingInterval, mode: options.samplingMode },
-    );
+    sampler = new Sampler(samplingSink(recorder), { interval: options.samplingInterval, mode: options.samplingMode });
     if (sampler.start()) {
       recorder.add(K.profile, recorder.now(), 0, -1, -1, 0, recorder.name(sampler.mode), 0, 0, 0, sampler.interval);
     } else {
@@ -235,6 +227,7 @@ export function startRecording(
         sampling_interval: sampler?.interval ?? 0,
         sampling_polls: sampler?.polls ?? 0,
         sampling_poll_ns: sampler?.pollNs ?? 0,
+        sampling_walk_ns: sampler?.walkNs ?? 0,
         sampling_unseen_samples: sampler?.unseen ?? 0,
         timeline_interval_ms: options.timelineIntervalMs,
         timeline_ticks: timelineTicks,
