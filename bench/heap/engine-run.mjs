@@ -3,19 +3,10 @@
 // Loads the snapshot, builds the dominator tree and retained sizes, and prints one JSON line
 // with the phase times (wall clock), the CPU time, the CPU time other processes took meanwhile
 // (othersCpuMs, Linux only) and the process's peak RSS.
-import { readFileSync } from 'node:fs';
 
 const [bundle, file] = process.argv.slice(2);
 const { loadSnapshotFile, dominatorTree } = await import(bundle);
-// CPU time of all processes, in ms (/proc/stat counts in 10 ms ticks); NaN where there is none.
-const machineCpuMs = () => {
-  try {
-    const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split(/ +|\n/).slice(1, 8);
-    return (+user + +nice + +system + +irq + +softirq) * 10;
-  } catch {
-    return NaN;
-  }
-};
+import { machineCpuMs } from './machine-cpu.cjs';
 const machine0 = machineCpuMs();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();

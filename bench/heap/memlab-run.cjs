@@ -4,21 +4,12 @@
 // (TraceFinder.calculateAllNodesRetainedSizes). With --full, memlab's public API for retained
 // sizes, getFullHeapFromFile (which also annotates shortest paths). Prints one JSON line.
 const core = require('@memlab/core');
-const { readFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 // Not in the package's exports map: loaded by path.
 const TraceFinder = require(join(dirname(require.resolve('@memlab/core')), 'paths/TraceFinder.js')).default;
 
 const file = process.argv[2];
-// CPU time of all processes, in ms (/proc/stat counts in 10 ms ticks); NaN where there is none.
-const machineCpuMs = () => {
-  try {
-    const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split(/ +|\n/).slice(1, 8);
-    return (+user + +nice + +system + +irq + +softirq) * 10;
-  } catch {
-    return NaN;
-  }
-};
+const { machineCpuMs } = require('./machine-cpu.cjs');
 core.config.muteConsole = true;
 async function full() {
   const { getFullHeapFromFile } = require('@memlab/heap-analysis');
