@@ -14,7 +14,7 @@ import { type HeapFigures, heapFigures } from './probes/memory.js';
 import { type HeapFacts, SCHEMA_VERSION, type SessionData, threadDataFromTracker } from './recording/data.js';
 import { packageRootOf } from './recording/session.js';
 import { requireEntry, selfFile } from './self.js';
-import { state, tracker } from './state.js';
+import { state, tracker, warnOnce } from './state.js';
 import { boardThreads, COUNTERS, threadEnded } from './tracker/board.js';
 import { type AllocationInfo, statsFromCounters, type TrackerStats } from './tracker/tracker.js';
 
@@ -237,19 +237,12 @@ export class MemscopeTracker {
     return { name, outDir };
   }
 
-  /**
-   * Called at process exit when autoExport is on: never throws. The failure is written at once:
-   * a warning emitted in an exit handler would be printed on a tick that never comes.
-   */
+  /** Called at process exit when autoExport is on: never throws. */
   exitExport(): void {
     try {
       this.exportAll();
     } catch (error) {
-      try {
-        process.stderr.write(
-          `(node:${process.pid}) [MEMSCOPE_EXPORT] MemscopeWarning: memscope: export at exit failed: ${String(error)}\n`,
-        );
-      } catch {}
+      warnOnce('MEMSCOPE_EXPORT', `memscope: export at exit failed: ${String(error)}`);
     }
   }
 }

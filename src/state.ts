@@ -17,6 +17,8 @@ export interface State {
   active: boolean;
   warned: Set<string>;
   exitHooked: boolean;
+  /** This thread's 'exit' event began (its listener is added before any of memscope's own). */
+  exiting: boolean;
   /** The recording's sampling profiler in this thread, when the preload records (one per isolate). */
   sampler?: Sampler;
   /** The recording's measured costs in this thread (droppedEvents for the metrics). */
@@ -32,8 +34,18 @@ export function state(): State {
   let s = g[KEY];
   if (!s) {
     const config = resolveConfig();
-    s = { config, tracker: undefined, active: config.enabled, warned: new Set(), exitHooked: false };
-    g[KEY] = s;
+    const made: State = {
+      config,
+      tracker: undefined,
+      active: config.enabled,
+      warned: new Set(),
+      exitHooked: false,
+      exiting: false,
+    };
+    g[KEY] = s = made;
+    process.once('exit', () => {
+      made.exiting = true;
+    });
     // Made now, so that workers started before the first trackVar still inherit it.
     if (config.enabled) {
       processBoard();
@@ -60,13 +72,17 @@ export function trackerIfActive(create = false): Tracker | undefined {
   return create ? tracker() : s.tracker;
 }
 
-/** Emits a process warning once per code; never throws. */
+/**
+ * Emits a process warning once per code; never throws. In an exit handler it is written at
+ * once, in Node's format: an emitted warning is printed on a tick that never comes.
+ */
 export function warnOnce(code: string, message: string): void {
   const s = state();
   if (s.warned.has(code)) return;
   s.warned.add(code);
   try {
-    process.emitWarning(message, { code, type: 'MemscopeWarning' });
+    if (s.exiting) process.stderr.write(`(node:${process.pid}) [${code}] MemscopeWarning: ${message}\n`);
+    else process.emitWarning(message, { code, type: 'MemscopeWarning' });
   } catch {
     // Nothing to do: a warning must never break the program.
   }

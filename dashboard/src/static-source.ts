@@ -19,6 +19,14 @@ import type {
   ValueRow,
 } from './source.js';
 
+/** The bit of each way a value ends (valueTable in src/report/dashboard-data.ts sets one at most). */
+const ENDED_BY: [number, NonNullable<ValueRow['endedBy']>][] = [
+  [BITS.endedByGc, 'gc'],
+  [BITS.endedByScope, 'scope'],
+  [BITS.endedByTransfer, 'transfer'],
+  [BITS.endedByThread, 'thread'],
+];
+
 export class StaticSource implements Source {
   readonly mode = 'static';
   readonly session: string;
@@ -94,16 +102,7 @@ export class StaticSource implements Source {
       sizePartial: (f & BITS.partial) !== 0,
       trackedAt: t.trackedAt[k],
       endedAt: t.endedAt[k] >= 0 ? t.endedAt[k] : null,
-      endedBy:
-        f & BITS.endedByGc
-          ? 'gc'
-          : f & BITS.endedByScope
-            ? 'scope'
-            : f & BITS.endedByTransfer
-              ? 'transfer'
-              : f & BITS.endedByThread
-                ? 'thread'
-                : null,
+      endedBy: ENDED_BY.find(([bit]) => f & bit)?.[1] ?? null,
       alive: (f & BITS.alive) !== 0,
       lifetimeUnknown: (f & BITS.lifetimeUnknown) !== 0,
       isClone: (f & BITS.clone) !== 0,

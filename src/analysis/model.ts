@@ -7,6 +7,7 @@
  */
 import { GC_KINDS } from '../probes/types.js';
 import type { RetainerStep, SessionData, SessionMeta, ThreadData } from '../recording/data.js';
+import { THREAD_END } from '../recording/events.js';
 
 export type { RetainerStep } from '../recording/data.js';
 
@@ -432,7 +433,10 @@ export function buildModel(data: SessionData): SessionModel {
 function endWithThreads(model: SessionModel): void {
   const ending: (number | null)[] = model.threads.map((t) => {
     const end = t.stats?.thread_end;
-    const early = t.endedAt !== null && t.threadId !== 0 && (end === 1 || end === 2 || end === 3);
+    const early =
+      t.endedAt !== null &&
+      t.threadId !== 0 &&
+      (end === THREAD_END.exit || end === THREAD_END.terminate || end === THREAD_END.stopped);
     t.endedBeforeProcess = early;
     return early ? t.endedAt : null;
   });

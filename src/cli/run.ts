@@ -249,7 +249,7 @@ function summary(model: import('../analysis/model.js').SessionModel, files: stri
   }
   const findings = buildFindings(model);
   out.push(
-    `  findings: ${findingsLine(findings)}${findings.length ? ` (${model.name}_security_violations.json)` : ''}`,
+    `  findings: ${findingsLine(findings)}${findings.length ? ` (${terminalText(model.name)}_security_violations.json)` : ''}`,
   );
   for (const f of findings.slice(0, 5)) out.push(`    ${f.severity.padEnd(6)}  ${terminalText(f.title)}`);
   out.push(`  files written (${files.length}):`);

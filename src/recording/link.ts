@@ -85,27 +85,27 @@ export function linkEnded(link: Link, code: number, terminated: boolean): void {
   finish(link, worker, false, terminated ? THREAD_END.terminate : THREAD_END.stopped, code);
 }
 
-/** This thread is exiting: takes over the recordings of the workers it started that still run. */
+/**
+ * This thread is exiting: takes over the recordings of the workers it started that still run.
+ * Some may have ended before: Node stops a worker's own workers when it ends, and their 'exit'
+ * reaches no thread, but the stats board noted them ended when the one above them was seen to
+ * end (board.ts endThreadCounters): they are written as stopped then.
+ */
 export function takeOverLiveWorkers(): number {
   let rows = 0;
   for (const [link, worker] of [...live, ...nested]) {
     live.delete(link);
     nested.delete(link);
-    rows += finish(link, worker, true, THREAD_END.processExit, Number.NaN);
+    const endedAt = threadEndedAt(worker);
+    const running = endedAt === undefined;
+    rows += finish(link, worker, running, running ? THREAD_END.processExit : THREAD_END.stopped, Number.NaN, endedAt);
   }
   return rows;
 }
 
-function finish(link: Link, worker: number, alive: boolean, end: number, code: number): number {
+/** `endedAt`: when the worker ended (epoch ms), if known; else by now. */
+function finish(link: Link, worker: number, alive: boolean, end: number, code: number, endedAt?: number): number {
   try {
-    // A worker taken over at the process's exit may have ended before: Node stops a worker's
-    // own workers when it ends, and their 'exit' reaches no thread, but the stats board
-    // notes them ended when the one above them was seen to end (board.ts endThreadCounters).
-    const endedAt = end === THREAD_END.processExit ? threadEndedAt(worker) : undefined;
-    if (endedAt !== undefined) {
-      end = THREAD_END.stopped;
-      alive = false;
-    }
     const snapshot = takeOver(link.pending, alive);
     if (!snapshot) return 0;
     const stats: Record<string, number> = { thread_end: end, worker_exit_code: code };

@@ -168,8 +168,6 @@ export class ColumnTable<K extends string> {
 export class SparseColumn {
   private readonly dir: (Float64Array | undefined)[] = [];
   private held = 0;
-  /** Rows holding a value other than 0. */
-  size = 0;
 
   get(row: number): number {
     const c = this.dir[row >>> CHUNK_BITS];
@@ -185,16 +183,13 @@ export class SparseColumn {
       c = this.dir[k] = new Float64Array(CHUNK_ROWS);
       this.held++;
     }
-    const i = row & CHUNK_MASK;
-    this.size += (value !== 0 ? 1 : 0) - (c[i] !== 0 ? 1 : 0);
-    c[i] = value;
+    c[row & CHUNK_MASK] = value;
   }
 
   /** Releases chunk `k` of rows (their chunk of the table was released). */
   evict(k: number): void {
     const c = this.dir[k];
     if (c === undefined) return;
-    for (let i = 0; i < CHUNK_ROWS; i++) if (c[i] !== 0) this.size--;
     this.dir[k] = undefined;
     this.held--;
   }

@@ -40,20 +40,23 @@ export function stateBadge(v: ValueRow): HTMLElement {
       'unknown',
     );
   if (v.alive) return h('span', { class: 'state alive' }, 'alive');
-  return h(
-    'span',
-    v.endedBy === 'thread'
-      ? { class: 'state', title: 'Still held when its worker ended before its process: it went away with the thread' }
-      : { class: 'state' },
-    v.endedBy === 'gc'
-      ? 'collected'
-      : v.endedBy === 'transfer'
-        ? 'transferred'
-        : v.endedBy === 'thread'
-          ? 'thread ended'
-          : 'scope ended',
-  );
+  if (v.endedBy === 'thread') {
+    return h(
+      'span',
+      { class: 'state', title: 'Still held when its worker ended before its process: it went away with the thread' },
+      STATES.thread,
+    );
+  }
+  return h('span', { class: 'state' }, STATES[v.endedBy ?? 'scope']);
 }
+
+/** How a value ended, in a badge. */
+const STATES: Record<NonNullable<ValueRow['endedBy']>, string> = {
+  gc: 'collected',
+  scope: 'scope ended',
+  transfer: 'transferred',
+  thread: 'thread ended',
+};
 
 const COLUMNS: Column[] = [
   {
