@@ -9,8 +9,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatBytes } from '../analysis/leaks.js';
 import { type DiffRow, diffSessions, type SessionDiff } from '../analysis/session-diff.js';
-import { UserError } from '../recording/load.js';
-import { loadModel } from './report.js';
+import { UserError } from '../recording/user-error.js';
 import { terminalText } from './text.js';
 
 interface DiffCliOptions {
@@ -156,6 +155,7 @@ export function registerDiff(program: Command): void {
       if (opts.json && opts.markdown === true) {
         throw new UserError('--json and --markdown both print to stdout: give --markdown a file');
       }
+      const { loadModel } = await import('./session-model.js');
       const a = await loadModel(pathA);
       const b = await loadModel(pathB);
       const d = diffSessions(a.model, b.model, { thresholdPercent, minBytes, limit });

@@ -5,11 +5,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from '../recording/load.js';
-import { type StaticHtmlResult, writeDashboardHtml } from '../report/html.js';
-import { loadSessionModel } from '../server/loader.js';
+import { UserError } from '../recording/user-error.js';
+import type { StaticHtmlResult } from '../report/html.js';
 import type { LoadModel } from '../server/sessions.js';
-import { ensureWritableFile } from './report.js';
+import { ensureWritableFile } from './writable.js';
 
 /** The folder must exist and be a folder: checked before anything is loaded. */
 export function checkFolder(dir: string): string {
@@ -19,27 +18,28 @@ export function checkFolder(dir: string): string {
   return path;
 }
 
+/** The dashboard's code and the session loader are loaded here, when the command runs. */
 export async function htmlCommand(
   dir: string,
   options: { output?: string },
-  load: LoadModel = loadSessionModel,
+  load?: LoadModel,
 ): Promise<StaticHtmlResult> {
   const folder = checkFolder(dir);
   if (options.output !== undefined) ensureWritableFile(resolve(options.output)); // before the work
-  const model = await load(folder);
+  const model = await (load ?? (await import('../server/loader.js')).loadSessionModel)(folder);
   const file = resolve(options.output ?? join(folder, `${model.name || basename(folder)}_dashboard.html`));
   ensureWritableFile(file);
-  return writeDashboardHtml(file, model);
+  return (await import('../report/html.js')).writeDashboardHtml(file, model);
 }
 
-export function registerHtml(program: Command, load: LoadModel = loadSessionModel): void {
+export function registerHtml(program: Command): void {
   program
     .command('html')
     .description('write the interactive dashboard of a session as one self-contained HTML file')
     .argument('<session-dir>', 'a session folder (MemoryAnalysis/<name>/)')
     .option('-o, --output <file>', 'where to write it (default: <session-dir>/<name>_dashboard.html)')
     .action(async (dir: string, options: { output?: string }) => {
-      const r = await htmlCommand(dir, options, load);
+      const r = await htmlCommand(dir, options);
       process.stdout.write(`wrote ${r.file} (${(r.bytes / 1024 / 1024).toFixed(1)} MB)\n`);
       if (r.truncated) process.stdout.write(`${r.truncated.note.replace('<session folder>', checkFolder(dir))}\n`);
     });

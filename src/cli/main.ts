@@ -1,10 +1,12 @@
 /**
  * The memscope command. Each subcommand lives in its own module; user errors print one line
- * and exit with a non-zero code, never a stack trace.
+ * and exit with a non-zero code, never a stack trace. What a command does (and the packages
+ * it needs: apache-arrow, fastify, the heap engine) is imported when it runs, so that
+ * `memscope run` starts the program without loading the reports' code first.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../recording/load.js';
+import { UserError } from '../recording/user-error.js';
 import { registerDiff } from './diff.js';
 import { addHeapCommand } from './heap.js';
 import { registerHtml } from './html.js';

@@ -3,19 +3,15 @@
  * API over the sessions of a folder. Binds to loopback unless told otherwise.
  */
 import type { Command } from 'commander';
-import { UserError } from '../recording/load.js';
-import { createServer } from '../server/app.js';
-import { loadSessionModel } from '../server/loader.js';
-import type { LoadModel } from '../server/sessions.js';
-import { findSessions } from '../server/sessions.js';
+import { UserError } from '../recording/user-error.js';
 import { checkFolder } from './html.js';
 
-export interface ServeOptions {
+interface ServeOptions {
   port?: string;
   host?: string;
 }
 
-export function parsePort(text: string | undefined): number {
+function parsePort(text: string | undefined): number {
   if (text === undefined) return 8080;
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535)
     throw new UserError(`--port ${text}: not a port number (0 to 65535)`);
@@ -23,11 +19,16 @@ export function parsePort(text: string | undefined): number {
 }
 
 /** Starts the server; resolves with its address and a function that stops it. */
-export async function serve(dir: string, options: ServeOptions, load: LoadModel = loadSessionModel) {
+async function serve(dir: string, options: ServeOptions) {
   const root = checkFolder(dir);
   const port = parsePort(options.port);
   const host = options.host ?? '127.0.0.1';
-  const app = createServer({ root, load, preload: true });
+  // The server and the session loader are loaded here, when the command runs.
+  const [{ createServer }, { loadSessionModel }] = await Promise.all([
+    import('../server/app.js'),
+    import('../server/loader.js'),
+  ]);
+  const app = createServer({ root, load: loadSessionModel, preload: true });
   try {
     await app.listen({ port, host });
   } catch (error) {
@@ -46,7 +47,7 @@ export async function serve(dir: string, options: ServeOptions, load: LoadModel 
   return { url: `http://${shownHost}:${actualPort}/`, close: () => app.close() };
 }
 
-export function registerServe(program: Command, load: LoadModel = loadSessionModel): void {
+export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve the interactive dashboard and a read-only API over the sessions of a folder')
@@ -58,8 +59,8 @@ export function registerServe(program: Command, load: LoadModel = loadSessionMod
       '127.0.0.1',
     )
     .action(async (dir: string, options: ServeOptions) => {
-      const server = await serve(dir, options, load);
-      const sessions = await findSessions(checkFolder(dir));
+      const server = await serve(dir, options);
+      const sessions = await (await import('../server/sessions.js')).findSessions(checkFolder(dir));
       process.stdout.write(
         `memscope dashboard at ${server.url} (${sessions.length} session(s) in ${checkFolder(dir)}); Ctrl+C stops it\n`,
       );

@@ -21,16 +21,7 @@ import {
   RECORDING_SCHEMA_VERSION,
 } from './events.js';
 import { scanFraming } from './frames.js';
-
-/** A problem with what the user gave us: shown as one line, never with a stack. */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 2,
-  ) {
-    super(message);
-  }
-}
+import { UserError } from './user-error.js';
 
 export const SESSION_FILE = 'session.json';
 

@@ -3,7 +3,8 @@
 // problem, 'user' with the error's message, or 'crash' for anything else. A file whose
 // corrupt lengths made the loader allocate without bound ends this process instead.
 import { buildModel } from '../../src/analysis/model.js';
-import { loadSession, UserError } from '../../src/recording/load.js';
+import { loadSession } from '../../src/recording/load.js';
+import { UserError } from '../../src/recording/user-error.js';
 
 for (const file of process.argv.slice(2)) {
   try {
