@@ -62,11 +62,27 @@ export type Origin = 'user' | 'package' | 'node' | 'v8' | 'memscope';
  * of its code (dist/ built, src/ run through tsx) — the exports a program makes in-process —
  * are memscope's, not the program's.
  */
-export function originOf(url: string, functionName = '', ownRoot?: string): { origin: Origin; pkg: string } {
+export function originOf(url: string, functionName = '', ownRoot?: string): Readonly<{ origin: Origin; pkg: string }> {
   if (!url) {
     // V8's synthetic frames: (root), (program), (garbage collector), (V8 API)...
     return functionName.startsWith('(') ? { origin: 'v8', pkg: '(V8)' } : { origin: 'node', pkg: '(node internals)' };
   }
+  // A profile has tens of thousands of frames in a few hundred files, and the reports ask for
+  // each frame's origin several times: the answer is kept per file.
+  let byUrl = origins.get(ownRoot ?? '');
+  if (!byUrl) origins.set(ownRoot ?? '', (byUrl = new Map()));
+  let found = byUrl.get(url);
+  if (!found) {
+    if (byUrl.size >= MAX_ORIGINS) byUrl.clear();
+    byUrl.set(url, (found = originOfFile(url, ownRoot)));
+  }
+  return found;
+}
+
+const origins = new Map<string, Map<string, { origin: Origin; pkg: string }>>();
+const MAX_ORIGINS = 100_000;
+
+function originOfFile(url: string, ownRoot: string | undefined): { origin: Origin; pkg: string } {
   if (url.startsWith('node:') || !/[\\/]/.test(url)) return { origin: 'node', pkg: '(node internals)' };
   const i = url.lastIndexOf('node_modules/');
   if (ownRoot) {
@@ -114,6 +130,17 @@ export function hotSpots(
   options: { includeNodeInternals?: boolean } = {},
 ): HotSpot[] {
   const includeInternals = options.includeNodeInternals ?? true;
+  // The reports ask for each grouping several times (with and without Node's internals).
+  let cached = hotSpotCache.get(model);
+  if (!cached) hotSpotCache.set(model, (cached = new Map()));
+  let list = cached.get(by);
+  if (!list) cached.set(by, (list = groupHotSpots(model, by)));
+  return includeInternals ? [...list] : list.filter((g) => g.origin === 'user' || g.origin === 'package');
+}
+
+const hotSpotCache = new WeakMap<SessionModel, Map<HotSpotGrouping, readonly Readonly<HotSpot>[]>>();
+
+function groupHotSpots(model: SessionModel, by: HotSpotGrouping): HotSpot[] {
   const ownRoot = model.meta.memscopeRoot;
   const groups = new Map<string, HotSpot>();
   // One group per site, computed once.
@@ -137,7 +164,7 @@ export function hotSpots(
       g.totalBytes += sample.size;
     }
   }
-  let list = [...groups.values()].filter((g) => g.samples > 0 || g.totalBytes > 0);
-  if (!includeInternals) list = list.filter((g) => g.origin === 'user' || g.origin === 'package');
-  return list.sort((a, b) => b.selfBytes - a.selfBytes || b.totalBytes - a.totalBytes);
+  return [...groups.values()]
+    .filter((g) => g.samples > 0 || g.totalBytes > 0)
+    .sort((a, b) => b.selfBytes - a.selfBytes || b.totalBytes - a.totalBytes);
 }
