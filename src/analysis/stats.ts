@@ -58,10 +58,17 @@ export function countRelation(s: Stats, r: SessionModel['relations'][number]): v
 }
 
 /** `peak`: the peaks when the caller has them already (the maxima of analysis/downsample trackedSeries). */
-export function computeStats(
-  model: SessionModel,
-  peak: { allocations: number; memory: number } = peaks(model.values),
-): Stats {
+export function computeStats(model: SessionModel, peak?: { allocations: number; memory: number }): Stats {
+  if (peak) return countStats(model, peak);
+  // The reports ask for these several times; the peaks sort every value twice.
+  let s = statsCache.get(model);
+  if (!s) statsCache.set(model, (s = countStats(model, peaks(model.values))));
+  return structuredClone(s);
+}
+
+const statsCache = new WeakMap<SessionModel, Stats>();
+
+function countStats(model: SessionModel, peak: { allocations: number; memory: number }): Stats {
   const s = emptyStats();
   for (const v of model.values) countValue(s, v);
   for (const r of model.relations) countRelation(s, r);

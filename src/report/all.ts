@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { SessionModel } from '../analysis/model.js';
 import { computeStats } from '../analysis/stats.js';
 import { writeDashboardHtml } from './html.js';
-import { type ExportMode, writeSixJson } from './six-json.js';
+import { type ExportMode, resolveMode, writeSixJson } from './six-json.js';
 import { writeSnapshotJson } from './snapshot-json.js';
 import { writeLifecycleTimelineSvg, writeMemoryAnalysisSvg } from './svg/index.js';
 
@@ -24,7 +24,7 @@ export function writeReports(model: SessionModel, folder: string, options: Repor
   const stats = computeStats(model);
   const files: string[] = [];
   const snapshot = join(folder, `${options.name}_snapshot.json`);
-  writeSnapshotJson(snapshot, model, stats);
+  writeSnapshotJson(snapshot, model, stats, resolveMode(model, options.mode));
   files.push(snapshot);
   files.push(...writeSixJson(model, folder, options));
   const memorySvg = join(folder, `${options.name}_memory_analysis.svg`);

@@ -47,7 +47,15 @@ function allocation(model: SessionModel, v: ValueModel) {
   };
 }
 
-export function snapshotJson(model: SessionModel, stats: Stats = computeStats(model)) {
+/**
+ * `mode` fast (what `auto` picks for a large session, as for the six files): the types keep
+ * their counts and sizes, and `allocations` is null instead of listing every value.
+ */
+export function snapshotJson(
+  model: SessionModel,
+  stats: Stats = computeStats(model),
+  mode: 'fast' | 'detailed' = 'detailed',
+) {
   const h = buildHierarchy(model.values);
   const memory_hierarchy: Record<string, unknown> = {};
   for (const c of h.categories) {
@@ -62,7 +70,7 @@ export function snapshotJson(model: SessionModel, stats: Stats = computeStats(mo
         },
         types: s.types.map((t) => ({
           allocation_count: t.count,
-          allocations: t.values.map((v) => allocation(model, v)),
+          allocations: mode === 'detailed' ? t.values.map((v) => allocation(model, v)) : null,
           percentage_of_subcategory: pct(t.size, s.size),
           percentage_of_total: pct(t.size, h.size),
           size_bytes: t.size,
@@ -84,6 +92,7 @@ export function snapshotJson(model: SessionModel, stats: Stats = computeStats(mo
     metadata: {
       description: 'Hierarchical memory analysis with categories and subcategories',
       format_version: SNAPSHOT_FORMAT_VERSION,
+      export_mode: mode,
       timestamp: new Date().toISOString(),
       session: model.name,
       node_version: model.meta.nodeVersion,
@@ -103,7 +112,12 @@ export function snapshotJson(model: SessionModel, stats: Stats = computeStats(mo
   };
 }
 
-export function writeSnapshotJson(path: string, model: SessionModel, stats?: Stats): void {
-  const doc = snapshotJson(model, stats);
+export function writeSnapshotJson(
+  path: string,
+  model: SessionModel,
+  stats?: Stats,
+  mode: 'fast' | 'detailed' = 'detailed',
+): void {
+  const doc = snapshotJson(model, stats, mode);
   writeFileAtomic(path, (write) => writeJson(write, doc));
 }

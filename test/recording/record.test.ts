@@ -142,6 +142,25 @@ describe('memscope run on a program with a worker and a child process', () => {
     const lifetime = JSON.parse(readFileSync(join(again, 'alloc_lifetime.json'), 'utf8'));
     assert.equal(lifetime.lifecycle_events, null);
     assert.equal(lifetime.metadata.export_mode, 'fast');
+    // The original's snapshot follows the mode: the types' counts, not every value.
+    type Types = { allocations: unknown[] | null; allocation_count: number }[];
+    type Snapshot = {
+      metadata: { export_mode: string };
+      memory_hierarchy: Record<string, { subcategories: Record<string, { types: Types }> }>;
+    };
+    const types = (file: string) => {
+      const snapshot = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
+      const list = Object.values(snapshot.memory_hierarchy).flatMap((c) =>
+        Object.values(c.subcategories).flatMap((s) => s.types),
+      );
+      return { mode: snapshot.metadata.export_mode, list };
+    };
+    const fast = types(join(again, 'alloc_snapshot.json'));
+    assert.equal(fast.mode, 'fast');
+    assert.ok(fast.list.length >= 2 && fast.list.every((t) => t.allocations === null && t.allocation_count > 0));
+    const first = types(join(dir, 'alloc_snapshot.json')); // auto: detailed at this size
+    assert.equal(first.mode, 'detailed');
+    assert.ok(first.list.every((t) => t.allocations?.length === t.allocation_count));
   });
 });
 
