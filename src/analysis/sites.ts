@@ -80,7 +80,7 @@ export function originOf(url: string, functionName = '', ownRoot?: string): Read
 }
 
 const origins = new Map<string, Map<string, { origin: Origin; pkg: string }>>();
-const MAX_ORIGINS = 100_000;
+const MAX_ORIGINS = 10_000; // files; in-process exports keep this map in the program
 
 function originOfFile(url: string, ownRoot: string | undefined): { origin: Origin; pkg: string } {
   if (url.startsWith('node:') || !/[\\/]/.test(url)) return { origin: 'node', pkg: '(node internals)' };
