@@ -282,6 +282,9 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   // (path compression changes the forest's).
   const dom = new Uint32Array(size);
   const flood = new Stack(); // page nodes whose edges are left to look at
+  // The DFS reads these before writing them: a page first read maps the kernel's zero page,
+  // and the first write then faults a second time. A write to each page now: one fault each.
+  for (const a of [info, flags, high]) writePages(a);
   let count = 0;
   let inPage = true;
 
@@ -471,6 +474,11 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   }
   retained[rootNode] = sum[r];
   return { dominator, retained, unreachable: n - reached };
+}
+
+/** Writes a zero into each 4 KiB page of a new (all zero) array. */
+function writePages(a: Uint8Array | Uint32Array): void {
+  for (let i = 0, step = 4096 / a.BYTES_PER_ELEMENT; i < a.length; i += step) a[i] = 0;
 }
 
 /**
