@@ -264,7 +264,9 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   const weakMapEdges = weakMapTableEdges(s, rules);
   const { weakMapRule, dropped } = weakMapEdges;
   const keep = essentialRule(s, rules, flags, weakMapEdges);
-  // Indexed by DFS number: the DFS's edge cursors (later the node-indexed dominators).
+  // Indexed by DFS number: the DFS's edge cursor of each vertex on its stack, then, once the
+  // vertex is done, its DFS tree parent, which becomes its dominator (path compression changes
+  // the forest's copy of the parents).
   const cursor = new Uint32Array(size);
   // Per node, side by side (one cache line for both): [2v] its DFS number (0 = not reached
   // yet), [2v + 1] its number of high retainers (below), later where they are listed.
@@ -278,10 +280,10 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   // no eval; then x's label. The buffer holds the retained sizes (by DFS number) at the end.
   const work = new ArrayBuffer(8 * size);
   const forest = new Uint32Array(work);
-  // Dominators by DFS number: first the DFS tree parents, which the DFS writes here as well
-  // (path compression changes the forest's).
-  const dom = new Uint32Array(size);
   const flood = new Stack(); // page nodes whose edges are left to look at
+  // The DFS reads these before writing them: a page first read maps the kernel's zero page,
+  // and the first write then faults a second time. A write to each page now: one fault each.
+  for (const a of [info, flags, high]) writePages(a);
   let count = 0;
   let inPage = true;
 
@@ -305,7 +307,6 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     info[2 * start] = first;
     vertex[first] = start;
     forest[2 * first] = from;
-    dom[first] = from;
     forest[2 * first + 1] = low;
     cursor[first] = firstEdge[start];
     if (inPage) flags[start] |= PAGE_OBJECT;
@@ -337,7 +338,6 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
           info[2 * w] = next;
           vertex[next] = w;
           forest[2 * next] = x;
-          dom[next] = x;
           forest[2 * next + 1] = x;
           cursor[next] = firstEdge[w];
           if (inPage) flags[w] |= PAGE_OBJECT;
@@ -348,8 +348,11 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
       if (next !== 0) {
         cursor[x] = e + 1;
         x = next;
-      } else if (x === first) break;
-      else x = forest[2 * x];
+      } else {
+        cursor[x] = forest[2 * x]; // done: keep its parent
+        if (x === first) break;
+        x = forest[2 * x];
+      }
     }
   };
   // A page node's edge that the DFS does not follow: its target is page-owned all the same
@@ -426,7 +429,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
         info[2 * v] = ++count;
         vertex[count] = v;
         forest[2 * count] = r;
-        dom[count] = r;
+        cursor[count] = r;
       }
     }
     for (let x = from + 1; x <= count; x++) {
@@ -441,14 +444,16 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
 
   const retainer = retainerLists(s, info, high);
   semidominators(count, vertex, info, forest, retainer);
+  const dom = cursor;
 
   // Dominators, in increasing DFS order: the nearest ancestor of w's parent in the dominator
   // tree numbered at most semi(w) (info[2w], see semidominators). The root is its own
   // dominator. A node of an unreachable cycle (step 3), with no real retainer numbered below it,
-  // gets the root, its parent. The same pass writes the node-indexed dominators, and each
-  // vertex's self size where its forest entry was (the forest is no longer needed).
+  // gets the root, its parent. The same pass writes the node-indexed dominators where the
+  // retainer lists were (no new pages, when they are as many as the nodes), and each vertex's
+  // self size where its forest entry was (the forest is no longer needed).
   const sum = new Float64Array(work, 0, size);
-  const dominator = cursor.subarray(0, n); // the DFS's cursors are no longer needed
+  const dominator = retainer.length >= n ? new Uint32Array(retainer.buffer, 0, n) : new Uint32Array(n);
   dom[r] = r;
   sum[r] = selfSize[rootNode];
   dominator[rootNode] = rootNode;
@@ -471,6 +476,11 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   }
   retained[rootNode] = sum[r];
   return { dominator, retained, unreachable: n - reached };
+}
+
+/** Writes a zero into each 4 KiB page of a new (all zero) array. */
+function writePages(a: Uint8Array | Uint32Array): void {
+  for (let i = 0, step = 4096 / a.BYTES_PER_ELEMENT; i < a.length; i += step) a[i] = 0;
 }
 
 /**

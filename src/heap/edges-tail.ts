@@ -98,32 +98,33 @@ class Tail {
     let i = this.p - lo;
     while (i >= MARGIN && e > 0) {
       const last = i;
-      let c = b[i];
+      // Each byte as byte ^ 48: 0-9 for a digit, 10-255 for any other byte (',' reads 28).
+      let c = b[i] ^ 48;
       let offset = 0;
-      for (let scale = 1; c >= 48 && c <= 57; scale *= 10, c = b[--i]) offset += (c - 48) * scale;
-      if (c !== 44 || i === last || last - i > MAX_DIGITS) {
+      for (let scale = 1; c <= 9; scale *= 10, c = b[--i] ^ 48) offset += c * scale;
+      if (c !== 28 || i === last || last - i > MAX_DIGITS) {
         i = last;
         break;
       }
       let k = --i;
-      c = b[i];
+      c = b[i] ^ 48;
       let name = 0;
-      for (let scale = 1; c >= 48 && c <= 57; scale *= 10, c = b[--i]) name += (c - 48) * scale;
-      if (c !== 44 || i === k || k - i > MAX_DIGITS) {
+      for (let scale = 1; c <= 9; scale *= 10, c = b[--i] ^ 48) name += c * scale;
+      if (c !== 28 || i === k || k - i > MAX_DIGITS) {
         i = last;
         break;
       }
       k = --i;
-      c = b[i];
+      c = b[i] ^ 48;
       let type = 0;
-      for (let scale = 1; c >= 48 && c <= 57; scale *= 10, c = b[--i]) type += (c - 48) * scale;
+      for (let scale = 1; c <= 9; scale *= 10, c = b[--i] ^ 48) type += c * scale;
       const to = offset / nodeFieldCount;
       // The row starts at i + 1, and the row before ends at i - 2 (',\n' between them).
       if (
         i === k ||
         k - i > MAX_DIGITS ||
         i + 1 < from ||
-        c !== 44 ||
+        c !== 28 ||
         b[i - 1] !== 10 ||
         !(b[i - 2] >= 48 && b[i - 2] <= 57) ||
         type >= typeCount ||

@@ -161,31 +161,33 @@ function edgesWorker(): void {
             plainRows: while (plain && i < safe) {
               const rowStart = i;
               row: {
-                c = buf[i];
-                if (c < 48 || c > 57) break row;
-                let type = c - 48;
-                c = buf[++i];
-                while (c >= 48 && c <= 57) {
-                  type = type * 10 + (c - 48);
-                  c = buf[++i];
+                // Each byte as byte ^ 48: 0-9 for a digit, 10-255 for any other byte, 48 past
+                // the buffer's end; one comparison per digit. ',' reads 28, '\n' 58.
+                c = buf[i] ^ 48;
+                if (c > 9) break row;
+                let type = c;
+                c = buf[++i] ^ 48;
+                while (c <= 9) {
+                  type = type * 10 + c;
+                  c = buf[++i] ^ 48;
                 }
-                if (c !== 44) break row;
-                c = buf[++i];
-                if (c < 48 || c > 57) break row;
-                let name = c - 48;
-                c = buf[++i];
-                while (c >= 48 && c <= 57) {
-                  name = name * 10 + (c - 48);
-                  c = buf[++i];
+                if (c !== 28) break row;
+                c = buf[++i] ^ 48;
+                if (c > 9) break row;
+                let name = c;
+                c = buf[++i] ^ 48;
+                while (c <= 9) {
+                  name = name * 10 + c;
+                  c = buf[++i] ^ 48;
                 }
-                if (c !== 44) break row;
-                c = buf[++i];
-                if (c < 48 || c > 57) break row;
-                let offset = c - 48;
-                c = buf[++i];
-                while (c >= 48 && c <= 57) {
-                  offset = offset * 10 + (c - 48);
-                  c = buf[++i];
+                if (c !== 28) break row;
+                c = buf[++i] ^ 48;
+                if (c > 9) break row;
+                let offset = c;
+                c = buf[++i] ^ 48;
+                while (c <= 9) {
+                  offset = offset * 10 + c;
+                  c = buf[++i] ^ 48;
                 }
                 const to = offset / nodeFieldCount;
                 if (
@@ -205,8 +207,8 @@ function edgesWorker(): void {
                 if (!indexed[type] && name > maxStringName) maxStringName = name;
                 e++;
                 values++;
-                if (c === 10) c = buf[++i];
-                if (c === 44) {
+                if (c === 58) c = buf[++i] ^ 48;
+                if (c === 28) {
                   i++;
                   continue plainRows;
                 }

@@ -127,6 +127,10 @@ const UNKNOWN_SIZE_NODE_CAP = 1 << 22;
 const UNKNOWN_SIZE_EDGE_CAP = 1 << 24;
 // The fast loops start a row only this far from the end of a chunk.
 const FAST_MARGIN = 256;
+// fastV8Nodes reads each byte as byte ^ 48: 0-9 for a digit, 10-255 for any other byte, 48
+// past the buffer's end (undefined); one comparison per digit instead of two. ',' and '\n' read so:
+const COMMA = 44 ^ 48;
+const NEWLINE = 10 ^ 48;
 
 /** The edges array is not where the loader found it: the file is laid out unusually. */
 export class EdgesMoved extends Error {}
@@ -814,63 +818,63 @@ class Parser implements SnapshotParser {
     rows: while (i < safe) {
       const rowStart = i;
       row: {
-        let c = buf[i];
-        if (c < 48 || c > 57) break row;
-        let type = c - 48;
-        c = buf[++i];
-        while (c >= 48 && c <= 57) {
-          type = type * 10 + (c - 48);
-          c = buf[++i];
+        let c = buf[i] ^ 48;
+        if (c > 9) break row;
+        let type = c;
+        c = buf[++i] ^ 48;
+        while (c <= 9) {
+          type = type * 10 + c;
+          c = buf[++i] ^ 48;
         }
-        if (c !== 44) break row;
-        c = buf[++i];
-        if (c < 48 || c > 57) break row;
-        let name = c - 48;
-        c = buf[++i];
-        while (c >= 48 && c <= 57) {
-          name = name * 10 + (c - 48);
-          c = buf[++i];
+        if (c !== COMMA) break row;
+        c = buf[++i] ^ 48;
+        if (c > 9) break row;
+        let name = c;
+        c = buf[++i] ^ 48;
+        while (c <= 9) {
+          name = name * 10 + c;
+          c = buf[++i] ^ 48;
         }
-        if (c !== 44) break row;
-        c = buf[++i];
-        if (c < 48 || c > 57) break row;
-        let id = c - 48;
-        c = buf[++i];
-        while (c >= 48 && c <= 57) {
-          id = id * 10 + (c - 48);
-          c = buf[++i];
+        if (c !== COMMA) break row;
+        c = buf[++i] ^ 48;
+        if (c > 9) break row;
+        let id = c;
+        c = buf[++i] ^ 48;
+        while (c <= 9) {
+          id = id * 10 + c;
+          c = buf[++i] ^ 48;
         }
-        if (c !== 44) break row;
-        c = buf[++i];
-        if (c < 48 || c > 57) break row;
-        let size = c - 48;
-        c = buf[++i];
-        while (c >= 48 && c <= 57) {
-          size = size * 10 + (c - 48);
-          c = buf[++i];
+        if (c !== COMMA) break row;
+        c = buf[++i] ^ 48;
+        if (c > 9) break row;
+        let size = c;
+        c = buf[++i] ^ 48;
+        while (c <= 9) {
+          size = size * 10 + c;
+          c = buf[++i] ^ 48;
         }
-        if (c !== 44) break row;
-        c = buf[++i];
-        if (c < 48 || c > 57) break row;
-        let edges = c - 48;
-        c = buf[++i];
-        while (c >= 48 && c <= 57) {
-          edges = edges * 10 + (c - 48);
-          c = buf[++i];
+        if (c !== COMMA) break row;
+        c = buf[++i] ^ 48;
+        if (c > 9) break row;
+        let edges = c;
+        c = buf[++i] ^ 48;
+        while (c <= 9) {
+          edges = edges * 10 + c;
+          c = buf[++i] ^ 48;
         }
-        if (c !== 44) break row;
-        c = buf[++i];
-        if (c < 48 || c > 57) break row;
-        c = buf[++i];
-        while (c >= 48 && c <= 57) c = buf[++i]; // trace_node_id: not kept
-        if (c !== 44) break row;
-        c = buf[++i];
-        if (c < 48 || c > 57) break row;
-        let detached = c - 48;
-        c = buf[++i];
-        while (c >= 48 && c <= 57) {
-          detached = detached * 10 + (c - 48);
-          c = buf[++i];
+        if (c !== COMMA) break row;
+        c = buf[++i] ^ 48;
+        if (c > 9) break row;
+        c = buf[++i] ^ 48;
+        while (c <= 9) c = buf[++i] ^ 48; // trace_node_id: not kept
+        if (c !== COMMA) break row;
+        c = buf[++i] ^ 48;
+        if (c > 9) break row;
+        let detached = c;
+        c = buf[++i] ^ 48;
+        while (c <= 9) {
+          detached = detached * 10 + c;
+          c = buf[++i] ^ 48;
         }
         const total = edgeTotal + edges;
         if (
@@ -892,8 +896,8 @@ class Parser implements SnapshotParser {
         edgeTotal = total;
         firstEdge[++n] = total;
         rows++;
-        if (c === 10) c = buf[++i];
-        if (c === 44) {
+        if (c === NEWLINE) c = buf[++i] ^ 48;
+        if (c === COMMA) {
           i++;
           continue rows;
         }
