@@ -63,7 +63,7 @@ async function load(file: string): Promise<{ snapshot: HeapSnapshot; readMs: num
   }
 }
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let v = bytes;
   let u = 0;

@@ -5,11 +5,11 @@ import { UserError } from '../recording/user-error.js';
 import { writeReports } from '../report/all.js';
 import { pprofBytes, toHeapProfile } from '../report/profiles.js';
 import { writeFileAtomic, writeJson } from '../report/write.js';
-import type { ConvertOptions, ReportOptions } from './report.js';
+import type { ConvertCommandOptions, ReportCommandOptions } from './report.js';
 import { loadModel } from './session-model.js';
 import { ensureWritable, ensureWritableFile } from './writable.js';
 
-export async function reportSession(session: string, opts: ReportOptions): Promise<number> {
+export async function reportSession(session: string, opts: ReportCommandOptions): Promise<number> {
   const { model, dir, exitCode } = await loadModel(session);
   const out = resolve(opts.out ?? dir);
   ensureWritable(out);
@@ -22,7 +22,7 @@ export async function reportSession(session: string, opts: ReportOptions): Promi
   return exitCode;
 }
 
-export async function convertRecording(recording: string, opts: ConvertOptions): Promise<number> {
+export async function convertRecording(recording: string, opts: ConvertCommandOptions): Promise<number> {
   const { model, dir, exitCode } = await loadModel(recording);
   const files: string[] = [];
   if (opts.to === 'json') {

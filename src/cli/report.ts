@@ -8,14 +8,14 @@
 import { type Command, Option } from 'commander';
 import type { ExportMode } from '../report/six-json.js';
 
-export interface ReportOptions {
+export interface ReportCommandOptions {
   out?: string;
   mode: ExportMode;
   nodeInternals: boolean;
   quiet?: boolean;
 }
 
-export interface ConvertOptions {
+export interface ConvertCommandOptions {
   to: string;
   out?: string;
   mode: ExportMode;
@@ -36,7 +36,7 @@ export function registerReport(program: Command): void {
     .addOption(modeOption())
     .option('--no-node-internals', 'leave node-internal frames out of the allocation hot spots')
     .option('--quiet', 'print nothing but problems')
-    .action(async (session: string, opts: ReportOptions) => {
+    .action(async (session: string, opts: ReportCommandOptions) => {
       process.exitCode = await (await import('./report-run.js')).reportSession(session, opts);
     });
 
@@ -50,7 +50,7 @@ export function registerReport(program: Command): void {
     .option('--out <path>', 'output file (pprof, heapprofile) or folder (json)')
     .addOption(modeOption())
     .option('--no-node-internals', 'leave node-internal frames out')
-    .action(async (recording: string, opts: ConvertOptions) => {
+    .action(async (recording: string, opts: ConvertCommandOptions) => {
       process.exitCode = await (await import('./report-run.js')).convertRecording(recording, opts);
     });
 }

@@ -1,5 +1,6 @@
 /** After `memscope run`: the reports of the session and the summary on stderr. */
 import { buildFindings, findingsLine } from '../analysis/findings.js';
+import { formatBytes } from '../analysis/leaks.js';
 import type { SessionModel } from '../analysis/model.js';
 import { hotSpots } from '../analysis/sites.js';
 import { computeStats, endCounts } from '../analysis/stats.js';
@@ -14,17 +15,7 @@ export async function reportRun(dir: string, name: string, mode: ExportMode): Pr
   summary(model, writeReports(model, dir, { name, mode }));
 }
 
-const fmt = (bytes: number | null | undefined) => {
-  if (bytes === null || bytes === undefined) return 'n/a';
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let v = bytes;
-  let u = 0;
-  while (Math.abs(v) >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(u ? 1 : 0)} ${units[u]}`;
-};
+const fmt = (bytes: number | null | undefined) => (bytes === null || bytes === undefined ? 'n/a' : formatBytes(bytes));
 
 function summary(model: SessionModel, files: string[]): void {
   const out: string[] = [

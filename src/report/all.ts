@@ -4,9 +4,8 @@
  */
 import { join } from 'node:path';
 import type { SessionModel } from '../analysis/model.js';
-import { computeStats } from '../analysis/stats.js';
 import { writeDashboardHtml } from './html.js';
-import { type ExportMode, resolveMode, writeSixJson } from './six-json.js';
+import { type ExportMode, writeSixJson } from './six-json.js';
 import { writeSnapshotJson } from './snapshot-json.js';
 import { writeLifecycleTimelineSvg, writeMemoryAnalysisSvg } from './svg/index.js';
 
@@ -21,14 +20,13 @@ export interface ReportOptions {
 
 /** Writes every report into `folder`; returns the files written. */
 export function writeReports(model: SessionModel, folder: string, options: ReportOptions): string[] {
-  const stats = computeStats(model);
   const files: string[] = [];
   const snapshot = join(folder, `${options.name}_snapshot.json`);
-  writeSnapshotJson(snapshot, model, stats, resolveMode(model, options.mode));
+  writeSnapshotJson(snapshot, model, options.mode);
   files.push(snapshot);
   files.push(...writeSixJson(model, folder, options));
   const memorySvg = join(folder, `${options.name}_memory_analysis.svg`);
-  writeMemoryAnalysisSvg(memorySvg, model, { stats });
+  writeMemoryAnalysisSvg(memorySvg, model);
   files.push(memorySvg);
   const lifecycleSvg = join(folder, `${options.name}_lifecycle_timeline.svg`);
   writeLifecycleTimelineSvg(lifecycleSvg, model);

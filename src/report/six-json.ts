@@ -215,8 +215,9 @@ export function threadsJson(model: SessionModel) {
   return { threads, processes };
 }
 
-export function memoryAnalysisJson(model: SessionModel, options: SixOptions, stats = computeStats(model)) {
+export function memoryAnalysisJson(model: SessionModel, options: SixOptions) {
   const mode = resolveMode(model, options.mode);
+  const stats = computeStats(model);
   const m = computeMetrics(model, stats);
   return {
     metadata: metadata(model, mode, 'Tracked values, statistics and allocation sites'),
@@ -683,7 +684,6 @@ export function securityViolationsJson(model: SessionModel, options: SixOptions,
 export function writeSixJson(model: SessionModel, folder: string, options: SixOptions): string[] {
   const files: string[] = [];
   const exportMs: Record<string, number> = {};
-  const stats = computeStats(model);
   const write = (file: SixFile, build: () => unknown) => {
     const t0 = performance.now();
     const path = `${folder}/${options.name}_${file}.json`;
@@ -691,7 +691,7 @@ export function writeSixJson(model: SessionModel, folder: string, options: SixOp
     exportMs[file] = Math.round((performance.now() - t0) * 1000) / 1000;
     files.push(path);
   };
-  write('memory_analysis', () => memoryAnalysisJson(model, options, stats));
+  write('memory_analysis', () => memoryAnalysisJson(model, options));
   write('lifetime', () => lifetimeJson(model, options));
   write('complex_types', () => complexTypesJson(model, options));
   write('unsafe_ffi', () => unsafeFfiJson(model, options));

@@ -5,7 +5,8 @@
  */
 import { buildHierarchy } from '../analysis/hierarchy.js';
 import type { SessionModel, ValueModel } from '../analysis/model.js';
-import { computeStats, type Stats } from '../analysis/stats.js';
+import { computeStats } from '../analysis/stats.js';
+import { type ExportMode, resolveMode } from './six-json.js';
 import { writeFileAtomic, writeJson } from './write.js';
 
 export const SNAPSHOT_FORMAT_VERSION = '1.0';
@@ -51,11 +52,9 @@ function allocation(model: SessionModel, v: ValueModel) {
  * `mode` fast (what `auto` picks for a large session, as for the six files): the types keep
  * their counts and sizes, and `allocations` is null instead of listing every value.
  */
-export function snapshotJson(
-  model: SessionModel,
-  stats: Stats = computeStats(model),
-  mode: 'fast' | 'detailed' = 'detailed',
-) {
+export function snapshotJson(model: SessionModel, exportMode: ExportMode = 'detailed') {
+  const mode = resolveMode(model, exportMode);
+  const stats = computeStats(model);
   const h = buildHierarchy(model.values);
   const memory_hierarchy: Record<string, unknown> = {};
   for (const c of h.categories) {
@@ -112,12 +111,7 @@ export function snapshotJson(
   };
 }
 
-export function writeSnapshotJson(
-  path: string,
-  model: SessionModel,
-  stats?: Stats,
-  mode: 'fast' | 'detailed' = 'detailed',
-): void {
-  const doc = snapshotJson(model, stats, mode);
+export function writeSnapshotJson(path: string, model: SessionModel, mode: ExportMode = 'detailed'): void {
+  const doc = snapshotJson(model, mode);
   writeFileAtomic(path, (write) => writeJson(write, doc));
 }

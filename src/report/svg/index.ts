@@ -5,14 +5,14 @@
 import type { SessionModel } from '../../analysis/model.js';
 import { writeFileAtomic } from '../write.js';
 import { renderLifecycleTimeline } from './lifecycle/index.js';
-import { type MemoryAnalysisOptions, renderMemoryAnalysis } from './memory/index.js';
+import { renderMemoryAnalysis } from './memory/index.js';
 
 export { renderLifecycleTimeline } from './lifecycle/index.js';
-export { type MemoryAnalysisOptions, renderMemoryAnalysis } from './memory/index.js';
+export { renderMemoryAnalysis } from './memory/index.js';
 
 /** Writes `<name>_memory_analysis.svg` (atomically: a failed export leaves no partial file). */
-export function writeMemoryAnalysisSvg(path: string, model: SessionModel, options?: MemoryAnalysisOptions): void {
-  const svg = renderMemoryAnalysis(model, options);
+export function writeMemoryAnalysisSvg(path: string, model: SessionModel): void {
+  const svg = renderMemoryAnalysis(model);
   writeFileAtomic(path, (write) => write(svg));
 }
 

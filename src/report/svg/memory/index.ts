@@ -10,7 +10,7 @@ import { categorySummaries } from '../../../analysis/categories.js';
 import type { SessionModel } from '../../../analysis/model.js';
 import { nameIndex } from '../../../analysis/names.js';
 import { lastSpaces } from '../../../analysis/series.js';
-import { computeMetrics, computeStats, type Stats } from '../../../analysis/stats.js';
+import { computeMetrics, computeStats } from '../../../analysis/stats.js';
 import { trackedMemory } from '../../../analysis/tracked-memory.js';
 import { typeTree } from '../../../analysis/type-tree.js';
 import { type Box, SvgWriter, svgDocument } from '../svg.js';
@@ -30,13 +30,8 @@ export const MEMORY_WIDTH = 1200;
 const PAD = 24;
 const GAP = 16;
 
-export interface MemoryAnalysisOptions {
-  /** Statistics already computed for this model (writeReports shares them between reports). */
-  stats?: Stats;
-}
-
-export function renderMemoryAnalysis(model: SessionModel, options: MemoryAnalysisOptions = {}): string {
-  const stats = options.stats ?? computeStats(model);
+export function renderMemoryAnalysis(model: SessionModel): string {
+  const stats = computeStats(model);
   const metrics = computeMetrics(model, stats);
   const points = allocationPoints(model);
   const heat = allocationHeatmap(points, model.durationNs, 20, 8);
