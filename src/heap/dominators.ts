@@ -100,11 +100,10 @@ function pageSeed(s: HeapSnapshot, rules: DominatorRules): (e: number) => boolea
   const { edgeTo, edgeType, nodeType, nodeName, strings } = s;
   const { element, shortcut } = s.edgeKinds;
   const synthetic = s.types.synthetic;
-  const domTrees = strings.indexOf('(Document DOM trees)');
   return (e) => {
     const t = edgeType[e];
     const to = edgeTo[e];
-    const isDomTrees = nodeType[to] === synthetic && nodeName[to] === domTrees;
+    const isDomTrees = nodeType[to] === synthetic && strings.get(nodeName[to]) === '(Document DOM trees)';
     if (rules === 'devtools') return t === shortcut || (t === element && isDomTrees);
     // MEMLAB: TraceFinder.flagReachableNodesFromWindow inverts the test: it starts from every
     // root edge except shortcuts and except the element edge to '(Document DOM trees)'. In a
@@ -172,15 +171,22 @@ function weakMapTableEdges(s: HeapSnapshot, rules: DominatorRules): { weakMapRul
     tables.add(table);
   }
   if (tables.size === 0) return { weakMapRule: internal, dropped };
-  for (let v = 0, n = s.nodeCount; v < n; v++) {
+  const lookAt = (v: number): void => {
     const id = nodeId[v];
-    if (!tables.has(id)) continue;
     for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
       const name = edgeName[e];
       if (edgeType[e] !== internal || candidate[name] === 0 || strings.numberAfter(name, TABLE_ID) !== id) continue;
       const m = EPHEMERON.exec(strings.get(name));
       if (m && Number(m.groups!.table) === id) dropped[e >>> 3] |= 1 << (e & 7);
     }
+  };
+  // A few tables (the usual case): a native search of the ids for each. Many: one pass.
+  if (tables.size <= 16) {
+    for (const id of tables.ids()) {
+      for (let v = nodeId.indexOf(id); v >= 0; v = nodeId.indexOf(id, v + 1)) lookAt(v);
+    }
+  } else {
+    for (let v = 0, n = s.nodeCount; v < n; v++) if (tables.has(nodeId[v])) lookAt(v);
   }
   return { weakMapRule: internal, dropped };
 }
@@ -208,6 +214,10 @@ class IdSet {
       if (slots[k] === id) return true;
       if (slots[k] < 0) return false;
     }
+  }
+
+  *ids(): Generator<number> {
+    for (const x of this.slots) if (x >= 0) yield x;
   }
 
   private insert(id: number): void {

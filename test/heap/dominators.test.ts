@@ -176,6 +176,70 @@ test('memlab rule: memlab seeds page ownership from the other root edges, so the
   assert.equal(idom[4], 3);
 });
 
+test("DevTools rule: the root's element edge to '(Document DOM trees)' seeds the page too", () => {
+  // A Chrome snapshot: the DOM trees' node X is also held by a handle under (GC roots).
+  const nodes: GNode[] = [
+    {
+      name: '',
+      type: 'synthetic',
+      size: 0,
+      edges: [
+        { to: 1, type: 'element', name: 1 },
+        { to: 2, type: 'element', name: 2 },
+      ],
+    },
+    { name: '(Document DOM trees)', type: 'synthetic', size: 0, edges: [{ to: 4, type: 'element', name: 1 }] },
+    { name: '(GC roots)', type: 'synthetic', size: 0, edges: [{ to: 3, type: 'element', name: 1 }] },
+    { name: 'system / Handle', type: 'hidden', edges: [{ to: 4, type: 'internal', name: 'value' }] },
+    { name: 'X', size: 1000 },
+  ];
+  const s = parseText(snapshotText(nodes));
+  assert.equal(dominatorsOf(s).idom[4], 1, 'DevTools: X belongs to the DOM trees, the handle notwithstanding');
+  // memlab seeds from every other root edge: (GC roots) owns X, and the DOM trees' edge is dropped.
+  assert.equal(dominatorsOf(s, 'memlab').idom[4], 3);
+  // A node of another name or type does not seed the page: both retainers count.
+  for (const [name, type] of [
+    ['(Document DOM trees) ', 'synthetic'],
+    ['(Document DOM trees)', 'hidden'],
+  ] as const) {
+    const other = nodes.map((n, i) => (i === 1 ? { ...n, name, type } : n));
+    assert.equal(dominatorsOf(parseText(snapshotText(other))).idom[4], 0, `${name}, ${type}`);
+  }
+});
+
+test('DevTools rule: each of many WeakMaps retains its values by their keys', () => {
+  // More tables than the few looked up one by one: the rule's other route, one pass over the ids.
+  const maps = 20;
+  const nodes: GNode[] = [
+    { name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'shortcut', name: 'global' }] },
+    { name: 'global', edges: [] },
+  ];
+  const values: number[] = [];
+  for (let m = 0; m < maps; m++) {
+    const table = nodes.length;
+    const [key, value] = [table + 1, table + 2];
+    const [tableId, keyId, valueId] = [1001 + 6 * m, 1003 + 6 * m, 1005 + 6 * m];
+    const entry = `1 / part of key (Object @${keyId}) -> value (Object @${valueId}) pair in WeakMap (table @${tableId})`;
+    nodes[1].edges!.push({ to: table, name: `t${m}` }, { to: key, name: `k${m}` });
+    nodes.push(
+      {
+        name: 'system / EphemeronHashTable',
+        type: 'array',
+        id: tableId,
+        edges: [{ to: value, type: 'internal', name: entry }],
+      },
+      { name: 'Key', id: keyId, edges: [{ to: value, type: 'internal', name: entry }] },
+      { name: 'Value', id: valueId, size: 100 },
+    );
+    values.push(value);
+  }
+  const { idom } = dominatorsOf(parseText(snapshotText(nodes)));
+  assert.deepEqual(
+    values.map((v) => idom[v]),
+    values.map((v) => v - 1),
+  );
+});
+
 test('DevTools rule: a WeakMap value is retained by its key, not by the table', () => {
   const entry = (table: number) =>
     `1 / part of key (Object @9) -> value (Object @11) pair in WeakMap (table @${table})`;
