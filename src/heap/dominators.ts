@@ -245,6 +245,11 @@ class Stack {
   pop(): number {
     return this.items[--this.size];
   }
+
+  /** The items, bottom first (a view: valid until the next push). */
+  view(): Uint32Array {
+    return this.items.subarray(0, this.size);
+  }
 }
 
 /** Flag of a node with at least one essential retainer (set only where step 2 needs it). */
@@ -291,6 +296,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   const work = new ArrayBuffer(8 * size);
   const forest = new Uint32Array(work);
   const flood = new Stack(); // page nodes whose edges are left to look at
+  const rootChildren = new Stack(); // the first DFS number of each DFS hung from the root
   // The DFS reads these before writing them: a page first read maps the kernel's zero page,
   // and the first write then faults a second time. A write to each page now: one fault each.
   for (const a of [info, flags, high]) writePages(a);
@@ -314,6 +320,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   // target (see `retains`). Inside the page, it flags what it reaches and floods the rest.
   const dfs = (start: number, from: number, low: number): void => {
     const first = ++count;
+    if (from === r) rootChildren.push(first);
     info[2 * start] = first;
     vertex[first] = start;
     forest[2 * first] = from;
@@ -430,6 +437,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
       if (info[2 * v] === 0 && !(flags[v] & RETAINED)) dfs(v, r, 0);
     }
   }
+  const dfsEnd = count; // the last vertex a DFS numbered (step 3 numbers the others)
   if (count < n) {
     // Step 3: what remains is retained by cycles of unreachable nodes: each hangs from the
     // root. Their edges, which no DFS looked at, are recorded now.
@@ -453,7 +461,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   }
 
   const retainer = retainerLists(s, info, high);
-  semidominators(count, vertex, info, forest, retainer);
+  semidominators(count, vertex, info, forest, retainer, rootChildren.view(), dfsEnd);
   const dom = cursor;
 
   // Dominators, in increasing DFS order: the nearest ancestor of w's parent in the dominator
@@ -524,6 +532,18 @@ function retainerLists(s: HeapSnapshot, info: Uint32Array, high: Uint8Array): Ui
  * second eval. The semidominator of vertex w goes to info[2w], where a node's DFS number was
  * kept (no longer needed), and to w's label, forest[2w + 1]. A label here is a semidominator
  * number, the smallest on the path compressed into it, not the vertex holding it.
+ *
+ * A shortcut that skips most of the evaluations of the nodes with many retainers (object
+ * shapes and the like; 38 such nodes make 2.65 M of the 3.7 M evaluations at 185 MB). The DFSs
+ * hung from the root number each of their trees as one range, [c, end]. A semidominator is a
+ * proper ancestor in the DFS tree, so within c's tree it is either the root or at least c. For
+ * w in that tree, an evaluation from a retainer u in (w, end] returns the smallest
+ * semidominator on u's path of vertices numbered above w: all in c's tree, so at least c
+ * unless one of them has the root as its semidominator. While no vertex of (w, end] has (the
+ * count `ones`), and once w's candidate is at most c, those retainers cannot lower it and are
+ * passed over without an evaluation (1.03 M of them at 185 MB); the others still are evaluated.
+ * `roots` holds the first DFS number of each tree hung from the root, in increasing order;
+ * the vertices above `dfsEnd` (step 3's, each hung from the root alone) take no shortcut.
  */
 function semidominators(
   count: number,
@@ -531,6 +551,8 @@ function semidominators(
   info: Uint32Array,
   forest: Uint32Array,
   retainer: Uint32Array,
+  roots: Uint32Array,
+  dfsEnd: number,
 ): void {
   const r = 1; // the root's DFS number
   // eval/link: vertices are linked to their parent in decreasing DFS order, so the linked ones
@@ -561,8 +583,21 @@ function semidominators(
     return forest[2 * v + 1];
   };
 
+  // The tree hung from the root that holds w, [c, treeEnd], and how many of its vertices
+  // numbered above w have the root as their semidominator.
+  let tree = roots.length;
+  let c = count + 1;
+  let treeEnd = 0;
+  let ones = 0;
   // Vertices in decreasing DFS number.
   for (let w = count; w >= 2; w--) {
+    if (w < c && w <= dfsEnd) {
+      // w is in the tree before: the one whose first vertex is the last below or at w.
+      while (roots[tree - 1] > w) tree--;
+      treeEnd = tree < roots.length ? roots[tree] - 1 : dfsEnd;
+      c = roots[--tree];
+      ones = 0;
+    }
     const v0 = vertex[w];
     const end = info[2 * v0 + 3];
     let k = info[2 * v0 + 1];
@@ -572,9 +607,12 @@ function semidominators(
     // The root's number is the smallest a semidominator can be: past it, the retainers left
     // cannot change it.
     for (; k < end && sw !== r; k++) {
-      const su = evaluate(retainer[k]);
+      const u = retainer[k];
+      if (u <= treeEnd && ones === 0 && sw <= c) continue; // see above: u cannot lower sw
+      const su = evaluate(u);
       if (su < sw) sw = su;
     }
+    if (sw === r && w !== c) ones++;
     info[2 * w] = sw;
     forest[2 * w + 1] = sw;
     linked = w; // link(parent[w], w): forest[2w] is already parent[w]

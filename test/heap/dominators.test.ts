@@ -85,6 +85,56 @@ test('on random graphs, dominators and retained sizes equal the brute-force orac
   }
 });
 
+test('on random graphs shaped like a heap, dominators equal the oracle', () => {
+  // One large tree under a global object, a few small trees beside it, edges from the root
+  // and from the small trees into the large one (vertices whose semidominator is the root),
+  // and a few "shapes" the global object and most nodes point to: the cases of
+  // semidominators' shortcut.
+  let seed = 11;
+  const random = (k: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % k;
+  };
+  for (let round = 0; round < 400; round++) {
+    const n = 6 + random(40);
+    const nodes: GNode[] = [
+      { name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'element', name: 1 }] },
+      { name: 'global', size: 1, edges: [] },
+    ];
+    const small = 1 + random(3); // the last nodes form small trees of their own
+    for (let i = 2; i < n; i++) {
+      nodes.push({ name: `N${i}`, size: 1 + random(1000), edges: [] });
+      const own = i >= n - small;
+      const parent = own
+        ? i === n - small || random(2) === 0
+          ? 0
+          : n - small + random(i - (n - small))
+        : 1 + random(i - 1);
+      nodes[parent].edges!.push({
+        to: i,
+        type: parent === 0 ? 'element' : 'property',
+        name: parent === 0 ? i : `p${i}`,
+      });
+    }
+    const shapes = 1 + random(3);
+    for (let k = 0; k < shapes; k++) {
+      const shape = 2 + random(n - 2 - small);
+      nodes[1].edges!.push({ to: shape, name: `shape${k}` });
+      for (let i = 2; i < n; i++) if (random(3) !== 0) nodes[i].edges!.push({ to: shape, name: 'map' });
+    }
+    for (let k = random(n); k > 0; k--) {
+      const from = random(4) === 0 ? 0 : random(3) === 0 ? n - small + random(small) : 1 + random(n - 1);
+      nodes[from].edges!.push(
+        from === 0 ? { to: 1 + random(n - 1), type: 'element', name: n + k } : { to: 1 + random(n - 1), name: `x${k}` },
+      );
+    }
+    const expected = oracle(nodes, (_from, type) => type !== 'weak');
+    const actual = dominatorsOf(parseText(snapshotText(nodes)));
+    assert.deepEqual(actual.idom, expected.idom, `round ${round}: dominators`);
+    assert.deepEqual(actual.retained, expected.retained, `round ${round}: retained sizes`);
+  }
+});
+
 test('a chain of 300,000 nodes needs no recursion', () => {
   const n = 300_000;
   const nodes: GNode[] = [{ name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'element', name: 1 }] }];
