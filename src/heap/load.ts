@@ -4,6 +4,7 @@
  * its edges array parsed by a worker thread while this thread parses the nodes and strings,
  * then what the worker has not reached yet from the array's end (edges-tail.ts).
  */
+import { readSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { parseEdgesTail } from './edges-tail.js';
 import { BLOCK_BYTES, startEdgesWorker } from './edges-worker.js';
@@ -83,7 +84,7 @@ async function readFile(
       // Inside the edges the worker parses: go on from their end, found from the file's end.
       if (edges && !searched && position > edges.start && parser.skippedEdgesEnd < 0) {
         searched = true;
-        const end = await findEdgesEnd(file, position, size, buffer);
+        const end = findEdgesEnd(file, position, size, buffer);
         if (end >= 0 && parser.jumpInEdges(end)) {
           position = end;
           jumped = true;
@@ -181,7 +182,7 @@ async function startEdges(
   const skip = smallestNodesText(layout.declaredNodes, layout.nodeFieldCount);
   let start: number;
   try {
-    start = await findArray(file, Math.max(from, nodesFrom + skip), '"edges"', scratch);
+    start = findArray(file, Math.max(from, nodesFrom + skip), '"edges"', scratch);
   } catch (error) {
     worker.cancel();
     throw error;
@@ -197,12 +198,16 @@ async function startEdges(
   return { done: worker.done, type, name, to, cancel: worker.cancel, job, start, claims };
 }
 
-/** Offset just past the '[' that follows the first `key:` at or after `from`, or -1 (reads into `buffer`). */
-async function findArray(file: FileHandle, from: number, key: string, buffer: Buffer): Promise<number> {
+/**
+ * Offset just past the '[' that follows the first `key:` at or after `from`, or -1 (reads into
+ * `buffer`). The searches read synchronously: the parse waits for them, and a read of a few
+ * megabytes from the page cache is shorter than a trip through libuv's thread pool per piece.
+ */
+function findArray(file: FileHandle, from: number, key: string, buffer: Buffer): number {
   const needle = Buffer.from(key);
   let position = from;
   for (;;) {
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+    const bytesRead = readSync(file.fd, buffer, 0, buffer.length, position);
     if (bytesRead < needle.length) return -1;
     const chunk = buffer.subarray(0, bytesRead);
     const at = chunk.indexOf(needle);
@@ -267,10 +272,10 @@ const NEXT_KEY = Buffer.from('"trace_function_infos":');
  * V8 and Chrome write after it (the colon makes it a key: it cannot be inside a string), or -1.
  * Whatever lies between is the worker's and edges-tail's to read and check.
  */
-async function findEdgesEnd(file: FileHandle, from: number, size: number, buffer: Buffer): Promise<number> {
+function findEdgesEnd(file: FileHandle, from: number, size: number, buffer: Buffer): number {
   for (let end = size; end - from >= NEXT_KEY.length;) {
     const start = Math.max(from, end - buffer.length);
-    const { bytesRead } = await file.read(buffer, 0, end - start, start);
+    const bytesRead = readSync(file.fd, buffer, 0, end - start, start);
     if (bytesRead !== end - start) return -1;
     const at = buffer.subarray(0, bytesRead).lastIndexOf(NEXT_KEY);
     if (at >= 0) {
