@@ -279,10 +279,9 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   const weakMapEdges = weakMapTableEdges(s, rules);
   const { weakMapRule, dropped } = weakMapEdges;
   const keep = essentialRule(s, rules, flags, weakMapEdges);
-  // Indexed by DFS number: the DFS's edge cursor of each vertex on its stack, then, once the
-  // vertex is done, its DFS tree parent, which becomes its dominator (path compression changes
-  // the forest's copy of the parents).
-  const cursor = new Uint32Array(size);
+  // Indexed by DFS number: each vertex's DFS tree parent, which becomes its dominator (path
+  // compression changes the forest's copy of the parents).
+  const dom = new Uint32Array(size);
   // Per node, side by side (one cache line for both): [2v] its DFS number (0 = not reached
   // yet), [2v + 1] its number of high retainers (below), later where they are listed.
   const info = new Uint32Array(2 * n + 2);
@@ -318,6 +317,10 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   // for the root) with `low` as its low retainer. Each edge is looked at once, here: the
   // essential ones are followed when their target is new, and recorded as retainers of their
   // target (see `retains`). Inside the page, it flags what it reaches and floods the rest.
+  // The DFS's path, four numbers per vertex on it: its DFS number, its node, the next edge to
+  // look at and the end of its edges (kept here, where they stay in cache, rather than read
+  // again from the node arrays each time the DFS comes back to a vertex).
+  let path = new Uint32Array(4 * 1024);
   const dfs = (start: number, from: number, low: number): void => {
     const first = ++count;
     if (from === r) rootChildren.push(first);
@@ -325,13 +328,18 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     vertex[first] = start;
     forest[2 * first] = from;
     forest[2 * first + 1] = low;
-    cursor[first] = firstEdge[start];
+    dom[first] = from;
     if (inPage) flags[start] |= PAGE_OBJECT;
-    let x = first;
+    path[0] = first;
+    path[1] = start;
+    path[2] = firstEdge[start];
+    path[3] = firstEdge[start + 1];
+    let top = 0;
     for (;;) {
-      const v = vertex[x];
-      let e = cursor[x];
-      const end = firstEdge[v + 1];
+      const x = path[top];
+      const v = path[top + 1];
+      let e = path[top + 2];
+      const end = path[top + 3];
       let next = 0;
       // essentialRule, inlined (v is not the root): the page rule only acts from a node the
       // page does not own.
@@ -356,19 +364,26 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
           vertex[next] = w;
           forest[2 * next] = x;
           forest[2 * next + 1] = x;
-          cursor[next] = firstEdge[w];
+          dom[next] = x;
           if (inPage) flags[w] |= PAGE_OBJECT;
+          path[top + 2] = e + 1;
+          top += 4;
+          if (top === path.length) {
+            const longer = new Uint32Array(2 * path.length);
+            longer.set(path);
+            path = longer;
+          }
+          path[top] = next;
+          path[top + 1] = w;
+          path[top + 2] = firstEdge[w];
+          path[top + 3] = firstEdge[w + 1];
           break;
         }
         retains(e, x, w, d);
       }
-      if (next !== 0) {
-        cursor[x] = e + 1;
-        x = next;
-      } else {
-        cursor[x] = forest[2 * x]; // done: keep its parent
-        if (x === first) break;
-        x = forest[2 * x];
+      if (next === 0) {
+        if (top === 0) break;
+        top -= 4;
       }
     }
   };
@@ -447,7 +462,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
         info[2 * v] = ++count;
         vertex[count] = v;
         forest[2 * count] = r;
-        cursor[count] = r;
+        dom[count] = r;
       }
     }
     for (let x = from + 1; x <= count; x++) {
@@ -462,7 +477,6 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
 
   const retainer = retainerLists(s, info, high);
   semidominators(count, vertex, info, forest, retainer, rootChildren.view(), dfsEnd);
-  const dom = cursor;
 
   // Dominators, in increasing DFS order: the nearest ancestor of w's parent in the dominator
   // tree numbered at most semi(w) (info[2w], see semidominators). The root is its own
