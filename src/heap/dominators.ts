@@ -40,6 +40,8 @@ const PAGE_OBJECT = 1;
 // `part` is the text the entry's two edges share, `table` the table's id (paths.ts uses it too).
 export const EPHEMERON =
   /^\d+(?<part> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<table>\d+)\))$/;
+// The same names, without the groups: only whether a name is one.
+const EPHEMERON_NAME = /^\d+ \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @\d+\)$/;
 
 export function dominatorTree(snapshot: HeapSnapshot, rules: DominatorRules = 'devtools'): DominatorTree {
   const key = `dominators:${rules}`;
@@ -164,20 +166,18 @@ function weakMapTableEdges(s: HeapSnapshot, rules: DominatorRules): { weakMapRul
   // the names on an edge from the table they name.
   const candidate = new Uint8Array(strings.length);
   const tables = new IdSet();
-  for (let i = 0; i < strings.length; i++) {
-    const table = strings.lastByte(i) === 41 /* ) */ ? strings.numberAfter(i, TABLE_ID) : -1;
-    if (table < 0) continue;
+  strings.forEachNumberAfter(TABLE_ID, 41 /* ) */, (i, table) => {
     candidate[i] = 1;
     tables.add(table);
-  }
+  });
   if (tables.size === 0) return { weakMapRule: internal, dropped };
   const lookAt = (v: number): void => {
     const id = nodeId[v];
     for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
       const name = edgeName[e];
       if (edgeType[e] !== internal || candidate[name] === 0 || strings.numberAfter(name, TABLE_ID) !== id) continue;
-      const m = EPHEMERON.exec(strings.get(name));
-      if (m && Number(m.groups!.table) === id) dropped[e >>> 3] |= 1 << (e & 7);
+      // numberAfter read the table id the regex would: a match names this table.
+      if (EPHEMERON_NAME.test(strings.get(name))) dropped[e >>> 3] |= 1 << (e & 7);
     }
   };
   // A few tables (the usual case): a native search of the ids for each. Many: one pass.

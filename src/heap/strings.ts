@@ -69,6 +69,23 @@ export class StringTable {
   }
 
   /**
+   * Calls `found` with each string whose last byte is `last` and that has `marker` and digits
+   * just before it (as numberAfter reads them), and that number; in index order. One pass over
+   * the ends, which looks at a string's bytes only when its last byte matches.
+   */
+  forEachNumberAfter(marker: Buffer, last: number, found: (index: number, value: number) => void): void {
+    const { bytes, ends } = this;
+    for (let i = 0, start = 0; i < this.length; i++) {
+      const end = ends[i];
+      if (end > start && bytes[end - 1] === last) {
+        const value = this.numberAfter(i, marker);
+        if (value >= 0) found(i, value);
+      }
+      start = end;
+    }
+  }
+
+  /**
    * The number written at the end of string i, between `marker` and its last byte (as in
    * '... (table @123)'), or -1. Reads the bytes as written: no decoding.
    */

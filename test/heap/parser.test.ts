@@ -76,6 +76,28 @@ test('strings with escapes, non-ASCII text and surrogate pairs decode as JSON do
   assert.equal(parseText(raw).name(0), 'é✓');
 });
 
+test('the strings that end with a marker, digits and a given byte, with that number', () => {
+  const names = [
+    '(table @3)',
+    '',
+    ')',
+    '(table @)',
+    'x (table @12)',
+    'x (table @12]',
+    'a\n(table @5)',
+    '(table @7)x)',
+    '9)',
+  ];
+  const s = parseText(snapshotText(names.map((name) => ({ name, type: 'synthetic' }))));
+  const found: [string, number][] = [];
+  s.strings.forEachNumberAfter(Buffer.from('(table @'), 41, (i, value) => found.push([s.strings.get(i), value]));
+  assert.deepEqual(found, [
+    ['(table @3)', 3],
+    ['x (table @12)', 12],
+    ['a\n(table @5)', 5],
+  ]);
+});
+
 test('skipped values holding brackets in strings and nested arrays are skipped whole', () => {
   const text = snapshotText([{ name: 'root', type: 'synthetic', edges: [{ to: 1 }] }, { name: 'A' }]);
   const skipped = '"locations":[1,2,3],"samples":[4,"]}",[5,{"a":"]"}],6],"trace_tree":[[],[7]],"strings"';
