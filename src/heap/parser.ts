@@ -236,6 +236,7 @@ class Parser implements SnapshotParser {
   private externalEdgesAt = -1;
   private external: ParsedEdges | null = null;
   private edgeTotal = 0;
+  private maxNodeName = 0; // the largest string index a node names (checked once the strings are known)
   // Field positions in a row.
   private nodeTypeAt = 0;
   private nodeNameAt = 0;
@@ -816,6 +817,7 @@ class Parser implements SnapshotParser {
     const { nodeType, nodeName, nodeId, selfSize, firstEdge } = this;
     let n = this.nodeCount;
     let edgeTotal = this.edgeTotal;
+    let maxName = this.maxNodeName;
     let rows = 0;
     rows: while (i < safe) {
       const rowStart = i;
@@ -893,6 +895,7 @@ class Parser implements SnapshotParser {
         }
         nodeType[n] = type;
         nodeName[n] = name;
+        if (name > maxName) maxName = name;
         nodeId[n] = id;
         selfSize[n] = size;
         edgeTotal = total;
@@ -912,6 +915,7 @@ class Parser implements SnapshotParser {
     }
     this.nodeCount = n;
     this.edgeTotal = edgeTotal;
+    this.maxNodeName = maxName;
     this.values += rows * 7;
     return i;
   }
@@ -926,6 +930,7 @@ class Parser implements SnapshotParser {
     const { nodeType, nodeName, nodeId, selfSize, firstEdge } = this;
     let n = this.nodeCount;
     let edgeTotal = this.edgeTotal;
+    let maxName = this.maxNodeName;
     let rows = 0;
     while (i < safe) {
       const rowEnd = readRow(buf, i, row);
@@ -950,6 +955,7 @@ class Parser implements SnapshotParser {
       }
       nodeType[n] = type;
       nodeName[n] = name;
+      if (name > maxName) maxName = name;
       nodeId[n] = id;
       selfSize[n] = size;
       edgeTotal = total;
@@ -966,6 +972,7 @@ class Parser implements SnapshotParser {
     }
     this.nodeCount = n;
     this.edgeTotal = edgeTotal;
+    this.maxNodeName = maxName;
     this.values += rows * fields;
     return i;
   }
@@ -993,6 +1000,7 @@ class Parser implements SnapshotParser {
     const name = row[this.nodeNameAt];
     if (name > U32_MAX) this.fail(`node name ${name} is out of range`, rowStart);
     this.nodeName[n] = name;
+    if (name > this.maxNodeName) this.maxNodeName = name;
     const id = row[this.nodeIdAt];
     if (id > U32_MAX) this.fail(`node id ${id} is out of range`, rowStart);
     this.nodeId[n] = id;
@@ -1210,7 +1218,8 @@ class Parser implements SnapshotParser {
     // Names are string indexes, and strings come last in the file: checked here.
     const stringCount = this.stringCount;
     const nodeName = this.nodeName.subarray(0, nodeCount);
-    for (let i = 0; i < nodeCount; i++) {
+    // The largest name the rows held tells whether to look for the first node out of range.
+    for (let i = 0; this.maxNodeName >= stringCount && i < nodeCount; i++) {
       if (nodeName[i] >= stringCount) {
         this.fail(`node ${i} names string ${nodeName[i]} but there are ${stringCount} strings`, this.stringsEnd);
       }

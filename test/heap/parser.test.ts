@@ -312,6 +312,17 @@ test('the fast loops for whole rows read corrupt numbers exactly as the byte-by-
     }
     assert.deepEqual(outcome(bytes, Number.POSITIVE_INFINITY), outcome(bytes, 100), `round ${round}`);
   }
+  // A node naming a string past the last, which only the end can tell (the strings come last).
+  const text = realBytes.toString('latin1');
+  const nodesEnd = text.lastIndexOf(']', ends[0]);
+  const values = text.slice(starts[0], nodesEnd).split(',');
+  const fields = values.length / parseText(realBytes).nodeCount;
+  const k = fields * Math.floor(values.length / fields / 2) + 1; // a name in the middle
+  values[k] = values[k].replace(/\d+/, '9999999');
+  const bad = Buffer.from(text.slice(0, starts[0]) + values.join(',') + text.slice(nodesEnd), 'latin1');
+  const whole = outcome(bad, Number.POSITIVE_INFINITY);
+  assert.match(String(whole), /names string 9999999 but there are \d+ strings/);
+  assert.deepEqual(whole, outcome(bad, 100));
 });
 
 test('without a known size, a lying node_count allocates no more than the data needs', () => {
