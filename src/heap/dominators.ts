@@ -35,7 +35,6 @@ export interface DominatorTree {
   unreachable: number;
 }
 
-const PAGE_OBJECT = 1;
 // DevTools' name of the internal edge from a WeakMap's table (or from the key) to a value:
 // `part` is the text the entry's two edges share, `table` the table's id (paths.ts uses it too).
 export const EPHEMERON =
@@ -130,7 +129,7 @@ function pageSeed(s: HeapSnapshot, rules: DominatorRules): (e: number) => boolea
 function essentialRule(
   s: HeapSnapshot,
   rules: DominatorRules,
-  flags: Uint8Array,
+  info: Uint32Array,
   { weakMapRule, dropped } = weakMapTableEdges(s, rules),
 ): (v: number, e: number) => boolean {
   const { edgeTo, edgeType, rootIndex } = s;
@@ -142,7 +141,7 @@ function essentialRule(
     if (w === v) return false;
     if (v !== rootIndex) {
       if (t === shortcut) return false;
-      if (!(flags[v] & PAGE_OBJECT) && flags[w] & PAGE_OBJECT) return false;
+      if (!(info[2 * v + 1] & PAGE_OBJECT) && info[2 * w + 1] & PAGE_OBJECT) return false;
     }
     return !(t === weakMapRule && dropped[e >>> 3] & (1 << (e & 7)));
   };
@@ -252,8 +251,13 @@ class Stack {
   }
 }
 
-/** Flag of a node with at least one essential retainer (set only where step 2 needs it). */
-const RETAINED = 2;
+// Flags of a node, in the top bits of its retainer count (info[2v + 1], below) until the
+// retainer lists are made: page-owned, and (set only where step 2 needs it) with at least one
+// essential retainer. The count keeps the other 30 bits: a node's high retainers are at most
+// the edges, fewer than 2^30 (computeDominatorTree checks).
+const PAGE_OBJECT = 0x80000000;
+const RETAINED = 0x40000000;
+const COUNT = 0x3fffffff;
 
 /**
  * Everything below works on DFS numbers (preorder, the root is 1, 0 is "none") rather than node
@@ -275,16 +279,17 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   const { firstEdge, edgeTo, edgeType, selfSize, rootIndex: rootNode } = s;
   const { weak, shortcut } = s.edgeKinds;
   const size = n + 1;
-  const flags = new Uint8Array(n);
+  if (s.edgeCount > COUNT)
+    throw new RangeError(`a snapshot of ${s.edgeCount} edges is past what the dominator tree counts (2^30)`);
   const weakMapEdges = weakMapTableEdges(s, rules);
   const { weakMapRule, dropped } = weakMapEdges;
-  const keep = essentialRule(s, rules, flags, weakMapEdges);
   // Indexed by DFS number: each vertex's DFS tree parent, which becomes its dominator (path
   // compression changes the forest's copy of the parents).
   const dom = new Uint32Array(size);
   // Per node, side by side (one cache line for both): [2v] its DFS number (0 = not reached
-  // yet), [2v + 1] its number of high retainers (below), later where they are listed.
+  // yet), [2v + 1] its flags and number of high retainers (below), later where they are listed.
   const info = new Uint32Array(2 * n + 2);
+  const keep = essentialRule(s, rules, info, weakMapEdges);
   // Essential edges from a vertex to one with a smaller DFS number, one bit per edge.
   const high = new Uint8Array((s.edgeCount + 7) >>> 3);
   const vertex = new Uint32Array(size); // DFS number → node
@@ -298,7 +303,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   const rootChildren = new Stack(); // the first DFS number of each DFS hung from the root
   // The DFS reads these before writing them: a page first read maps the kernel's zero page,
   // and the first write then faults a second time. A write to each page now: one fault each.
-  for (const a of [info, flags, high]) writePages(a);
+  for (const a of [info, high]) writePages(a);
   let count = 0;
   let inPage = true;
 
@@ -329,7 +334,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     forest[2 * first] = from;
     forest[2 * first + 1] = low;
     dom[first] = from;
-    if (inPage) flags[start] |= PAGE_OBJECT;
+    if (inPage) info[2 * start + 1] |= PAGE_OBJECT;
     path[0] = first;
     path[1] = start;
     path[2] = firstEdge[start];
@@ -343,7 +348,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
       let next = 0;
       // essentialRule, inlined (v is not the root): the page rule only acts from a node the
       // page does not own.
-      const owned = inPage || (flags[v] & PAGE_OBJECT) !== 0;
+      const owned = inPage || (info[2 * v + 1] & PAGE_OBJECT) !== 0;
       for (; e < end; e++) {
         const t = edgeType[e];
         const w = edgeTo[e];
@@ -351,7 +356,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
           t === weak ||
           t === shortcut ||
           w === v ||
-          (!owned && flags[w] & PAGE_OBJECT) ||
+          (!owned && info[2 * w + 1] & PAGE_OBJECT) ||
           (t === weakMapRule && dropped[e >>> 3] & (1 << (e & 7)))
         ) {
           if (inPage) pageEdge(e);
@@ -365,7 +370,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
           forest[2 * next] = x;
           forest[2 * next + 1] = x;
           dom[next] = x;
-          if (inPage) flags[w] |= PAGE_OBJECT;
+          if (inPage) info[2 * w + 1] |= PAGE_OBJECT;
           path[top + 2] = e + 1;
           top += 4;
           if (top === path.length) {
@@ -391,8 +396,8 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   // unless the edge is weak (pageSeed).
   const pageEdge = (e: number): void => {
     const w = edgeTo[e];
-    if (edgeType[e] === weak || flags[w] & PAGE_OBJECT) return;
-    flags[w] |= PAGE_OBJECT;
+    if (edgeType[e] === weak || info[2 * w + 1] & PAGE_OBJECT) return;
+    info[2 * w + 1] |= PAGE_OBJECT;
     flood.push(w);
   };
 
@@ -408,8 +413,8 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
       const w = edgeTo[e];
       if (!keep(rootNode, e)) {
         // A page edge makes its target page-owned, whatever its type.
-        if (page && !(flags[w] & PAGE_OBJECT)) {
-          flags[w] |= PAGE_OBJECT;
+        if (page && !(info[2 * w + 1] & PAGE_OBJECT)) {
+          info[2 * w + 1] |= PAGE_OBJECT;
           flood.push(w);
         }
         continue;
@@ -435,7 +440,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
       for (let v = 0; v < n; v++) {
         if (info[2 * v] !== 0) continue;
         for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
-          if (keep(v, e)) flags[edgeTo[e]] |= RETAINED;
+          if (keep(v, e)) info[2 * edgeTo[e] + 1] |= RETAINED;
         }
       }
     } else {
@@ -443,13 +448,13 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
       // counted before the page-owned and self-edge filters.
       for (let e = 0; e < s.edgeCount; e++) {
         const t = edgeType[e];
-        if (t !== weak && t !== shortcut) flags[edgeTo[e]] |= RETAINED;
+        if (t !== weak && t !== shortcut) info[2 * edgeTo[e] + 1] |= RETAINED;
       }
     }
     // Step 2: nodes unreachable from the root but retained only weakly hang from the root,
     // each with whatever it reaches.
     for (let v = 0; v < n; v++) {
-      if (info[2 * v] === 0 && !(flags[v] & RETAINED)) dfs(v, r, 0);
+      if (info[2 * v] === 0 && !(info[2 * v + 1] & RETAINED)) dfs(v, r, 0);
     }
   }
   const dfsEnd = count; // the last vertex a DFS numbered (step 3 numbers the others)
@@ -525,7 +530,7 @@ function retainerLists(s: HeapSnapshot, info: Uint32Array, high: Uint8Array): Ui
   const { firstEdge, edgeTo } = s;
   let total = 0;
   for (let v = 0; v < n; v++) {
-    total += info[2 * v + 1];
+    total += info[2 * v + 1] & COUNT; // the flags are no longer needed
     info[2 * v + 1] = total;
   }
   info[2 * n + 1] = total;
