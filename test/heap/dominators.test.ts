@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { aggregateByClass, dominatorTree, type HeapSnapshot, retainerPath } from '../../src/heap/index.js';
-import { type GNode, parseText, snapshotText } from './fixtures.js';
+import { type GNode, parseText, seededRandom, snapshotText } from './fixtures.js';
 
 /** Immediate dominators by brute force over the edges `counts` accepts. */
 function oracle(
@@ -54,11 +54,7 @@ function dominatorsOf(s: HeapSnapshot, rules: 'devtools' | 'memlab' = 'devtools'
 }
 
 test('on random graphs, dominators and retained sizes equal the brute-force oracle', () => {
-  let seed = 7;
-  const random = (k: number) => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % k;
-  };
+  const random = seededRandom(7);
   const types = ['property', 'element', 'context', 'internal', 'hidden', 'weak'];
   for (let round = 0; round < 300; round++) {
     const n = 2 + random(30);
@@ -90,11 +86,7 @@ test('on random graphs shaped like a heap, dominators equal the oracle', () => {
   // and from the small trees into the large one (vertices whose semidominator is the root),
   // and a few "shapes" the global object and most nodes point to: the cases of
   // semidominators' shortcut.
-  let seed = 11;
-  const random = (k: number) => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % k;
-  };
+  const random = seededRandom(11);
   for (let round = 0; round < 400; round++) {
     const n = 6 + random(40);
     const nodes: GNode[] = [

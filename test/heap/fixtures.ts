@@ -116,6 +116,14 @@ export function parseText(text: string | Buffer, chunk = Number.POSITIVE_INFINIT
   return new HeapSnapshot(parser.end());
 }
 
+/** A repeatable stream of integers in [0, k) from `seed` (a linear congruential generator). */
+export function seededRandom(seed: number): (k: number) => number {
+  return (k) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % k;
+  };
+}
+
 /** A temporary folder removed by the returned function. */
 export function tempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'memscope-heap-'));

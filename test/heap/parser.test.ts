@@ -13,7 +13,7 @@ import {
 } from '../../src/heap/index.js';
 import { parseEdgesTail } from '../../src/heap/edges-tail.js';
 import { MAIN_BLOCK, startEdgesWorker } from '../../src/heap/edges-worker.js';
-import { parseText, runChild, snapshotText, tempDir } from './fixtures.js';
+import { parseText, runChild, seededRandom, snapshotText, tempDir } from './fixtures.js';
 
 const tmp = tempDir();
 after(tmp.remove);
@@ -250,11 +250,7 @@ test('random corruption of a snapshot yields a snapshot or a SnapshotFormatError
       { name: 'B', type: 'string', edges: [{ to: 0, type: 'weak' }] },
     ]),
   );
-  let seed = 12345;
-  const random = (n: number) => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
-  };
+  const random = seededRandom(12345);
   const alphabet = Buffer.from('0123456789,[]{}":-. \\ax');
   for (let round = 0; round < 400; round++) {
     const bytes = Buffer.from(base);
@@ -278,11 +274,7 @@ test('the fast loops for whole rows read corrupt numbers exactly as the byte-by-
   // chunk), whole input goes through them: both must give the same columns or the same error.
   const starts = [realBytes.indexOf('"nodes"') + 9, realBytes.indexOf('"edges"') + 9];
   const ends = [realBytes.indexOf('"edges"'), realBytes.indexOf('"strings"')];
-  let seed = 777;
-  const random = (n: number) => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
-  };
+  const random = seededRandom(777);
   const alphabet = Buffer.from('0123456789,,\n ]x-.');
   const outcome = (input: Buffer, chunk: number) => {
     try {
@@ -413,11 +405,7 @@ test("past the edges found from the file's end, or not found there, a parallel l
 test('in a worker, corrupt edges load to the same columns as byte by byte, or fail in both', async () => {
   const start = realBytes.indexOf('"edges"') + 9;
   const length = realBytes.indexOf('"strings"') - start - 2;
-  let seed = 4242;
-  const random = (n: number) => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
-  };
+  const random = seededRandom(4242);
   const alphabet = Buffer.from('0123456789,,\n ]x');
   const file = join(tmp.dir, 'corrupt-edges.heapsnapshot');
   for (let round = 0; round < 12; round++) {
