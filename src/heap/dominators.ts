@@ -318,14 +318,14 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
     }
   };
 
-  // Iterative DFS from `start` over essential edges, hanging it from `from` (a DFS number, 0
-  // for the root) with `low` as its low retainer. Each edge is looked at once, here: the
-  // essential ones are followed when their target is new, and recorded as retainers of their
-  // target (see `retains`). Inside the page, it flags what it reaches and floods the rest.
   // The DFS's path, four numbers per vertex on it: its DFS number, its node, the next edge to
   // look at and the end of its edges (kept here, where they stay in cache, rather than read
   // again from the node arrays each time the DFS comes back to a vertex).
   let path = new Uint32Array(4 * 1024);
+  // Iterative DFS from `start` over essential edges, hanging it from `from` (a DFS number, 0
+  // for the root) with `low` as its low retainer. Each edge is looked at once, here: the
+  // essential ones are followed when their target is new, and recorded as retainers of their
+  // target (see `retains`). Inside the page, it flags what it reaches and floods the rest.
   const dfs = (start: number, from: number, low: number): void => {
     const first = ++count;
     if (from === r) rootChildren.push(first);
@@ -558,9 +558,10 @@ function retainerLists(s: HeapSnapshot, info: Uint32Array, high: Uint8Array): Ui
  * proper ancestor in the DFS tree, so within c's tree it is either the root or at least c. For
  * w in that tree, an evaluation from a retainer u in (w, end] returns the smallest
  * semidominator on u's path of vertices numbered above w: all in c's tree, so at least c
- * unless one of them has the root as its semidominator. While no vertex of (w, end] has (the
- * count `ones`), and once w's candidate is at most c, those retainers cannot lower it and are
- * passed over without an evaluation (1.03 M of them at 185 MB); the others still are evaluated.
+ * unless one of them has the root as its semidominator. While no vertex of (w, end] has the
+ * root as its semidominator (counted in `ones`), and once w's candidate is at most c, those
+ * retainers cannot lower it and are passed over without an evaluation (1.03 M of them at
+ * 185 MB); the others are still evaluated.
  * `roots` holds the first DFS number of each tree hung from the root, in increasing order;
  * the vertices above `dfsEnd` (step 3's, each hung from the root alone) take no shortcut.
  */

@@ -130,9 +130,9 @@ const FAST_MARGIN = 256;
 // fastV8Nodes reads each byte as byte ^ 48: 0-9 for a digit, 10-255 for any other byte, 48
 // past the buffer's end (undefined); one comparison per digit instead of two. ',' and '\n' read so:
 const COMMA = 44 ^ 48;
+const NEWLINE = 10 ^ 48;
 // The bytes that end fastStrings' copy of a string: '"', '\\' and the control characters.
 const STRING_STOP = new Uint8Array(256).map((_, c) => (c === 34 || c === 92 || c < 32 ? 1 : 0));
-const NEWLINE = 10 ^ 48;
 
 /** The edges array is not where the loader found it: the file is laid out unusually. */
 export class EdgesMoved extends Error {}
