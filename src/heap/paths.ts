@@ -59,12 +59,12 @@ function computePaths(s: HeapSnapshot): ShortestPaths {
   const parts: string[] = [];
   const pendingEphemerons = new Set<string>();
 
-  const follow = (v: number, e: number): boolean => {
-    const t = edgeType[e];
-    if (t === weak) return false;
+  // Whether the search follows edge e, of type t (not weak), from v, a NativeContext or a
+  // descriptors array when `special` (bfs tells them once per node).
+  const follow = (v: number, e: number, t: number, special: boolean): boolean => {
     const named = t !== element && t !== hidden;
-    if (named && edgeName[e] === skipFromContext && isContext(v)) return false;
-    if (isDescriptors(v)) {
+    if (special && named && edgeName[e] === skipFromContext && isContext(v)) return false;
+    if (special && isDescriptors(v)) {
       // [0] count, [1] enum cache, then (key, details, value) triples from [2]: skip the values.
       const index = named ? Number.parseInt(strings.get(edgeName[e]), 10) : edgeName[e];
       return index < 2 || index % 3 !== 1;
@@ -90,9 +90,13 @@ function computePaths(s: HeapSnapshot): ShortestPaths {
     while (head < tail) {
       const v = queue[head++];
       const d = distance[v] + 1;
+      const special = isContext(v) || isDescriptors(v);
       for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
         const w = edgeTo[e];
-        if (distance[w] !== NO_DISTANCE || !follow(v, e)) continue;
+        if (distance[w] !== NO_DISTANCE) continue;
+        const t = edgeType[e];
+        // Most edges need no more than their type: the rest go through follow.
+        if (t === weak || ((special || t === internal) && !follow(v, e, t, special))) continue;
         distance[w] = d;
         viaEdge[w] = e;
         viaNode[w] = v;
