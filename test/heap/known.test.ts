@@ -11,6 +11,7 @@ import {
   type HeapSnapshot,
   loadSnapshotFile,
   retainerPath,
+  shortestPaths,
 } from '../../src/heap/index.js';
 import { knownSnapshots, nodeAt, propertyTarget, tempDir } from './fixtures.js';
 
@@ -75,6 +76,31 @@ test('the retainer path names each property from the global object down', () => 
     ['Object', 'Holder', 'ArrayBuffer'],
   );
   assert.equal(path.at(-1)!.nodeId, s.id(at('holder', 'a')));
+});
+
+test('a path asked for before the search has gone further is the one the whole search gives', async () => {
+  // The search stops once it reaches the node asked for and resumes for the next: the paths so
+  // found, in any order, and the distances, must be those of a search run to its end first.
+  const lazy = await loadSnapshotFile(files.before);
+  const whole = await loadSnapshotFile(files.before);
+  const distances = shortestPaths(whole).distance;
+  const step = Math.max(1, Math.floor(lazy.nodeCount / 300));
+  // The WeakMap's value ({ payload }) is reached through the second of its two edges.
+  let value = 0;
+  while (propertyTarget(s, value, 'payload') < 0) value++;
+  const nodes = [at('holder', 'a'), value, lazy.rootIndex];
+  for (let v = lazy.nodeCount - 1; v >= 0; v -= step) nodes.push(v);
+  for (const v of nodes) {
+    assert.deepEqual(
+      retainerPath({ snapshot: lazy, index: v }),
+      retainerPath({ snapshot: whole, index: v }),
+      `node ${v}`,
+    );
+  }
+  assert.ok(
+    shortestPaths(lazy).distance.every((d, v) => d === distances[v]),
+    'the distances once the search is resumed to its end',
+  );
 });
 
 test('classes: three Holders, their shallow and retained sizes', () => {
