@@ -67,7 +67,6 @@ function startSearch(s: HeapSnapshot): Search {
   const skipFromContext = strings.indexOf('sloppy_function_map');
   const contextName = strings.indexOf('system / NativeContext');
   const descriptorsName = strings.indexOf('(map descriptors)');
-  const domTrees = strings.indexOf('(Document DOM trees)');
   const isContext = (v: number) => nodeName[v] === contextName && nodeType[v] === s.types.hidden;
   const isDescriptors = (v: number) => nodeName[v] === descriptorsName && nodeType[v] === s.types.array;
   // For each string used as an internal edge name: -2 not looked at, -1 not a WeakMap entry,
@@ -140,7 +139,8 @@ function startSearch(s: HeapSnapshot): Search {
   // User roots first.
   for (let e = firstEdge[rootIndex]; e < firstEdge[rootIndex + 1]; e++) {
     const w = edgeTo[e];
-    const userRoot = nodeType[w] !== synthetic || nodeName[w] === domTrees;
+    // (The root has a few children: their names are read, not searched for in the strings.)
+    const userRoot = nodeType[w] !== synthetic || strings.get(nodeName[w]) === '(Document DOM trees)';
     if (!userRoot || distance[w] !== NO_DISTANCE) continue;
     distance[w] = 1;
     viaEdge[w] = e;

@@ -249,6 +249,30 @@ test("DevTools rule: the root's element edge to '(Document DOM trees)' seeds the
   }
 });
 
+test("retainer paths start from the user roots, '(Document DOM trees)' among them, before the engine's", () => {
+  // X hangs from both (GC roots) and the DOM trees, one edge away from each; the root lists
+  // (GC roots) first, so a search from the root alone would reach X through it.
+  const nodes: GNode[] = [
+    {
+      name: '',
+      type: 'synthetic',
+      size: 0,
+      edges: [
+        { to: 1, type: 'element', name: 1 },
+        { to: 2, type: 'element', name: 2 },
+      ],
+    },
+    { name: '(GC roots)', type: 'synthetic', size: 0, edges: [{ to: 3, type: 'element', name: 1 }] },
+    { name: '(Document DOM trees)', type: 'synthetic', size: 0, edges: [{ to: 3, type: 'element', name: 1 }] },
+    { name: 'X', size: 10 },
+  ];
+  const path = retainerPath({ snapshot: parseText(snapshotText(nodes)), index: 3 })!;
+  assert.deepEqual(
+    path.map((p) => p.name),
+    ['(Document DOM trees)', 'X'],
+  );
+});
+
 test('DevTools rule: each of many WeakMaps retains its values by their keys', () => {
   // More tables than the few looked up one by one: the rule's other route, one pass over the ids.
   const maps = 20;
