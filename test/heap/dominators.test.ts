@@ -218,40 +218,9 @@ test('memlab rule: memlab seeds page ownership from the other root edges, so the
   assert.equal(idom[4], 3);
 });
 
-test("DevTools rule: the root's element edge to '(Document DOM trees)' seeds the page too", () => {
-  // A Chrome snapshot: the DOM trees' node X is also held by a handle under (GC roots).
-  const nodes: GNode[] = [
-    {
-      name: '',
-      type: 'synthetic',
-      size: 0,
-      edges: [
-        { to: 1, type: 'element', name: 1 },
-        { to: 2, type: 'element', name: 2 },
-      ],
-    },
-    { name: '(Document DOM trees)', type: 'synthetic', size: 0, edges: [{ to: 4, type: 'element', name: 1 }] },
-    { name: '(GC roots)', type: 'synthetic', size: 0, edges: [{ to: 3, type: 'element', name: 1 }] },
-    { name: 'system / Handle', type: 'hidden', edges: [{ to: 4, type: 'internal', name: 'value' }] },
-    { name: 'X', size: 1000 },
-  ];
-  const s = parseText(snapshotText(nodes));
-  assert.equal(dominatorsOf(s).idom[4], 1, 'DevTools: X belongs to the DOM trees, the handle notwithstanding');
-  // memlab seeds from every other root edge: (GC roots) owns X, and the DOM trees' edge is dropped.
-  assert.equal(dominatorsOf(s, 'memlab').idom[4], 3);
-  // A node of another name or type does not seed the page: both retainers count.
-  for (const [name, type] of [
-    ['(Document DOM trees) ', 'synthetic'],
-    ['(Document DOM trees)', 'hidden'],
-  ] as const) {
-    const other = nodes.map((n, i) => (i === 1 ? { ...n, name, type } : n));
-    assert.equal(dominatorsOf(parseText(snapshotText(other))).idom[4], 0, `${name}, ${type}`);
-  }
-});
-
-test("retainer paths start from the user roots, '(Document DOM trees)' among them, before the engine's", () => {
-  // X hangs from both (GC roots) and the DOM trees, one edge away from each; the root lists
-  // (GC roots) first, so a search from the root alone would reach X through it.
+test("'(Document DOM trees)' is a user root: it seeds the page, and paths start from it", () => {
+  // A Chrome snapshot: X hangs from both (GC roots) and the DOM trees, one edge away from each,
+  // and the root lists (GC roots) first.
   const nodes: GNode[] = [
     {
       name: '',
@@ -264,13 +233,26 @@ test("retainer paths start from the user roots, '(Document DOM trees)' among the
     },
     { name: '(GC roots)', type: 'synthetic', size: 0, edges: [{ to: 3, type: 'element', name: 1 }] },
     { name: '(Document DOM trees)', type: 'synthetic', size: 0, edges: [{ to: 3, type: 'element', name: 1 }] },
-    { name: 'X', size: 10 },
+    { name: 'X', size: 1000 },
   ];
-  const path = retainerPath({ snapshot: parseText(snapshotText(nodes)), index: 3 })!;
+  const s = parseText(snapshotText(nodes));
+  assert.equal(dominatorsOf(s).idom[3], 2, 'DevTools: X belongs to the DOM trees, (GC roots) notwithstanding');
+  // memlab seeds from every other root edge: (GC roots) owns X, and the DOM trees' edge is dropped.
+  assert.equal(dominatorsOf(s, 'memlab').idom[3], 1);
+  // The path search starts from the user roots: a search from the root alone would go through
+  // (GC roots), listed first.
   assert.deepEqual(
-    path.map((p) => p.name),
+    retainerPath({ snapshot: s, index: 3 })!.map((p) => p.name),
     ['(Document DOM trees)', 'X'],
   );
+  // A node of another name or type seeds nothing: both retainers count.
+  for (const [name, type] of [
+    ['(Document DOM trees) ', 'synthetic'],
+    ['(Document DOM trees)', 'hidden'],
+  ] as const) {
+    const other = nodes.map((n, i) => (i === 2 ? { ...n, name, type } : n));
+    assert.equal(dominatorsOf(parseText(snapshotText(other))).idom[3], 0, `${name}, ${type}`);
+  }
 });
 
 test('DevTools rule: each of many WeakMaps retains its values by their keys', () => {
