@@ -1,10 +1,9 @@
 /** What `memscope report` and `memscope convert` do; each returns the exit code. */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../recording/user-error.js';
 import { writeReports } from '../report/all.js';
 import { pprofBytes, toHeapProfile } from '../report/profiles.js';
-import { writeFileAtomic, writeJson } from '../report/write.js';
+import { writeBytesAtomic, writeFileAtomic, writeJson } from '../report/write.js';
 import type { ConvertCommandOptions, ReportCommandOptions } from './report.js';
 import { loadModel } from './session-model.js';
 import { ensureWritable, ensureWritableFile } from './writable.js';
@@ -37,7 +36,7 @@ export async function convertRecording(recording: string, opts: ConvertCommandOp
     const out = resolve(opts.out ?? join(dir, `${model.name}${ext}`));
     ensureWritableFile(out);
     if (opts.to === 'pprof') {
-      writeBinaryAtomic(out, pprofBytes(model, { includeNodeInternals: opts.nodeInternals }));
+      writeBytesAtomic(out, pprofBytes(model, { includeNodeInternals: opts.nodeInternals }));
     } else {
       const profile = toHeapProfile(model);
       writeFileAtomic(out, (w) => writeJson(w, profile, 0));
@@ -46,15 +45,4 @@ export async function convertRecording(recording: string, opts: ConvertCommandOp
   }
   for (const f of files) process.stdout.write(`${f}\n`);
   return exitCode;
-}
-
-function writeBinaryAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
 }

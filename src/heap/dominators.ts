@@ -128,9 +128,8 @@ function pageSeed(s: HeapSnapshot, rules: DominatorRules): (e: number) => boolea
  */
 function essentialRule(
   s: HeapSnapshot,
-  rules: DominatorRules,
   info: Uint32Array,
-  { weakMapRule, dropped } = weakMapTableEdges(s, rules),
+  { weakMapRule, dropped }: { weakMapRule: number; dropped: Uint8Array },
 ): (v: number, e: number) => boolean {
   const { edgeTo, edgeType, rootIndex } = s;
   const { shortcut, weak } = s.edgeKinds;
@@ -289,7 +288,7 @@ function computeDominatorTree(s: HeapSnapshot, rules: DominatorRules): Dominator
   // Per node, side by side (one cache line for both): [2v] its DFS number (0 = not reached
   // yet), [2v + 1] its flags and number of high retainers (below), later where they are listed.
   const info = new Uint32Array(2 * n + 2);
-  const keep = essentialRule(s, rules, info, weakMapEdges);
+  const keep = essentialRule(s, info, weakMapEdges);
   // Essential edges from a vertex to one with a smaller DFS number, one bit per edge.
   const high = new Uint8Array((s.edgeCount + 7) >>> 3);
   const vertex = new Uint32Array(size); // DFS number → node

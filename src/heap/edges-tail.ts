@@ -10,7 +10,7 @@
  */
 import { readSync } from 'node:fs';
 import { type EdgeLayout, MAIN_BLOCK } from './edges-worker.js';
-import { EdgesMoved, isSpace } from './parser.js';
+import { COMMA, EdgesMoved, isSpace } from './parser.js';
 
 export interface EdgesTailJob extends EdgeLayout {
   fd: number;
@@ -98,11 +98,11 @@ class Tail {
     let i = this.p - lo;
     while (i >= MARGIN && e > 0) {
       const last = i;
-      // Each byte as byte ^ 48: 0-9 for a digit, 10-255 for any other byte (',' reads 28).
+      // Each byte as byte ^ 48, as parser.ts's fast loops read it (a digit 0-9, ',' COMMA).
       let c = b[i] ^ 48;
       let offset = 0;
       for (let scale = 1; c <= 9; scale *= 10, c = b[--i] ^ 48) offset += c * scale;
-      if (c !== 28 || i === last || last - i > MAX_DIGITS) {
+      if (c !== COMMA || i === last || last - i > MAX_DIGITS) {
         i = last;
         break;
       }
@@ -110,7 +110,7 @@ class Tail {
       c = b[i] ^ 48;
       let name = 0;
       for (let scale = 1; c <= 9; scale *= 10, c = b[--i] ^ 48) name += c * scale;
-      if (c !== 28 || i === k || k - i > MAX_DIGITS) {
+      if (c !== COMMA || i === k || k - i > MAX_DIGITS) {
         i = last;
         break;
       }
@@ -124,7 +124,7 @@ class Tail {
         i === k ||
         k - i > MAX_DIGITS ||
         i + 1 < from ||
-        c !== 28 ||
+        c !== COMMA ||
         b[i - 1] !== 10 ||
         !(b[i - 2] >= 48 && b[i - 2] <= 57) ||
         type >= typeCount ||

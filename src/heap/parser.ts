@@ -127,9 +127,10 @@ const UNKNOWN_SIZE_NODE_CAP = 1 << 22;
 const UNKNOWN_SIZE_EDGE_CAP = 1 << 24;
 // The fast loops start a row only this far from the end of a chunk.
 const FAST_MARGIN = 256;
-// fastV8Nodes reads each byte as byte ^ 48: 0-9 for a digit, 10-255 for any other byte, 48
-// past the buffer's end (undefined); one comparison per digit instead of two. ',' and '\n' read so:
-const COMMA = 44 ^ 48;
+// The fast loops (fastV8Nodes, edges-tail.ts) read each byte as byte ^ 48: 0-9 for a digit,
+// 10-255 for any other byte, 48 past the buffer's end (undefined); one comparison per digit
+// instead of two. ',' and '\n' read so:
+export const COMMA = 44 ^ 48;
 const NEWLINE = 10 ^ 48;
 // The bytes that end fastStrings' copy of a string: '"', '\\' and the control characters.
 const STRING_STOP = new Uint8Array(256).map((_, c) => (c === 34 || c === 92 || c < 32 ? 1 : 0));
@@ -1219,9 +1220,11 @@ class Parser implements SnapshotParser {
     const stringCount = this.stringCount;
     const nodeName = this.nodeName.subarray(0, nodeCount);
     // The largest name the rows held tells whether to look for the first node out of range.
-    for (let i = 0; this.maxNodeName >= stringCount && i < nodeCount; i++) {
-      if (nodeName[i] >= stringCount) {
-        this.fail(`node ${i} names string ${nodeName[i]} but there are ${stringCount} strings`, this.stringsEnd);
+    if (this.maxNodeName >= stringCount) {
+      for (let i = 0; i < nodeCount; i++) {
+        if (nodeName[i] >= stringCount) {
+          this.fail(`node ${i} names string ${nodeName[i]} but there are ${stringCount} strings`, this.stringsEnd);
+        }
       }
     }
     const edgeType = this.edgeType.subarray(0, edgeCount);

@@ -75,12 +75,12 @@ function startSearch(s: HeapSnapshot): Search {
   const parts: string[] = [];
   const pendingEphemerons = new Set<string>();
 
-  // Whether the search follows edge e, of type t (not weak), from v, a NativeContext or a
-  // descriptors array when `special` (bfs tells them once per node).
-  const follow = (v: number, e: number, t: number, special: boolean): boolean => {
+  // Whether the search follows edge e, of type t (not weak), from v; expand tells once per
+  // node whether v is a NativeContext or a descriptors array.
+  const follow = (e: number, t: number, context: boolean, descriptors: boolean): boolean => {
     const named = t !== element && t !== hidden;
-    if (special && named && edgeName[e] === skipFromContext && isContext(v)) return false;
-    if (special && isDescriptors(v)) {
+    if (context && named && edgeName[e] === skipFromContext) return false;
+    if (descriptors) {
       // [0] count, [1] enum cache, then (key, details, value) triples from [2]: skip the values.
       const index = named ? Number.parseInt(strings.get(edgeName[e]), 10) : edgeName[e];
       return index < 2 || index % 3 !== 1;
@@ -122,13 +122,14 @@ function startSearch(s: HeapSnapshot): Search {
   // One node's edges: the nodes first reached through them join the queue.
   const expand = (v: number): void => {
     const d = distance[v] + 1;
-    const special = isContext(v) || isDescriptors(v);
+    const context = isContext(v);
+    const descriptors = isDescriptors(v);
     for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
       const w = edgeTo[e];
       if (distance[w] !== NO_DISTANCE) continue;
       const t = edgeType[e];
       // Most edges need no more than their type: the rest go through follow.
-      if (t === weak || ((special || t === internal) && !follow(v, e, t, special))) continue;
+      if (t === weak || ((context || descriptors || t === internal) && !follow(e, t, context, descriptors))) continue;
       distance[w] = d;
       viaEdge[w] = e;
       viaNode[w] = v;

@@ -11,20 +11,33 @@ const FLUSH_AT = 1 << 20;
 
 /** Writes `path` through `produce`, which receives a write function for string pieces. */
 export function writeFileAtomic(path: string, produce: (write: (piece: string) => void) => void): void {
+  atomically(path, (fd) => {
+    let buffer = '';
+    produce((piece) => {
+      buffer += piece;
+      if (buffer.length >= FLUSH_AT) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    });
+    if (buffer) writeSync(fd, buffer);
+  });
+}
+
+/** Writes `bytes` to `path`, atomically as writeFileAtomic does. */
+export function writeBytesAtomic(path: string, bytes: Uint8Array): void {
+  atomically(path, (fd) => {
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+  });
+}
+
+/** Runs `write` on a temporary file beside `path`, then renames it into place; on failure removes it. */
+function atomically(path: string, write: (fd: number) => void): void {
   makeDirs(dirname(path));
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
-  let buffer = '';
-  const write = (piece: string) => {
-    buffer += piece;
-    if (buffer.length >= FLUSH_AT) {
-      writeSync(fd, buffer);
-      buffer = '';
-    }
-  };
   try {
-    produce(write);
-    if (buffer) writeSync(fd, buffer);
+    write(fd);
     closeSync(fd);
     renameSync(tmp, path);
   } catch (error) {

@@ -4,7 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { aggregateByClass, dominatorTree, type HeapSnapshot, retainerPath } from '../../src/heap/index.js';
-import { type GNode, parseText, seededRandom, snapshotText } from './fixtures.js';
+import { type GEdge, type GNode, parseText, seededRandom, snapshotText } from './fixtures.js';
+
+/** The root node (a synthetic node of size 0) with `edges`. */
+const root = (...edges: GEdge[]): GNode => ({ name: '', type: 'synthetic', size: 0, edges });
 
 /** Immediate dominators by brute force over the edges `counts` accepts. */
 function oracle(
@@ -58,7 +61,7 @@ test('on random graphs, dominators and retained sizes equal the brute-force orac
   const types = ['property', 'element', 'context', 'internal', 'hidden', 'weak'];
   for (let round = 0; round < 300; round++) {
     const n = 2 + random(30);
-    const nodes: GNode[] = [{ name: '', type: 'synthetic', size: 0, edges: [] }];
+    const nodes: GNode[] = [root()];
     for (let i = 1; i < n; i++) {
       nodes.push({ name: `N${i}`, size: 1 + random(1000), edges: [] });
       // A random tree keeps every node reachable; the root reaches its children by element edges.
@@ -89,10 +92,7 @@ test('on random graphs shaped like a heap, dominators equal the oracle', () => {
   const random = seededRandom(11);
   for (let round = 0; round < 400; round++) {
     const n = 6 + random(40);
-    const nodes: GNode[] = [
-      { name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'element', name: 1 }] },
-      { name: 'global', size: 1, edges: [] },
-    ];
+    const nodes: GNode[] = [root({ to: 1, type: 'element', name: 1 }), { name: 'global', size: 1, edges: [] }];
     const small = 1 + random(3); // the last nodes form small trees of their own
     for (let i = 2; i < n; i++) {
       nodes.push({ name: `N${i}`, size: 1 + random(1000), edges: [] });
@@ -129,7 +129,7 @@ test('on random graphs shaped like a heap, dominators equal the oracle', () => {
 
 test('a chain of 300,000 nodes needs no recursion', () => {
   const n = 300_000;
-  const nodes: GNode[] = [{ name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'element', name: 1 }] }];
+  const nodes: GNode[] = [root({ to: 1, type: 'element', name: 1 })];
   for (let i = 1; i < n; i++) nodes.push({ name: 'L', size: 1, edges: i + 1 < n ? [{ to: i + 1, name: 'next' }] : [] });
   const s = parseText(snapshotText(nodes));
   const { retained } = dominatorTree(s);
@@ -140,15 +140,7 @@ test('a chain of 300,000 nodes needs no recursion', () => {
 
 test('weak edges retain nothing', () => {
   const nodes: GNode[] = [
-    {
-      name: '',
-      type: 'synthetic',
-      size: 0,
-      edges: [
-        { to: 1, type: 'element', name: 1 },
-        { to: 2, type: 'element', name: 2 },
-      ],
-    },
+    root({ to: 1, type: 'element', name: 1 }, { to: 2, type: 'element', name: 2 }),
     { name: 'A', edges: [{ to: 3 }] },
     { name: 'B', edges: [{ to: 3, type: 'weak', name: 'w' }] },
     { name: 'C', size: 100 },
@@ -161,15 +153,7 @@ test('weak edges retain nothing', () => {
 
 test('shortcut edges count only from the root; self edges never', () => {
   const nodes: GNode[] = [
-    {
-      name: '',
-      type: 'synthetic',
-      size: 0,
-      edges: [
-        { to: 1, type: 'element', name: 1 },
-        { to: 2, type: 'element', name: 2 },
-      ],
-    },
+    root({ to: 1, type: 'element', name: 1 }, { to: 2, type: 'element', name: 2 }),
     { name: 'A', edges: [{ to: 3 }] },
     {
       name: 'bound',
@@ -189,15 +173,7 @@ test('shortcut edges count only from the root; self edges never', () => {
 // The root's shortcut edge leads to the global object (a user root); its element edge to
 // (GC roots), under which a handle also points at X.
 const pageGraph: GNode[] = [
-  {
-    name: '',
-    type: 'synthetic',
-    size: 0,
-    edges: [
-      { to: 1, type: 'shortcut', name: 'global' },
-      { to: 2, type: 'element', name: 1 },
-    ],
-  },
+  root({ to: 1, type: 'shortcut', name: 'global' }, { to: 2, type: 'element', name: 1 }),
   { name: 'global', edges: [{ to: 4, name: 'x' }] },
   { name: '(GC roots)', type: 'synthetic', size: 0, edges: [{ to: 3, type: 'element', name: 1 }] },
   { name: 'system / Handle', type: 'hidden', edges: [{ to: 4, type: 'internal', name: 'value' }] },
@@ -222,15 +198,7 @@ test("'(Document DOM trees)' is a user root: it seeds the page, and paths start 
   // A Chrome snapshot: X hangs from both (GC roots) and the DOM trees, one edge away from each,
   // and the root lists (GC roots) first.
   const nodes: GNode[] = [
-    {
-      name: '',
-      type: 'synthetic',
-      size: 0,
-      edges: [
-        { to: 1, type: 'element', name: 1 },
-        { to: 2, type: 'element', name: 2 },
-      ],
-    },
+    root({ to: 1, type: 'element', name: 1 }, { to: 2, type: 'element', name: 2 }),
     { name: '(GC roots)', type: 'synthetic', size: 0, edges: [{ to: 3, type: 'element', name: 1 }] },
     { name: '(Document DOM trees)', type: 'synthetic', size: 0, edges: [{ to: 3, type: 'element', name: 1 }] },
     { name: 'X', size: 1000 },
@@ -258,10 +226,7 @@ test("'(Document DOM trees)' is a user root: it seeds the page, and paths start 
 test('DevTools rule: each of many WeakMaps retains its values by their keys', () => {
   // More tables than the few looked up one by one: the rule's other route, one pass over the ids.
   const maps = 20;
-  const nodes: GNode[] = [
-    { name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'shortcut', name: 'global' }] },
-    { name: 'global', edges: [] },
-  ];
+  const nodes: GNode[] = [root({ to: 1, type: 'shortcut', name: 'global' }), { name: 'global', edges: [] }];
   const values: number[] = [];
   for (let m = 0; m < maps; m++) {
     const table = nodes.length;
@@ -292,7 +257,7 @@ test('DevTools rule: a WeakMap value is retained by its key, not by the table', 
   const entry = (table: number) =>
     `1 / part of key (Object @9) -> value (Object @11) pair in WeakMap (table @${table})`;
   const nodes: GNode[] = [
-    { name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'shortcut', name: 'global' }] },
+    root({ to: 1, type: 'shortcut', name: 'global' }),
     {
       name: 'global',
       edges: [
@@ -323,7 +288,7 @@ test('DevTools rule: only an entry name that names its own table drops the edge'
     `1 / part of key (Object @9) -> value (Object @11) pair in WeakMap (table @${table})`;
   for (const name of ['not an entry (table @7)', entry(8), `x${entry(7)}`]) {
     const nodes: GNode[] = [
-      { name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'shortcut', name: 'global' }] },
+      root({ to: 1, type: 'shortcut', name: 'global' }),
       {
         name: 'global',
         edges: [
@@ -341,7 +306,7 @@ test('DevTools rule: only an entry name that names its own table drops the edge'
 
 test('nodes unreachable from the root hang from the root: weakly held ones and cycles', () => {
   const nodes: GNode[] = [
-    { name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'element', name: 1 }] },
+    root({ to: 1, type: 'element', name: 1 }),
     { name: 'A', edges: [{ to: 2, type: 'weak', name: 'w' }] },
     { name: 'Weakly held', size: 20, edges: [{ to: 3 }] },
     { name: 'Below it', size: 30 },
@@ -360,7 +325,7 @@ test('nodes unreachable from the root hang from the root: weakly held ones and c
 test("a class's retained size counts nested objects of the class once", () => {
   // root → Link 1 → Link 2 → Link 3, and Link 2 → Data: the class retains what Link 1 does.
   const nodes: GNode[] = [
-    { name: '', type: 'synthetic', size: 0, edges: [{ to: 1, type: 'element', name: 1 }] },
+    root({ to: 1, type: 'element', name: 1 }),
     { name: 'Link', size: 10, edges: [{ to: 2, name: 'next' }] },
     {
       name: 'Link',

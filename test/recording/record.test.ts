@@ -160,6 +160,7 @@ describe('memscope run on a program with a worker and a child process', () => {
     assert.ok(fast.list.length >= 2 && fast.list.every((t) => t.allocations === null && t.allocation_count > 0));
     const first = types(join(dir, 'alloc_snapshot.json')); // auto: detailed at this size
     assert.equal(first.mode, 'detailed');
+    assert.equal(first.list.length, fast.list.length, 'the same types in both modes');
     assert.ok(first.list.every((t) => t.allocations?.length === t.allocation_count));
   });
 });
